@@ -1,0 +1,34 @@
+"""Statistics for citizen-satisfaction surveys: rates, intervals, verdicts.
+
+Pure Python on numpy and scipy: no Flask, no database. The application
+aggregates answers in SQL and hands counts (or row-level weights) to these
+functions. Charts live in :mod:`analysis.charts` (matplotlib, imported only
+there); ``python -m analysis summarize`` is the analysts' command line.
+See ``docs/analysis.md`` for the methods and a worked example.
+"""
+
+from .compare import Difference, adjust_pvalues, difference_ci
+from .intervals import METHODS, Interval, exact_coverage, proportion_ci
+from .sampling import sample_size
+from .table import SatisfactionTable, TableArrays, satisfaction_table
+from .verdicts import TargetVerdict, target_verdict
+from .weighted import WeightedEstimate, stratified_proportion, weighted_proportion
+
+__all__ = [
+    "METHODS",
+    "Difference",
+    "Interval",
+    "SatisfactionTable",
+    "TableArrays",
+    "TargetVerdict",
+    "WeightedEstimate",
+    "adjust_pvalues",
+    "difference_ci",
+    "exact_coverage",
+    "proportion_ci",
+    "sample_size",
+    "satisfaction_table",
+    "stratified_proportion",
+    "target_verdict",
+    "weighted_proportion",
+]

@@ -1,0 +1,84 @@
+"""Comparisons: this period against the last, and many tests at once."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special
+
+from . import _validate
+from .intervals import interval_arrays
+
+ADJUST_METHODS = ("holm", "bh")
+
+
+@dataclass(frozen=True)
+class Difference:
+    """``p1 - p2`` with its interval and two-sided p-value (see :func:`difference_ci`)."""
+
+    diff: float
+    low: float
+    high: float
+    p_value: float
+
+
+def difference_ci(x1: int, n1: int, x2: int, n2: int, confidence: float = 0.95) -> Difference:
+    """Difference of two independent rates ``x1/n1 - x2/n2`` (e.g. this period - last).
+
+    The interval is Newcombe's hybrid score interval (method 10 of Newcombe
+    1998), built from the two Wilson intervals: equal to statsmodels
+    ``confint_proportions_2indep(..., method="newcomb", compare="diff")``.
+    ``p_value`` is the two-sided pooled two-proportion z-test (statsmodels
+    ``proportions_ztest([x1, x2], [n1, n2])``); when both rates are 0 or both
+    are 1 the test statistic is 0/0 and the p-value is reported as 1.0 (no
+    evidence of a difference).
+    """
+    a, m = _validate.counts(x1, n1, "first sample")
+    b, k = _validate.counts(x2, n2, "second sample")
+    level = _validate.confidence(confidence)
+    low, high = interval_arrays(np.array([a, b], float), np.array([m, k], float), level, "wilson")
+    p1, p2 = a / m, b / k
+    diff = p1 - p2
+    d_low = math.sqrt((p1 - low[0]) ** 2 + (high[1] - p2) ** 2)
+    d_high = math.sqrt((p2 - low[1]) ** 2 + (high[0] - p1) ** 2)
+    pooled = (a + b) / (m + k)
+    if pooled in (0.0, 1.0):
+        p_value = 1.0
+    else:
+        z = diff / math.sqrt(pooled * (1 - pooled) * (1 / m + 1 / k))
+        p_value = float(2 * special.ndtr(-abs(z)))
+    return Difference(diff=diff, low=diff - d_low, high=diff + d_high, p_value=p_value)
+
+
+def adjust_pvalues(p_values: Sequence[float], method: str = "holm") -> list[float]:
+    """Adjust p-values for testing many agencies at once; same order as given.
+
+    ``"holm"`` (Holm's step-down, controls the family-wise error rate) or
+    ``"bh"`` (Benjamini-Hochberg, controls the false discovery rate); equal to
+    statsmodels ``multipletests(p, method="holm" / "fdr_bh")[1]``. An empty
+    sequence gives an empty list.
+    """
+    method = _validate.choice(method, "method", ADJUST_METHODS)
+    if isinstance(p_values, str | bytes):
+        raise ValueError("p_values must be a sequence of numbers, not a string")
+    values = [_validate.real(p, f"p_values[{i}]") for i, p in enumerate(p_values)]
+    for i, p in enumerate(values):
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"p_values[{i}] must be between 0 and 1, got {p!r}")
+    if not values:
+        return []
+    pvals = np.asarray(values)
+    order = np.argsort(pvals, kind="mergesort")
+    ranked = pvals[order]
+    m = len(ranked)
+    if method == "holm":
+        adjusted = np.maximum.accumulate(ranked * np.arange(m, 0, -1))
+    else:
+        adjusted = np.minimum.accumulate((ranked * m / np.arange(1, m + 1))[::-1])[::-1]
+    adjusted = np.minimum(adjusted, 1.0)
+    result = np.empty(m)
+    result[order] = adjusted
+    return [float(v) for v in result]

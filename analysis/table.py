@@ -1,0 +1,266 @@
+"""Satisfaction rates, intervals and verdicts for many cells at once.
+
+A cell is one group of answers that the database aggregated (sector x agency
+x period ...): label columns plus ``n`` (answers) and ``satisfied``. The work
+is done on numpy arrays, so a million cells cost a few numpy passes; the rows
+are built only when they are read.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, overload
+
+import numpy as np
+
+from . import _validate
+from .intervals import METHODS, interval_arrays
+from .verdicts import verdict_arrays
+
+RESULT_FIELDS = (
+    "n", "satisfied", "rate", "low", "high",
+    "target", "meets_by_rate", "verdict", "p_value", "additional_n",
+)  # fmt: skip
+_VERDICT_NAMES = np.array(["not_met", "undecided", "met", ""])  # codes -1, 0, 1, none
+
+
+@dataclass(frozen=True)
+class TableArrays:
+    """The numbers of a :class:`SatisfactionTable` as numpy arrays (one entry per cell).
+
+    ``target``, ``p_value`` and ``additional_n`` are NaN where they do not
+    apply; ``verdict`` is ``""`` where no target applies; ``meets_by_rate`` is
+    False there.
+    """
+
+    n: np.ndarray
+    satisfied: np.ndarray
+    rate: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    target: np.ndarray
+    meets_by_rate: np.ndarray
+    verdict: np.ndarray
+    p_value: np.ndarray
+    additional_n: np.ndarray
+
+
+class SatisfactionTable(Sequence):
+    """A read-only sequence of rows, one plain ``dict`` per cell, in input order.
+
+    A row holds the cell's label columns followed by ``n``, ``satisfied``,
+    ``rate``, ``low``, ``high``, ``target``, ``meets_by_rate``, ``verdict``,
+    ``p_value`` and ``additional_n`` (the last five ``None`` where no target
+    applies). Rows are built when read (``table[i]``, iteration,
+    :meth:`to_dicts`); ``arrays`` gives the same numbers as numpy arrays.
+    """
+
+    def __init__(self, arrays: TableArrays, label_of: Any, size: int) -> None:
+        self.arrays = arrays
+        self._label_of = label_of
+        self._size = size
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        if isinstance(index, slice):
+            return [self._row(i) for i in range(*index.indices(self._size))]
+        i = index + self._size if index < 0 else index
+        if not 0 <= i < self._size:
+            raise IndexError("satisfaction table index out of range")
+        return self._row(i)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (self._row(i) for i in range(self._size))
+
+    def __repr__(self) -> str:
+        return f"<SatisfactionTable of {self._size} cells>"
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """All rows as a list of dicts (e.g. for JSON)."""
+        return list(self)
+
+    def _row(self, i: int) -> dict[str, Any]:
+        a = self.arrays
+        row = self._label_of(i)
+        row["n"] = int(a.n[i])
+        row["satisfied"] = int(a.satisfied[i])
+        row["rate"] = float(a.rate[i])
+        row["low"] = float(a.low[i])
+        row["high"] = float(a.high[i])
+        has_target = not math.isnan(a.target[i])
+        extra = a.additional_n[i]
+        row["target"] = float(a.target[i]) if has_target else None
+        row["meets_by_rate"] = bool(a.meets_by_rate[i]) if has_target else None
+        row["verdict"] = str(a.verdict[i]) if has_target else None
+        row["p_value"] = float(a.p_value[i]) if has_target else None
+        row["additional_n"] = None if math.isnan(extra) else int(extra)
+        return row
+
+
+def satisfaction_table(
+    cells: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Any]],
+    targets: float | str | Sequence[float | None] | None = None,
+    confidence: float = 0.95,
+    method: str = "wilson",
+) -> SatisfactionTable:
+    """Rate, interval and (where a target applies) verdict for every cell.
+
+    ``cells`` is either
+
+    - a sequence of mappings, one per cell: label columns (any names) plus
+      ``n`` and ``satisfied``, e.g. ``{"sector": "đất đai", "n": 150, "satisfied": 132}``;
+    - or columns: one mapping of column name to equal-length sequences or
+      numpy arrays (``{"sector": [...], "n": array, "satisfied": array}``), the
+      fast form for very many cells.
+
+    ``targets`` is
+
+    - ``None``: no verdicts;
+    - a float in (0, 1): the same target for every cell;
+    - a string: the name of a column of the cells holding each cell's target
+      (``None`` or NaN there: no target for that cell); that column is not
+      repeated among the labels;
+    - a sequence or array with one target (or ``None``/NaN) per cell.
+
+    Returns a :class:`SatisfactionTable`: a sequence of plain dict rows (see
+    there), with ``.arrays`` holding the same numbers as numpy arrays. The
+    verdict fields follow :func:`analysis.target_verdict` exactly.
+    Raises ValueError naming the first bad cell.
+    """
+    level = _validate.confidence(confidence)
+    method = _validate.choice(method, "method", METHODS)
+    if isinstance(cells, Mapping):
+        columns = dict(cells)
+        n_raw, x_raw, size = _columns_counts(columns)
+        target_raw = _target_input(targets, size, lambda name: columns.get(name))
+        label_names = [c for c in columns if c not in ("n", "satisfied", _target_column(targets))]
+        label_columns = [(name, columns[name]) for name in label_names]
+
+        def label_of(i: int) -> dict[str, Any]:
+            return {name: _plain(values[i]) for name, values in label_columns}
+    elif isinstance(cells, Sequence) and not isinstance(cells, str | bytes):
+        rows = cells
+        size = len(rows)
+        n_raw = _row_column(rows, "n")
+        x_raw = _row_column(rows, "satisfied")
+        target_raw = _target_input(
+            targets, size, lambda name: [_cell(rows, i).get(name) for i in range(size)]
+        )
+        skip = {"n", "satisfied", _target_column(targets)}
+
+        def label_of(i: int) -> dict[str, Any]:
+            return {k: v for k, v in rows[i].items() if k not in skip}
+    else:
+        raise ValueError("cells must be a sequence of mappings or a mapping of columns")
+
+    n = _validate.count_array(n_raw, "n")
+    x = _validate.count_array(x_raw, "satisfied")
+    bad = _validate.first_bad(n < 1)
+    if bad is not None:
+        raise ValueError(f"cell {bad}: n must be at least 1 (no answers, no rate)")
+    bad = _validate.first_bad(x > n)
+    if bad is not None:
+        raise ValueError(f"cell {bad}: satisfied ({x[bad]:g}) cannot exceed n ({n[bad]:g})")
+    return SatisfactionTable(_compute(x, n, target_raw, level, method), label_of, size)
+
+
+def _compute(
+    x: np.ndarray, n: np.ndarray, target: np.ndarray | None, level: float, method: str
+) -> TableArrays:
+    low, high = interval_arrays(x, n, level, method)
+    rate = x / n
+    size = len(n)
+    meets = np.zeros(size, dtype=bool)
+    code = np.full(size, 2, dtype=np.int8)  # 2 -> "" (no target)
+    p_value = np.full(size, np.nan)
+    additional = np.full(size, np.nan)
+    if target is None:
+        target = np.full(size, np.nan)
+    else:
+        has = ~np.isnan(target)
+        every = bool(has.all())
+        pick = slice(None) if every else has
+        fields = verdict_arrays(x[pick], n[pick], low[pick], high[pick], target[pick], level)
+        meets[pick], code[pick], p_value[pick], additional[pick] = fields
+    verdict = _VERDICT_NAMES[code + 1]
+    return TableArrays(n, x, rate, low, high, target, meets, verdict, p_value, additional)
+
+
+def _columns_counts(columns: dict[str, Any]) -> tuple[Any, Any, int]:
+    for name in ("n", "satisfied"):
+        if name not in columns:
+            raise ValueError(f"cells has no {name!r} column")
+    size = len(columns["n"])
+    for name, values in columns.items():
+        if isinstance(values, str | bytes) or not hasattr(values, "__len__"):
+            raise ValueError(f"column {name!r} must be a sequence with one value per cell")
+        if len(values) != size:
+            raise ValueError(f"column {name!r} has {len(values)} values, 'n' has {size}")
+    return columns["n"], columns["satisfied"], size
+
+
+def _cell(rows: Sequence[Any], i: int) -> Mapping[str, Any]:
+    cell = rows[i]
+    if not isinstance(cell, Mapping):
+        raise ValueError(f"cell {i} must be a mapping, got {type(cell).__name__}")
+    return cell
+
+
+def _row_column(rows: Sequence[Any], name: str) -> np.ndarray:
+    try:
+        return np.array([row[name] for row in rows])
+    except (KeyError, TypeError, IndexError):
+        for i in range(len(rows)):
+            if name not in _cell(rows, i):
+                raise ValueError(f"cell {i} has no {name!r}") from None
+        raise
+
+
+def _target_column(targets: object) -> str | None:
+    return targets if isinstance(targets, str) else None
+
+
+def _target_input(targets: object, size: int, column: Any) -> np.ndarray | None:
+    if targets is None:
+        return None
+    if isinstance(targets, numbers.Real) and not isinstance(targets, bool):
+        return np.full(size, _validate.open_unit(targets, "target"))
+    if isinstance(targets, str):
+        values = column(targets)
+        if values is None or (size and all(v is None for v in values)):
+            raise ValueError(f"cells have no target column {targets!r}")
+    elif isinstance(targets, Sequence | np.ndarray):
+        values = targets
+        if len(values) != size:
+            raise ValueError(f"targets has {len(values)} values for {size} cells")
+    else:
+        raise ValueError("targets must be None, a number, a column name or one value per cell")
+    array = np.asarray(values)
+    if array.dtype.kind in "iuf":
+        array = array.astype(np.float64)
+    elif array.dtype.kind == "O" and all(
+        v is None or (isinstance(v, numbers.Real) and not isinstance(v, bool)) for v in array
+    ):
+        array = np.array([np.nan if v is None else float(v) for v in array])
+    else:
+        raise ValueError("targets must be numbers (None or NaN for no target)")
+    bad = _validate.first_bad(~np.isnan(array) & ~((array > 0) & (array < 1)))
+    if bad is not None:
+        raise ValueError(
+            f"cell {bad}: target must be strictly between 0 and 1, got {array[bad]!r}"
+        )
+    return array
+
+
+def _plain(value: Any) -> Any:
+    # numpy scalars -> Python scalars, so that rows are plain data (JSON, templates).
+    return value.item() if isinstance(value, np.generic) else value
