@@ -1,0 +1,45 @@
+# Two commands set everything up on a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+export FLASK_APP := survey_app
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint bench demo serve setup translations messages clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/activate pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+translations: $(VENV)/.installed  ## Compile the interface translations (.po -> .mo)
+	$(BIN)/pybabel compile -d survey_app/translations
+
+messages: $(VENV)/.installed  ## Re-extract interface strings into messages.pot and update the .po files
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --omit-header -o survey_app/translations/messages.pot .
+	$(BIN)/pybabel update --omit-header -i survey_app/translations/messages.pot -d survey_app/translations
+
+setup: $(VENV)/.installed translations  ## Migrate the embedded database and load reference data + questionnaires
+	$(BIN)/flask db upgrade
+	$(BIN)/flask reference load reference/
+	$(BIN)/flask questionnaires load questionnaires/
+	$(BIN)/flask users ensure-admin
+
+run: setup  ## Set up and serve the app on 127.0.0.1:$(PORT) (development server)
+	FLASK_DEBUG=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: $(VENV)/.installed translations  ## Install with the dev extra and run the whole test suite
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed  ## ruff
+	$(BIN)/ruff check .
+
+clean:  ## Remove the virtualenv and caches (keeps instance/)
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

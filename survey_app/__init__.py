@@ -1,0 +1,60 @@
+"""Citizen-satisfaction surveys: the Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from flask import Flask
+
+from . import config as app_config
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Build the app; `config` overrides the environment (tests pass their own)."""
+    app = Flask(__name__, instance_path=str(app_config.INSTANCE_DIR))
+    app.config.update(app_config.from_environment())
+    app.config.update(app_config.FIXED)
+    if config:
+        app.config.update(config)
+    app_config.validate(app.config)
+    app_config.INSTANCE_DIR.mkdir(exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from .commands import register_commands
+    from .web import register_web_hooks
+
+    register_web_hooks(app)
+    register_commands(app)
+    logging.getLogger(__name__).debug("app created")
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401 - register every table on the metadata
+    from .database import configure_engine
+    from .i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(app_config.MIGRATIONS_DIR))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .api import bp as api_bp
+    from .health import bp as health_bp
+    from .public import bp as public_bp
+    from .staff import bp as staff_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")

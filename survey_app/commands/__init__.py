@@ -1,0 +1,12 @@
+"""`flask` command groups: thin shells over the services."""
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    from .questionnaires import questionnaires
+    from .reference import reference
+    from .users import users
+
+    for group in (questionnaires, reference, users):
+        app.cli.add_command(group)

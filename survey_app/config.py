@@ -1,0 +1,74 @@
+"""Configuration from the environment, checked once at start-up.
+
+The app refuses to start outside debug/testing without a real SECRET_KEY: a
+default key would let anyone forge staff sessions and CSRF tokens.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_DIR / "instance"
+MIGRATIONS_DIR = PROJECT_DIR / "migrations"
+UNSAFE_SECRET_KEYS = {"", "dev", "change-me", "secret", "changeme"}
+
+
+class ConfigurationError(RuntimeError):
+    """A required setting is missing or unsafe."""
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'survey.sqlite3'}"
+
+
+def from_environment(env: os._Environ | dict | None = None) -> dict:
+    """Build the Flask config mapping from environment variables."""
+    env = os.environ if env is None else env
+    database_url = env.get("DATABASE_URL") or default_database_url()
+    # SQLAlchemy needs the psycopg 3 driver named; accept the plain postgres:// forms too.
+    for prefix in ("postgres://", "postgresql://"):
+        if database_url.startswith(prefix):
+            database_url = "postgresql+psycopg://" + database_url[len(prefix):]
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY", ""),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "INVITATION_TTL_DAYS": int(env.get("INVITATION_TTL_DAYS", "30")),
+        "COMMENT_RETENTION_DAYS": int(env.get("COMMENT_RETENTION_DAYS", "730")),
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true"},
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "LANGUAGES": ("vi", "en"),
+        "DISPLAY_TIMEZONE": "Asia/Ho_Chi_Minh",
+    }
+
+
+# Settings that do not come from the environment: the app's fixed, safe defaults.
+FIXED = {
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "WTF_CSRF_TIME_LIMIT": 4 * 3600,  # a citizen may leave the form open a while
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,  # largest upload: a paper-survey import file
+    "JSON_SORT_KEYS": False,
+    "RATELIMIT_HEADERS_ENABLED": True,
+}
+
+
+def validate(config) -> None:
+    """Refuse unsafe or incomplete configuration (outside debug and testing)."""
+    if config.get("TESTING") or config.get("DEBUG"):
+        if not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = "insecure-development-key"  # noqa: S105 - debug/testing only
+        return
+    key = config.get("SECRET_KEY") or ""
+    if key.lower() in UNSAFE_SECRET_KEYS or len(key) < 16:
+        raise ConfigurationError(
+            "SECRET_KEY is missing or too weak: set it to a long random value, e.g. "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+        )

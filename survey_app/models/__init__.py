@@ -1,0 +1,51 @@
+"""SQLAlchemy models, one module per aggregate; imported here so Alembic sees them all."""
+
+from .campaign import Campaign, CampaignFacility
+from .invitation import ApiKey, Invitation
+from .questionnaire import QUESTIONNAIRE_KINDS, Questionnaire, QuestionnaireVersion
+from .reference import (
+    Agency,
+    Counter,
+    Level,
+    Procedure,
+    Sector,
+    SectorGroup,
+    TransactionVolume,
+    agency_sectors,
+    counter_sectors,
+)
+from .response import CHANNELS, Answer, Comment, ImportBatch, Response
+from .staff import ROLES, AuditLog, StaffScope, StaffUser
+from .target import Plan, Target
+from .types import utcnow
+
+__all__ = [
+    "CHANNELS",
+    "QUESTIONNAIRE_KINDS",
+    "ROLES",
+    "Agency",
+    "Answer",
+    "ApiKey",
+    "AuditLog",
+    "Campaign",
+    "CampaignFacility",
+    "Comment",
+    "Counter",
+    "ImportBatch",
+    "Invitation",
+    "Level",
+    "Plan",
+    "Procedure",
+    "Questionnaire",
+    "QuestionnaireVersion",
+    "Response",
+    "Sector",
+    "SectorGroup",
+    "StaffScope",
+    "StaffUser",
+    "Target",
+    "TransactionVolume",
+    "agency_sectors",
+    "counter_sectors",
+    "utcnow",
+]

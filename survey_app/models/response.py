@@ -1,0 +1,139 @@
+"""What citizens sent: responses, their answers, free-text comments, paper imports.
+
+A response keeps no IP address, user agent or exact time (only the UTC hour), so
+that it cannot be matched with a server log or a counter's queue.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+CHANNELS = ("token", "counter", "kiosk", "paper", "link")
+COMMENT_STATUSES = ("new", "assigned", "handled")
+
+
+class Response(db.Model):
+    __tablename__ = "responses"
+    __table_args__ = (
+        CheckConstraint(
+            "channel IN ('token', 'counter', 'kiosk', 'paper', 'link')", name="channel"
+        ),
+        CheckConstraint("language IN ('vi', 'en')", name="language"),
+        CheckConstraint("overall_score BETWEEN 1 AND 5", name="overall_score"),
+        Index("ix_responses_hour_sector", "submitted_hour", "sector_id"),
+        Index("ix_responses_hour_agency", "submitted_hour", "agency_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_version_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaire_versions.id"), index=True
+    )
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), index=True)
+    sector_id: Mapped[int | None] = mapped_column(ForeignKey("sectors.id"))
+    procedure_id: Mapped[int | None] = mapped_column(ForeignKey("procedures.id"))
+    channel: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(2))
+    submitted_hour: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The overall item's answer, kept on the row so rates are one GROUP BY away;
+    # NULL when the citizen chose "not used / no opinion".
+    overall_score: Mapped[int | None] = mapped_column(SmallInteger)
+    # Random id rendered into the form: a re-sent form is recognised, not stored twice.
+    submission_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    repeat_device: Mapped[bool] = mapped_column(default=False)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+    comment: Mapped[Comment | None] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+    questionnaire_version = relationship("QuestionnaireVersion")
+    agency = relationship("Agency")
+    counter = relationship("Counter")
+    sector = relationship("Sector")
+    procedure = relationship("Procedure")
+
+
+class Answer(db.Model):
+    """One answer: a score (1–5), a choice (one row per chosen option), or a number.
+
+    "Not used / no opinion" on a 5-point item is stored as choice `not_used` with
+    no score, so it is kept but left out of every rate.
+    """
+
+    __tablename__ = "answers"
+    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), index=True
+    )
+    item_code: Mapped[str] = mapped_column(String(40))
+    score: Mapped[int | None] = mapped_column(SmallInteger)
+    choice: Mapped[str | None] = mapped_column(String(60))
+    number: Mapped[float | None] = mapped_column(Float)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class Comment(db.Model):
+    """A free-text comment (personal data): read only by staff whose scope covers it."""
+
+    __tablename__ = "comments"
+    __table_args__ = (
+        CheckConstraint("status IN ('new', 'assigned', 'handled')", name="status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), unique=True
+    )
+    item_code: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="new")
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    assigned_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    reply_note: Mapped[str | None] = mapped_column(Text)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    # Contact details only when the citizen ticked the consent sentence.
+    contact_consent: Mapped[bool] = mapped_column(default=False)
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_email: Mapped[str | None] = mapped_column(String(200))
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    response: Mapped[Response] = relationship(back_populates="comment")
+    assigned_agency = relationship("Agency")
+
+
+class ImportBatch(db.Model):
+    """A file of paper questionnaires imported at once; the same file is refused twice."""
+
+    __tablename__ = "import_batches"
+    __table_args__ = (UniqueConstraint("campaign_id", "file_sha256"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(300))
+    rows: Mapped[int]
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,83 @@
+"""Staff accounts, their scopes, and the audit log of reads and exports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+ROLES = ("admin", "analyst", "agency", "viewer")
+
+
+class StaffUser(UserMixin, db.Model):
+    __tablename__ = "staff_users"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'analyst', 'agency', 'viewer')", name="role"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Bumped by "log out everywhere" and password changes: older sessions stop working.
+    session_version: Mapped[int] = mapped_column(default=1)
+
+    scopes: Mapped[list[StaffScope]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    def set_password(self, password: str) -> None:
+        # Werkzeug's default is scrypt, a memory-hard KDF with a per-password salt.
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+
+class StaffScope(db.Model):
+    """One grant: a sector, or an agency (with its sub-units). Admins need none."""
+
+    __tablename__ = "staff_scopes"
+    __table_args__ = (
+        CheckConstraint(
+            "sector_id IS NOT NULL OR agency_id IS NOT NULL", name="sector_or_agency"
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"))
+    sector_id: Mapped[int | None] = mapped_column(ForeignKey("sectors.id"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+
+    user: Mapped[StaffUser] = relationship(back_populates="scopes")
+    sector = relationship("Sector")
+    agency = relationship("Agency")
+
+
+class AuditLog(db.Model):
+    """Who read comments or exported what, and when (CLI actions have no user)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -1,0 +1,45 @@
+"""Targets of the administrative-reform plans, loaded from reference/targets.yaml."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import JSON, Date, Float, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+class Plan(db.Model):
+    __tablename__ = "plans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    name_vi: Mapped[str] = mapped_column(String(500))
+    name_en: Mapped[str] = mapped_column(String(500))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date] = mapped_column(Date)
+
+    targets: Mapped[list[Target]] = relationship(back_populates="plan", order_by="Target.id")
+
+
+class Target(db.Model):
+    """A goal such as "≥ 90 % satisfied with administrative procedures".
+
+    `measure` is `overall` (share satisfied on the questionnaire's overall item) or
+    `service-index` (mean of the factor indices); the scope is the questionnaire
+    kinds and sector groups it covers (an empty list means all).
+    """
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    code: Mapped[str] = mapped_column(String(60))
+    name_vi: Mapped[str] = mapped_column(String(500))
+    name_en: Mapped[str] = mapped_column(String(500))
+    threshold: Mapped[float] = mapped_column(Float)
+    measure: Mapped[str] = mapped_column(String(40))
+    questionnaire_kinds: Mapped[list] = mapped_column(JSON, default=list)
+    sector_groups: Mapped[list] = mapped_column(JSON, default=list)
+
+    plan: Mapped[Plan] = relationship(back_populates="targets")

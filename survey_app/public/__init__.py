@@ -1,0 +1,7 @@
+"""The citizen's path: landing pages, survey forms, thank-you pages (no login)."""
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from . import routes  # noqa: E402,F401 - routes attach themselves to bp

@@ -1,0 +1,80 @@
+"""Cross-cutting web behaviour: security headers, error pages, template helpers."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .i18n import LANGUAGES, local_time, pick
+
+# No inline script or style anywhere: the policy can then forbid both.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+
+def register_web_hooks(app: Flask) -> None:
+    app.after_request(_security_headers)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.context_processor(_template_helpers)
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    # Survey links carry single-use tokens in their path: never send them onward.
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if request.is_secure:
+        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    return response
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _http_error(error: HTTPException):
+    if _wants_json():
+        return jsonify(error=error.name.lower().replace(" ", "_"), message=error.description), (
+            error.code
+        )
+    messages = {
+        400: _("The request could not be understood. Please go back and try again."),
+        403: _("You do not have access to this page."),
+        404: _("This page does not exist. Please check the address."),
+        405: _("This action is not allowed here."),
+        413: _("What you sent is too large."),
+        429: _("Too many requests from your connection. Please wait a minute and try again."),
+    }
+    message = messages.get(error.code, _("Something went wrong. Please try again later."))
+    return render_template("errors.html", code=error.code, message=message), error.code
+
+
+def _csrf_error(error: CSRFError):
+    if _wants_json():
+        return jsonify(error="csrf", message=error.description), 400
+    message = _(
+        "This form has expired or was opened in another window. "
+        "Please go back, reload the page and send it again."
+    )
+    return render_template("errors.html", code=400, message=message), 400
+
+
+def _template_helpers() -> dict:
+    lang = str(get_locale() or "vi")
+    return {
+        "lang": lang,
+        "languages": LANGUAGES,
+        "t": lambda texts: pick(texts, lang),
+        "local_time": local_time,
+    }

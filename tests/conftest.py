@@ -1,0 +1,90 @@
+"""Shared fixtures: a real database (SQLite file, or PostgreSQL via TEST_DATABASE_URL).
+
+The schema is created once per run and emptied after each test. Helpers that
+tests import live in support.py.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import make_url, text
+
+from support import PROJECT, StaffActions, make_app
+from survey_app.extensions import db
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    app = make_app(database_url)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    return database_url
+
+
+@pytest.fixture
+def app(_schema):
+    app = make_app(_schema)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def app_context(app):
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def reference_data(app_context, runner):
+    """The province's real reference data and questionnaires, loaded as `make run` does."""
+    result = runner.invoke(args=["reference", "load", str(PROJECT / "reference")])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["questionnaires", "load", str(PROJECT / "questionnaires")])
+    assert result.exit_code == 0, result.output
+    return app_context
+
+
+@pytest.fixture
+def is_postgres(database_url) -> bool:
+    return make_url(database_url).get_backend_name() == "postgresql"
+
+
+@pytest.fixture
+def staff(app, client):
+    return StaffActions(app, client)
