@@ -134,7 +134,10 @@ def satisfaction_table(
     Returns a :class:`SatisfactionTable`: a sequence of plain dict rows (see
     there), with ``.arrays`` holding the same numbers as numpy arrays. The
     verdict fields follow :func:`analysis.target_verdict` exactly.
-    Raises ValueError naming the first bad cell.
+
+    Raises ValueError naming the first bad cell, and for a label column whose
+    name is one of the result fields (``rate``, ``target``, ...), which the
+    row would otherwise overwrite.
     """
     level = _validate.confidence(confidence)
     method = _validate.choice(method, "method", METHODS)
@@ -143,6 +146,7 @@ def satisfaction_table(
         n_raw, x_raw, size = _columns_counts(columns)
         target_raw = _target_input(targets, size, lambda name: columns.get(name))
         label_names = [c for c in columns if c not in ("n", "satisfied", _target_column(targets))]
+        _check_labels(label_names)
         label_columns = [(name, columns[name]) for name in label_names]
 
         def label_of(i: int) -> dict[str, Any]:
@@ -156,9 +160,13 @@ def satisfaction_table(
             targets, size, lambda name: [_cell(rows, i).get(name) for i in range(size)]
         )
         skip = {"n", "satisfied", _target_column(targets)}
+        if size:  # cells normally share their columns: check the first eagerly
+            _check_labels([k for k in rows[0] if k not in skip])
 
         def label_of(i: int) -> dict[str, Any]:
-            return {k: v for k, v in rows[i].items() if k not in skip}
+            labels = {k: v for k, v in rows[i].items() if k not in skip}
+            _check_labels(labels)
+            return labels
     else:
         raise ValueError("cells must be a sequence of mappings or a mapping of columns")
 
@@ -193,6 +201,15 @@ def _compute(
         meets[pick], code[pick], p_value[pick], additional[pick] = fields
     verdict = _VERDICT_NAMES[code + 1]
     return TableArrays(n, x, rate, low, high, target, meets, verdict, p_value, additional)
+
+
+def _check_labels(names: Any) -> None:
+    clash = [name for name in names if name in RESULT_FIELDS]
+    if clash:
+        raise ValueError(
+            f"cell column {clash[0]!r} has the name of a result field; rename it"
+            + (" (or pass targets=" + repr(clash[0]) + ")" if clash[0] == "target" else "")
+        )
 
 
 def _columns_counts(columns: dict[str, Any]) -> tuple[Any, Any, int]:

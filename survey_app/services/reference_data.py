@@ -249,7 +249,7 @@ def _check_target(target: dict, groups: set[str], problem) -> None:
     if target.get("measure") not in MEASURES:
         problem(target, "measure", f"expected one of {sorted(MEASURES)}")
     kinds = target.get("questionnaire_kinds") or []
-    if not isinstance(kinds, list) or not set(kinds) <= QUESTIONNAIRE_KINDS:
+    if not isinstance(kinds, list) or not set(kinds) <= set(QUESTIONNAIRE_KINDS):
         problem(target, "questionnaire_kinds", f"expected a list from {QUESTIONNAIRE_KINDS}")
     target_groups = target.get("sector_groups") or []
     if not isinstance(target_groups, list) or not set(target_groups) <= groups:
