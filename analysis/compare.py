@@ -77,7 +77,8 @@ def adjust_pvalues(p_values: Sequence[float], method: str = "holm") -> list[floa
     if method == "holm":
         adjusted = np.maximum.accumulate(ranked * np.arange(m, 0, -1))
     else:
-        adjusted = np.minimum.accumulate((ranked * m / np.arange(1, m + 1))[::-1])[::-1]
+        # divide by the ecdf k/m as statsmodels does, so that p_(m) stays exactly p_(m)
+        adjusted = np.minimum.accumulate((ranked / (np.arange(1, m + 1) / m))[::-1])[::-1]
     adjusted = np.minimum(adjusted, 1.0)
     result = np.empty(m)
     result[order] = adjusted

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 
 TOKEN_BYTES = 16  # 128 bits of randomness -> 22 URL-safe characters
@@ -21,7 +20,3 @@ def sha256_hex(value: str) -> str:
     a slow KDF would only slow the citizen's submit.
     """
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
-
-
-def same_secret(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
