@@ -52,6 +52,10 @@ def _design_interval(
         low = 0.0 if rate == 0.0 else float(stats.beta.ppf(half_alpha, x, n_eff - x + 1))
         high = 1.0 if rate == 1.0 else float(stats.beta.isf(half_alpha, x + 1, n_eff - x))
         return low, high
+    if se == 0.0:
+        # Every stratum answered all-or-nothing: no sampling spread to widen by
+        # (and expit(logit(p)) would not give p back exactly).
+        return rate, rate
     t = float(stats.t.isf(half_alpha, df))
     if method == "logit":
         # svyciprop(method = "logit"): a t interval for logit(p), whose

@@ -220,3 +220,10 @@ def test_booleans_are_answers():
 def test_weighted_refuses_bad_input(args, message):
     with pytest.raises(ValueError, match=message):
         weighted_proportion(*args)
+
+
+def test_no_spread_within_strata_gives_a_point_interval():
+    # All satisfied in one stratum, none in the other: p_h (1 - p_h) = 0 everywhere.
+    est = stratified_proportion({"a": (41, 41), "b": (0, 2)})
+    assert est.se == 0.0
+    assert est.low == est.rate == est.high == pytest.approx(41 / 43)
