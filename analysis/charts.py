@@ -1,0 +1,309 @@
+"""Charts of satisfaction rates for reports: matplotlib ``Figure`` objects.
+
+matplotlib is imported when a chart is drawn, not when :mod:`analysis` is.
+Figures are built directly (``matplotlib.figure.Figure`` with an Agg canvas):
+pyplot and its global state are never touched, so the functions are safe in
+a web worker. Save with ``fig.savefig(buffer, format="png")`` (or "svg", "pdf").
+
+Readability: text is set in DejaVu Sans, matplotlib's bundled font, which has
+the Vietnamese diacritics; colours are from the Okabe-Ito palette, readable
+with colour-vision deficiencies, and a verdict is also shown by marker shape
+(met ▲, not met ▼, undecided ●) and in words.
+
+Every chart takes *estimates*: mappings (rows of
+:func:`analysis.satisfaction_table`) or objects (:class:`analysis.TargetVerdict`,
+:class:`analysis.WeightedEstimate`) with ``rate``, ``low``, ``high`` and
+optionally ``target`` and ``verdict``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+FONT = "DejaVu Sans"
+# Okabe & Ito (2008), "Color Universal Design".
+BLUE, GREEN, VERMILLION, GREY, SKY = "#0072B2", "#009E73", "#D55E00", "#595959", "#56B4E9"
+VERDICT_STYLE = {
+    "met": (GREEN, "^"),
+    "not_met": (VERMILLION, "v"),
+    "undecided": (BLUE, "o"),
+    None: (GREY, "D"),
+}
+WORDS = {
+    "vi": {
+        "met": "Đạt",
+        "not_met": "Chưa đạt",
+        "undecided": "Chưa kết luận",
+        None: "Không có chỉ tiêu",
+        "rate": "Tỷ lệ hài lòng",
+        "target": "Chỉ tiêu",
+        "interval": "Khoảng tin cậy",
+        "period": "Kỳ báo cáo",
+        "index": "Chỉ số hài lòng",
+    },
+    "en": {
+        "met": "Met",
+        "not_met": "Not met",
+        "undecided": "Undecided",
+        None: "No target",
+        "rate": "Satisfaction rate",
+        "target": "Target",
+        "interval": "Confidence interval",
+        "period": "Period",
+        "index": "Satisfaction index",
+    },
+}
+
+
+def rates_chart(
+    estimates: Sequence[Any],
+    label: str | Callable[[Any], str] = "label",
+    target: float | None = None,
+    title: str | None = None,
+    lang: str = "vi",
+) -> Figure:
+    """Vertical bars of rates with their intervals as error bars, in the given order.
+
+    ``label`` names the key (or attribute) holding each bar's label, or is a
+    function of the estimate. Each estimate's own ``target`` is drawn as a
+    dashed line over its bar; ``target`` draws one dashed line across all.
+    The verdict (if any) is written under the rate and marked by shape.
+    """
+    points = _points(estimates, label)
+    words = _words(lang)
+    fig, ax = _figure(width=max(5.0, 0.9 * len(points) + 2), height=4.5)
+    xs = range(len(points))
+    ax.bar(xs, [p["rate"] for p in points], color=SKY, width=0.6, zorder=1)
+    for x, p in zip(xs, points, strict=True):
+        colour, marker = VERDICT_STYLE[p["verdict"]]
+        ax.errorbar(x, p["rate"], yerr=_yerr(p), fmt=marker, color=colour, ms=8, capsize=5)
+        if p["target"] is not None:
+            ax.hlines(p["target"], x - 0.4, x + 0.4, colors="black", linestyles="dashed")
+        text = f"{100 * p['rate']:.1f} %"
+        if p["verdict"] is not None:
+            text += "\n" + words[p["verdict"]]
+        # written at the foot of the bar, where no interval or target line runs
+        ax.text(x, 0.02, text, ha="center", va="bottom", fontsize=8, fontfamily=FONT)
+    if target is not None:
+        _target_line(ax, target, words, vertical=False)
+    ax.set_xticks(list(xs), [p["label"] for p in points], rotation=30, ha="right", fontfamily=FONT)
+    ax.set_ylim(0, 1.04)
+    _percent_axis(ax.yaxis)
+    ax.set_ylabel(words["rate"], fontfamily=FONT)
+    _legend(ax, points, words, target is not None or any(p["target"] is not None for p in points))
+    _title(ax, title)
+    return fig
+
+
+def caterpillar_chart(
+    estimates: Sequence[Any],
+    label: str | Callable[[Any], str] = "label",
+    target: float | None = None,
+    title: str | None = None,
+    lang: str = "vi",
+) -> Figure:
+    """Agencies sorted by rate, each a point with its interval, against the target.
+
+    The lowest rate is at the bottom. Marker shape and colour give the verdict
+    (when the estimates carry one), so agencies whose interval lies wholly
+    below the target stand out from those that are merely lower.
+    """
+    points = sorted(_points(estimates, label), key=lambda p: p["rate"])
+    words = _words(lang)
+    fig, ax = _figure(width=7.0, height=max(3.0, 0.35 * len(points) + 1.5))
+    for y, p in enumerate(points):
+        colour, marker = VERDICT_STYLE[p["verdict"]]
+        ax.errorbar(p["rate"], y, xerr=_yerr(p), fmt=marker, color=colour, ms=7, capsize=3)
+        if p["target"] is not None and target is None:
+            ax.vlines(p["target"], y - 0.4, y + 0.4, colors="black", linestyles="dashed")
+    if target is not None:
+        _target_line(ax, target, words, vertical=True)
+    ax.set_yticks(range(len(points)), [p["label"] for p in points], fontfamily=FONT)
+    ax.set_xlim(_lower_limit(points, target), 1.02)
+    _percent_axis(ax.xaxis)
+    ax.set_xlabel(words["rate"], fontfamily=FONT)
+    _legend(ax, points, words, target is not None or any(p["target"] is not None for p in points))
+    _title(ax, title)
+    return fig
+
+
+def trend_chart(
+    periods: Sequence[str],
+    estimates: Sequence[Any],
+    target: float | None = None,
+    title: str | None = None,
+    lang: str = "vi",
+) -> Figure:
+    """A rate over periods (quarters, years) with its confidence band and the target."""
+    if len(periods) != len(estimates):
+        raise ValueError(f"{len(periods)} periods for {len(estimates)} estimates")
+    points = _points(estimates, lambda _: "")
+    words = _words(lang)
+    fig, ax = _figure(width=max(5.0, 0.8 * len(points) + 2), height=4.0)
+    xs = list(range(len(points)))
+    ax.fill_between(xs, [p["low"] for p in points], [p["high"] for p in points],
+                    color=SKY, alpha=0.5, label=words["interval"], linewidth=0)  # fmt: skip
+    ax.plot(xs, [p["rate"] for p in points], color=BLUE, label=words["rate"])
+    for x, p in zip(xs, points, strict=True):
+        colour, marker = VERDICT_STYLE[p["verdict"]]
+        ax.plot([x], [p["rate"]], marker=marker, color=colour, ms=8, linestyle="none")
+    if target is not None:
+        _target_line(ax, target, words, vertical=False)
+    ax.set_xticks(xs, [str(p) for p in periods], fontfamily=FONT)
+    ax.set_xlabel(words["period"], fontfamily=FONT)
+    ax.set_ylabel(words["rate"], fontfamily=FONT)
+    ax.set_ylim(_lower_limit(points, target), 1.02)
+    _percent_axis(ax.yaxis)
+    _legend(ax, points, words, False)
+    _title(ax, title)
+    return fig
+
+
+def factor_chart(
+    factors: Mapping[str, Any],
+    target: float | None = None,
+    title: str | None = None,
+    lang: str = "vi",
+) -> Figure:
+    """Factor indices (e.g. the five SIPAS factors) as horizontal bars with intervals.
+
+    ``factors`` maps a factor's name to its estimate (rate, low, high), in the
+    order to draw them, top to bottom.
+    """
+    if not isinstance(factors, Mapping) or not factors:
+        raise ValueError("factors must be a non-empty mapping of name -> estimate")
+    points = _points(list(factors.values()), lambda _: "")
+    names = [str(name) for name in factors]
+    words = _words(lang)
+    fig, ax = _figure(width=7.5, height=max(3.0, 0.6 * len(points) + 1.5))
+    ys = list(range(len(points)))[::-1]
+    ax.barh(ys, [p["rate"] for p in points], color=SKY, height=0.6, xerr=_xerr_pair(points),
+            error_kw={"ecolor": "black", "capsize": 4})  # fmt: skip
+    for y, p in zip(ys, points, strict=True):
+        colour, marker = VERDICT_STYLE[p["verdict"]]
+        ax.plot([p["rate"]], [y], marker=marker, color=colour, ms=7, linestyle="none")
+        ax.annotate(f"{100 * p['rate']:.1f} %", (p["high"], y), xytext=(4, 0), fontsize=8,
+                    textcoords="offset points", va="center", fontfamily=FONT)  # fmt: skip
+    if target is not None:
+        _target_line(ax, target, words, vertical=True)
+    ax.set_yticks(ys, names, fontfamily=FONT)
+    ax.set_xlim(0, 1.1)
+    _percent_axis(ax.xaxis)
+    ax.set_xlabel(words["index"], fontfamily=FONT)
+    _legend(ax, points, words, target is not None)
+    _title(ax, title)
+    return fig
+
+
+# -- helpers ---------------------------------------------------------------------
+
+
+def _figure(width: float, height: float) -> tuple[Figure, Axes]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.grid(axis="both", color="#DDDDDD", linewidth=0.6, zorder=0)
+    ax.set_axisbelow(True)
+    return fig, ax
+
+
+def _words(lang: str) -> dict[Any, str]:
+    if lang not in WORDS:
+        raise ValueError(f"unknown lang {lang!r}; choose one of {', '.join(WORDS)}")
+    return WORDS[lang]
+
+
+def _field(estimate: Any, name: str, default: Any = None) -> Any:
+    if isinstance(estimate, Mapping):
+        return estimate.get(name, default)
+    return getattr(estimate, name, default)
+
+
+def _points(estimates: Sequence[Any], label: str | Callable[[Any], str]) -> list[dict[str, Any]]:
+    if isinstance(estimates, str | bytes | Mapping) or not isinstance(estimates, Sequence):
+        raise ValueError("estimates must be a sequence of rows or estimate objects")
+    if not estimates:
+        raise ValueError("nothing to draw: estimates is empty")
+    points = []
+    for i, estimate in enumerate(estimates):
+        values = {}
+        for name in ("rate", "low", "high"):
+            value = _field(estimate, name)
+            if (
+                not isinstance(value, int | float)
+                or isinstance(value, bool)
+                or not 0.0 <= value <= 1.0
+            ):
+                raise ValueError(f"estimate {i}: {name} must be a number in [0, 1], got {value!r}")
+            values[name] = float(value)
+        if not values["low"] <= values["rate"] <= values["high"]:
+            # Jeffreys at 0 or n leaves the rate outside; draw the bar anyway.
+            values["low"] = min(values["low"], values["rate"])
+            values["high"] = max(values["high"], values["rate"])
+        target = _field(estimate, "target")
+        if target is not None and (not isinstance(target, int | float) or math.isnan(target)):
+            target = None
+        verdict = _field(estimate, "verdict") or None
+        if verdict not in VERDICT_STYLE:
+            raise ValueError(f"estimate {i}: unknown verdict {verdict!r}")
+        text = label(estimate) if callable(label) else _field(estimate, label)
+        if text is None:
+            raise ValueError(f"estimate {i} has no label {label!r}")
+        points.append({**values, "target": target, "verdict": verdict, "label": str(text)})
+    return points
+
+
+def _yerr(p: dict[str, Any]) -> list[list[float]]:
+    return [[p["rate"] - p["low"]], [p["high"] - p["rate"]]]
+
+
+def _xerr_pair(points: list[dict[str, Any]]) -> list[list[float]]:
+    return [[p["rate"] - p["low"] for p in points], [p["high"] - p["rate"] for p in points]]
+
+
+def _lower_limit(points: list[dict[str, Any]], target: float | None) -> float:
+    lowest = min([p["low"] for p in points] + ([target] if target is not None else []))
+    return max(0.0, math.floor(lowest * 10 - 0.5) / 10)
+
+
+def _target_line(ax: Axes, target: float, words: dict[Any, str], vertical: bool) -> None:
+    draw = ax.axvline if vertical else ax.axhline
+    draw(target, color="black", linestyle="dashed", linewidth=1.2,
+         label=f"{words['target']} {100 * target:g} %")  # fmt: skip
+
+
+def _percent_axis(axis: Any) -> None:
+    from matplotlib.ticker import PercentFormatter
+
+    axis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+
+
+def _legend(ax: Axes, points: list[dict[str, Any]], words: dict[Any, str], target: bool) -> None:
+    from matplotlib.lines import Line2D
+
+    handles, _ = ax.get_legend_handles_labels()
+    for verdict in ("met", "not_met", "undecided"):
+        if any(p["verdict"] == verdict for p in points):
+            colour, marker = VERDICT_STYLE[verdict]
+            handles.append(Line2D([], [], color=colour, marker=marker, linestyle="none",
+                                  label=words[verdict]))  # fmt: skip
+    if target and not any(h.get_label().startswith(words["target"]) for h in handles):
+        handles.append(Line2D([], [], color="black", linestyle="dashed", label=words["target"]))
+    if handles:
+        # outside the axes, so that it never hides a bar or an interval
+        ax.legend(handles=handles, prop={"family": FONT, "size": 8},
+                  loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)  # fmt: skip
+
+
+def _title(ax: Axes, title: str | None) -> None:
+    if title:
+        ax.set_title(title, fontfamily=FONT)
