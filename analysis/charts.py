@@ -90,14 +90,9 @@ def rates_chart(
             text += "\n" + words[p["verdict"]]
         # written at the foot of the bar, where no interval or target line runs
         ax.text(x, 0.02, text, ha="center", va="bottom", fontsize=8, fontfamily=FONT)
-    if target is not None:
-        _target_line(ax, target, words, vertical=False)
     ax.set_xticks(list(xs), [p["label"] for p in points], rotation=30, ha="right", fontfamily=FONT)
     ax.set_ylim(0, 1.04)
-    _percent_axis(ax.yaxis)
-    ax.set_ylabel(words["rate"], fontfamily=FONT)
-    _legend(ax, points, words, target is not None or any(p["target"] is not None for p in points))
-    _title(ax, title)
+    _finish(ax, points, words, target, title, horizontal=False)
     return fig
 
 
@@ -122,14 +117,9 @@ def caterpillar_chart(
         ax.errorbar(p["rate"], y, xerr=_yerr(p), fmt=marker, color=colour, ms=7, capsize=3)
         if p["target"] is not None and target is None:
             ax.vlines(p["target"], y - 0.4, y + 0.4, colors="black", linestyles="dashed")
-    if target is not None:
-        _target_line(ax, target, words, vertical=True)
     ax.set_yticks(range(len(points)), [p["label"] for p in points], fontfamily=FONT)
     ax.set_xlim(_lower_limit(points, target), 1.02)
-    _percent_axis(ax.xaxis)
-    ax.set_xlabel(words["rate"], fontfamily=FONT)
-    _legend(ax, points, words, target is not None or any(p["target"] is not None for p in points))
-    _title(ax, title)
+    _finish(ax, points, words, target, title, horizontal=True)
     return fig
 
 
@@ -153,15 +143,10 @@ def trend_chart(
     for x, p in zip(xs, points, strict=True):
         colour, marker = VERDICT_STYLE[p["verdict"]]
         ax.plot([x], [p["rate"]], marker=marker, color=colour, ms=8, linestyle="none")
-    if target is not None:
-        _target_line(ax, target, words, vertical=False)
     ax.set_xticks(xs, [str(p) for p in periods], fontfamily=FONT)
     ax.set_xlabel(words["period"], fontfamily=FONT)
-    ax.set_ylabel(words["rate"], fontfamily=FONT)
     ax.set_ylim(_lower_limit(points, target), 1.02)
-    _percent_axis(ax.yaxis)
-    _legend(ax, points, words, False)
-    _title(ax, title)
+    _finish(ax, points, words, target, title, horizontal=False)
     return fig
 
 
@@ -190,14 +175,9 @@ def factor_chart(
         ax.plot([p["rate"]], [y], marker=marker, color=colour, ms=7, linestyle="none")
         ax.annotate(f"{100 * p['rate']:.1f} %", (p["high"], y), xytext=(4, 0), fontsize=8,
                     textcoords="offset points", va="center", fontfamily=FONT)  # fmt: skip
-    if target is not None:
-        _target_line(ax, target, words, vertical=True)
     ax.set_yticks(ys, names, fontfamily=FONT)
     ax.set_xlim(0, 1.1)
-    _percent_axis(ax.xaxis)
-    ax.set_xlabel(words["index"], fontfamily=FONT)
-    _legend(ax, points, words, target is not None)
-    _title(ax, title)
+    _finish(ax, points, words, target, title, horizontal=True, axis_word="index")
     return fig
 
 
@@ -275,16 +255,31 @@ def _lower_limit(points: list[dict[str, Any]], target: float | None) -> float:
     return max(0.0, math.floor(lowest * 10 - 0.5) / 10)
 
 
-def _target_line(ax: Axes, target: float, words: dict[Any, str], vertical: bool) -> None:
-    draw = ax.axvline if vertical else ax.axhline
-    draw(target, color="black", linestyle="dashed", linewidth=1.2,
-         label=f"{words['target']} {100 * target:g} %")  # fmt: skip
+def _finish(
+    ax: Axes,
+    points: list[dict[str, Any]],
+    words: dict[Any, str],
+    target: float | None,
+    title: str | None,
+    horizontal: bool,
+    axis_word: str = "rate",
+) -> None:
+    """The common end of every chart: target line, percent axis, legend, title.
 
-
-def _percent_axis(axis: Any) -> None:
+    ``horizontal`` charts have their rates on the x axis.
+    """
     from matplotlib.ticker import PercentFormatter
 
+    if target is not None:
+        draw = ax.axvline if horizontal else ax.axhline
+        draw(target, color="black", linestyle="dashed", linewidth=1.2,
+             label=f"{words['target']} {100 * target:g} %")  # fmt: skip
+    axis = ax.xaxis if horizontal else ax.yaxis
     axis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    axis.set_label_text(words[axis_word], fontfamily=FONT)
+    _legend(ax, points, words, target is not None or any(p["target"] is not None for p in points))
+    if title:
+        ax.set_title(title, fontfamily=FONT)
 
 
 def _legend(ax: Axes, points: list[dict[str, Any]], words: dict[Any, str], target: bool) -> None:
@@ -302,8 +297,3 @@ def _legend(ax: Axes, points: list[dict[str, Any]], words: dict[Any, str], targe
         # outside the axes, so that it never hides a bar or an interval
         ax.legend(handles=handles, prop={"family": FONT, "size": 8},
                   loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)  # fmt: skip
-
-
-def _title(ax: Axes, title: str | None) -> None:
-    if title:
-        ax.set_title(title, fontfamily=FONT)
