@@ -64,7 +64,7 @@ class Response(db.Model):
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan"
     )
-    comment: Mapped[Comment | None] = relationship(
+    comments: Mapped[list[Comment]] = relationship(
         back_populates="response", cascade="all, delete-orphan"
     )
     questionnaire_version = relationship("QuestionnaireVersion")
@@ -96,16 +96,17 @@ class Answer(db.Model):
 
 
 class Comment(db.Model):
-    """A free-text comment (personal data): read only by staff whose scope covers it."""
+    """A free-text answer. Free text may hold anything a citizen writes, so every one is
+    treated as personal data: read only by staff whose scope allows comments, purged
+    after the retention period."""
 
     __tablename__ = "comments"
     __table_args__ = (
         CheckConstraint("status IN ('new', 'assigned', 'handled')", name="status"),
+        UniqueConstraint("response_id", "item_code"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(
-        ForeignKey("responses.id", ondelete="CASCADE"), unique=True
-    )
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
     item_code: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="new")
@@ -121,7 +122,7 @@ class Comment(db.Model):
     contact_email: Mapped[str | None] = mapped_column(String(200))
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    response: Mapped[Response] = relationship(back_populates="comment")
+    response: Mapped[Response] = relationship(back_populates="comments")
     assigned_agency = relationship("Agency")
 
 

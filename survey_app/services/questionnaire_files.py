@@ -15,6 +15,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from ..config import PROJECT_DIR
+from .yaml_lines import safe_load
 
 SCHEMA_PATH = PROJECT_DIR / "questionnaires" / "questionnaire.schema.json"
 CHOICE_TYPES = {"single_choice", "multiple_choice"}
@@ -87,7 +88,7 @@ def read(path: Path) -> QuestionnaireFile:
     name = str(path)
     try:
         raw = path.read_bytes()
-        data = yaml.safe_load(raw.decode("utf-8"))
+        data = safe_load(raw.decode("utf-8"))
     except OSError as error:
         raise InvalidQuestionnaire([Problem(name, "file", error.strerror or str(error))]) from None
     except UnicodeDecodeError:

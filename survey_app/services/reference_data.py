@@ -258,15 +258,28 @@ def _check_target(target: dict, groups: set[str], problem) -> None:
 
 # --- writing ------------------------------------------------------------------------------
 
-def _upsert(model, key: str, value, **fields):
-    row = db.session.execute(select(model).where(getattr(model, key) == value)).scalar_one_or_none()
-    if row is None:
-        row = model(**{key: value})
-        db.session.add(row)
-    for name, field_value in fields.items():
-        if getattr(row, name) != field_value:
-            setattr(row, name, field_value)
-    return row
+class _Rows:
+    """Existing rows by code, read once per model (one query, not one per record)."""
+
+    def __init__(self):
+        self._by_model: dict = {}
+
+    def get(self, model, key: str, value):
+        if model not in self._by_model:
+            rows = db.session.execute(select(model)).scalars()
+            self._by_model[model] = {getattr(row, key): row for row in rows}
+        return self._by_model[model].get(value)
+
+    def upsert(self, model, key: str, value, **fields):
+        row = self.get(model, key, value)
+        if row is None:
+            row = model(**{key: value})
+            db.session.add(row)
+            self._by_model[model][value] = row
+        for name, field_value in fields.items():
+            if getattr(row, name) != field_value:
+                setattr(row, name, field_value)
+        return row
 
 
 def _names(record: dict) -> dict:
@@ -274,60 +287,47 @@ def _names(record: dict) -> dict:
 
 
 def _write(files: _Files) -> dict[str, int]:
+    rows = _Rows()
     for group in files.groups:
-        _upsert(SectorGroup, "code", group["code"], **_names(group))
+        rows.upsert(SectorGroup, "code", group["code"], **_names(group))
     db.session.flush()
-    sectors = {}
     for sector in files.sectors:
-        sectors[sector["code"]] = _upsert(
-            Sector, "code", sector["code"], group_code=sector["group"], **_names(sector)
-        )
-    db.session.flush()
+        rows.upsert(Sector, "code", sector["code"], group_code=sector["group"], **_names(sector))
 
     def sector_rows(codes) -> list[Sector]:
-        return [
-            sectors.get(code)
-            or db.session.execute(select(Sector).where(Sector.code == code)).scalar_one()
-            for code in codes or []
-        ]
+        return [rows.get(Sector, "code", code) for code in codes or []]
 
     for procedure in files.procedures:
-        sector = sector_rows([procedure["sector"]])[0] if procedure.get("sector") else None
-        _upsert(Procedure, "code", procedure["code"], sector=sector, **_names(procedure))
+        sector = rows.get(Sector, "code", procedure["sector"]) if procedure.get("sector") else None
+        rows.upsert(Procedure, "code", procedure["code"], sector=sector, **_names(procedure))
     for level in files.levels:
-        _upsert(Level, "code", level["code"], retired_on=level.get("retired_on"), **_names(level))
+        rows.upsert(Level, "code", level["code"], retired_on=level.get("retired_on"),
+                    **_names(level))
     db.session.flush()
 
     counters = 0
     for record in files.agencies:
-        parent = None
-        if record.get("parent"):
-            parent = db.session.execute(
-                select(Agency).where(Agency.code == record["parent"])
-            ).scalar_one()
-        agency = _upsert(
+        parent = rows.get(Agency, "code", record["parent"]) if record.get("parent") else None
+        agency = rows.upsert(
             Agency, "code", record["code"], level_code=record["level"], kind=record["kind"],
             parent=parent, former_province=record.get("former_province"), **_names(record),
         )
         agency.sectors = sector_rows(record.get("sectors"))
-        db.session.flush()
         for counter in record.get("counters") or []:
-            row = _upsert(Counter, "code", counter["code"], agency=agency, **_names(counter))
+            row = rows.upsert(Counter, "code", counter["code"], agency=agency, **_names(counter))
             row.sectors = sector_rows(counter.get("sectors"))
             counters += 1
     db.session.flush()
 
     targets = 0
     for record in files.plans:
-        plan = _upsert(
+        plan = rows.upsert(
             Plan, "code", record["code"], valid_from=record["valid_from"],
             valid_to=record["valid_to"], **_names(record),
         )
-        db.session.flush()
+        existing = {t.code: t for t in plan.targets}
         for target in record["targets"]:
-            row = db.session.execute(
-                select(Target).where(Target.plan_id == plan.id, Target.code == target["code"])
-            ).scalar_one_or_none()
+            row = existing.get(target["code"])
             if row is None:
                 row = Target(plan=plan, code=target["code"])
                 db.session.add(row)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 45f007119854
+Revision ID: 3bcb467eb731
 Revises: 
-Create Date: 2026-11-25 21:54:16.121494
+Create Date: 2026-11-25 22:02:49.286164
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '45f007119854'
+revision = '3bcb467eb731'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -360,7 +360,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['handled_by_id'], ['staff_users.id'], name=op.f('fk_comments_handled_by_id_staff_users')),
     sa.ForeignKeyConstraint(['response_id'], ['responses.id'], name=op.f('fk_comments_response_id_responses'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_comments')),
-    sa.UniqueConstraint('response_id', name=op.f('uq_comments_response_id'))
+    sa.UniqueConstraint('response_id', 'item_code', name=op.f('uq_comments_response_id_item_code'))
     )
     # ### end Alembic commands ###
 

@@ -1,0 +1,206 @@
+"""Storing a citizen's answers: the one path every channel goes through.
+
+Answers arrive already checked against the questionnaire (the web form and the
+paper import both validate with the form built from the questionnaire version);
+this module turns them into rows and guards the two promises of the submit path:
+
+- a transaction link is used once: the invitation is marked used by a conditional
+  UPDATE in the same database transaction as the response INSERT, so of two
+  simultaneous submissions exactly one wins, and no value links the two rows;
+- a re-sent form (lost reply, double tap) carries the same submission id and is
+  answered with success without a second row.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from ..extensions import db
+from ..models import Answer, Comment, Invitation, Response, utcnow
+from .questionnaire_files import items_of
+from .tokens import sha256_hex
+
+NOT_USED = "not_used"
+# SQLite answers "database is locked" when two writers meet despite the busy timeout
+# (a read snapshot that went stale); the whole transaction is simply tried again.
+ATTEMPTS = 5
+
+
+class SubmissionRefused(Exception):
+    """The response cannot be stored; `reason` names why (for the citizen's page)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a response comes from: what it answered, at which service point, how."""
+
+    questionnaire_version_id: int
+    definition: dict
+    agency_id: int
+    channel: str
+    language: str
+    counter_id: int | None = None
+    sector_id: int | None = None
+    procedure_id: int | None = None
+    campaign_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Contact details, given only with the citizen's explicit consent."""
+
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass
+class Extras:
+    """What other channels add: who typed a paper form, which import, device repeat."""
+
+    entered_by_id: int | None = None
+    import_batch_id: int | None = None
+    repeat_device: bool = False
+    answered_at: datetime | None = None  # paper: the day it was filled in
+    contact: Contact | None = None
+    notes: dict = field(default_factory=dict)
+
+
+def hour_of(moment: datetime) -> datetime:
+    """Times are kept to the hour, so a response cannot be matched with a queue or a log."""
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def submit(origin: Origin, answers: dict, *, submission_id: str, token: str | None = None,
+           extras: Extras | None = None) -> bool:
+    """Store one web submission and commit; returns False when it was a re-sent duplicate.
+
+    Raises SubmissionRefused("used" | "expired" | "unknown") for a transaction link
+    that cannot take this response.
+    """
+    for attempt in range(ATTEMPTS):
+        try:
+            return _submit_once(origin, answers, submission_id, token, extras)
+        except OperationalError:
+            db.session.rollback()
+            if attempt == ATTEMPTS - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _submit_once(origin, answers, submission_id, token, extras) -> bool:
+    if _already_stored(submission_id):
+        return False
+    now = utcnow()
+    try:
+        if token is not None:
+            _redeem(token, now)
+        add_response(origin, answers, submission_id=submission_id, extras=extras, now=now)
+        db.session.commit()
+    except IntegrityError:
+        # The same submission id won a race with us: the first copy is stored.
+        db.session.rollback()
+        if _already_stored(submission_id):
+            return False
+        raise
+    except SubmissionRefused:
+        db.session.rollback()
+        if _already_stored(submission_id):
+            return False
+        raise
+    return True
+
+
+def _already_stored(submission_id: str) -> bool:
+    return db.session.execute(
+        select(Response.id).where(Response.submission_id == submission_id)
+    ).first() is not None
+
+
+def _redeem(token: str, now: datetime) -> None:
+    """Mark the invitation used, or raise why it can't be; rows stay locked until commit."""
+    digest = sha256_hex(token)
+    marked = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.token_sha256 == digest,
+            Invitation.used_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        .values(used_at=hour_of(now))
+        .execution_options(synchronize_session=False)
+    )
+    if marked.rowcount == 1:
+        return
+    invitation = db.session.execute(
+        select(Invitation.used_at, Invitation.expires_at).where(Invitation.token_sha256 == digest)
+    ).first()
+    if invitation is None:
+        raise SubmissionRefused("unknown")
+    raise SubmissionRefused("used" if invitation.used_at is not None else "expired")
+
+
+def add_response(origin: Origin, answers: dict, *, submission_id: str | None = None,
+                 extras: Extras | None = None, now: datetime | None = None) -> Response:
+    """Add a response with its answers to the session (the caller commits)."""
+    extras = extras or Extras()
+    now = now or utcnow()
+    items = items_of(origin.definition)
+    overall = answers.get(origin.definition["overall_item"])
+    response = Response(
+        questionnaire_version_id=origin.questionnaire_version_id,
+        campaign_id=origin.campaign_id,
+        agency_id=origin.agency_id,
+        counter_id=origin.counter_id,
+        sector_id=origin.sector_id,
+        procedure_id=origin.procedure_id,
+        channel=origin.channel,
+        language=origin.language,
+        submitted_hour=hour_of(extras.answered_at or now),
+        overall_score=overall if isinstance(overall, int) else None,
+        submission_id=submission_id,
+        repeat_device=extras.repeat_device,
+        entered_by_id=extras.entered_by_id,
+        entered_at=now if extras.entered_by_id else None,
+        import_batch_id=extras.import_batch_id,
+    )
+    for item_id, value in answers.items():
+        kind = items[item_id]["type"]
+        if value is None or value == "" or value == []:
+            continue
+        if kind == "text":
+            response.comments.append(Comment(item_code=item_id, text=value.strip()))
+        else:
+            response.answers.extend(_answer_rows(item_id, kind, value))
+    if extras.contact and response.comments:
+        first = response.comments[0]
+        first.contact_consent = True
+        first.contact_name = extras.contact.name or None
+        first.contact_phone = extras.contact.phone or None
+        first.contact_email = extras.contact.email or None
+    db.session.add(response)
+    return response
+
+
+def _answer_rows(item_id: str, kind: str, value) -> list[Answer]:
+    if kind == "scale5":
+        if value == NOT_USED:
+            return [Answer(item_code=item_id, choice=NOT_USED)]
+        return [Answer(item_code=item_id, score=int(value))]
+    if kind == "multiple_choice":
+        return [Answer(item_code=item_id, choice=choice) for choice in value]
+    if kind in {"single_choice", "yes_no"}:
+        return [Answer(item_code=item_id, choice=str(value))]
+    if kind in {"number", "percentage"}:
+        return [Answer(item_code=item_id, number=float(value))]
+    raise ValueError(f"item {item_id}: unknown type {kind!r}")
