@@ -7,12 +7,18 @@ tests import live in support.py.
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
-import pytest
-from sqlalchemy import make_url, text
+# The project root before tests/ on sys.path: `import analysis` must find the package,
+# not tests/analysis/ (a folder without __init__.py passes for a namespace package).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from support import PROJECT, StaffActions, make_app
-from survey_app.extensions import db
+import pytest  # noqa: E402
+from sqlalchemy import make_url, text  # noqa: E402
+
+from support import PROJECT, StaffActions, make_app  # noqa: E402
+from survey_app.extensions import db  # noqa: E402
 
 
 @pytest.fixture(scope="session")

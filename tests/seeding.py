@@ -1,0 +1,71 @@
+"""Seed responses straight into the models, for reporting and access tests.
+
+Works on the real reference data and questionnaires (fixture `reference_data`).
+Nothing here computes a rate: tests count what they seeded independently.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from survey_app.extensions import db
+from survey_app.models import (
+    Agency,
+    Answer,
+    Comment,
+    Counter,
+    Questionnaire,
+    QuestionnaireVersion,
+    Response,
+    Sector,
+)
+
+
+def by_code(model, code):
+    return db.session.execute(select(model).where(model.code == code)).scalar_one()
+
+
+def version_of(kind: str) -> QuestionnaireVersion:
+    return db.session.execute(
+        select(QuestionnaireVersion).join(Questionnaire).where(Questionnaire.kind == kind)
+        .order_by(QuestionnaireVersion.id.desc()).limit(1)
+    ).scalar_one()
+
+
+def add_responses(count: int, *, scores, agency: str, sector: str | None = None,
+                  counter: str | None = None, kind: str = "administrative",
+                  channel: str = "counter", at: datetime = datetime(2025, 8, 1, 3, tzinfo=UTC),
+                  answers: dict | None = None, repeat_device: bool = False,
+                  comments: list[str] | None = None) -> list[Response]:
+    """`count` responses; `scores` is one overall score (or None) or a list cycled over.
+
+    `answers` maps item codes to a score (or a list cycled over, or None for not used).
+    `comments[i]` (if given) becomes the comment of the i-th response.
+    """
+    version = version_of(kind)
+    agency_row = by_code(Agency, agency)
+    sector_row = by_code(Sector, sector) if sector else None
+    counter_row = by_code(Counter, counter) if counter else None
+    scores = scores if isinstance(scores, list) else [scores]
+    rows = []
+    for i in range(count):
+        response = Response(
+            questionnaire_version_id=version.id, agency_id=agency_row.id,
+            counter_id=counter_row.id if counter_row else None,
+            sector_id=sector_row.id if sector_row else None, channel=channel, language="vi",
+            submitted_hour=at, overall_score=scores[i % len(scores)],
+            repeat_device=repeat_device,
+        )
+        for item, value in (answers or {}).items():
+            values = value if isinstance(value, list) else [value]
+            score = values[i % len(values)]
+            response.answers.append(Answer(item_code=item, score=score,
+                                           choice=None if score else "not_used"))
+        if comments and i < len(comments):
+            response.comment = Comment(item_code="q_comment", text=comments[i], tags=[])
+        rows.append(response)
+    db.session.add_all(rows)
+    db.session.commit()
+    return rows
