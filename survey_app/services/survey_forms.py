@@ -1,0 +1,403 @@
+"""Survey forms built from a questionnaire version's definition (questionnaires/FORMAT.md).
+
+`build_form_class(definition, lang)` returns a Flask-WTF form class whose fields are
+the questionnaire's items (field name = item id), labelled and validated in `lang`:
+
+- scale5 -> radio 1..5 with the scale's labels (+ "not used" when allow_not_used)
+- single_choice / yes_no -> radio; multiple_choice -> checkboxes
+- number / percentage -> number input with min/max; text -> textarea (<= 2000 chars)
+
+Every message is written in the citizen's language when the class is built (WTForms
+ships no Vietnamese, so no built-in message may reach the page). A web form also
+gets a hidden `submission_id` (a re-sent form is recognised), a honeypot field and
+the optional contact fields; `web=False` leaves those out and `csrf=False` turns off
+CSRF, for validating rows of a paper import one by one.
+
+`form.answers()` gives the dict `services.submissions.submit` expects.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import Length, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
+
+from ..i18n import pick
+from .questionnaire_files import TEXT_MAX_LENGTH, items_of, not_used_label, scale_labels
+from .submissions import NOT_USED, Contact
+
+HONEYPOT = "website"
+CONTACT_FIELDS = ("contact_consent", "contact_name", "contact_phone", "contact_email")
+RESERVED = {"csrf_token", "submission_id", HONEYPOT, *CONTACT_FIELDS}
+UUID_SHAPE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+# Lenient on purpose: people write "0901 234 567", "+84 90-123-4567", "(0270) 3822 123".
+PHONE_SHAPE = re.compile(r"\+?[0-9 ().\-]{8,24}")
+EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One item as the template lays it out: its field, its type, required or not."""
+
+    name: str
+    kind: str
+    required: bool
+
+    @property
+    def grouped(self) -> bool:
+        """Radio groups and checkboxes are a fieldset with a legend."""
+        return self.kind in {"scale5", "single_choice", "multiple_choice", "yes_no"}
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    items: list[Item]
+
+
+class SurveyForm(FlaskForm):
+    """Base of every built form; the builder adds one field per item."""
+
+    definition: dict = {}
+    layout: list[Section] = []
+    has_contact: bool = False
+
+    def is_bot(self) -> bool:
+        """A filled honeypot: answered like a success, stored nowhere."""
+        field = self._fields.get(HONEYPOT)
+        return bool(field is not None and (field.data or "").strip())
+
+    def answers(self) -> dict:
+        """item id -> int 1-5 | "not_used" | choice | [choices] | "yes"/"no" | float | str.
+
+        Unanswered optional items are left out. Call only after validate().
+        """
+        result = {}
+        for item_id, item in items_of(self.definition).items():
+            value = _answer_value(item["type"], self[item_id].data)
+            if value is not None:
+                result[item_id] = value
+        return result
+
+    def contact(self) -> Contact | None:
+        """The contact details, only when the citizen ticked the consent sentence."""
+        if not self.has_contact or not self.contact_consent.data:
+            return None
+        return Contact(
+            name=(self.contact_name.data or "").strip(),
+            phone=(self.contact_phone.data or "").strip(),
+            email=(self.contact_email.data or "").strip(),
+        )
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(field id, first message) in page order, for the summary at the top."""
+        return [(field.id, field.errors[0]) for field in self if field.errors]
+
+
+def build_form_class(definition: dict, lang: str, *, csrf: bool = True,
+                     web: bool = True) -> type[SurveyForm]:
+    """A form class for `definition`, all of its texts and messages in `lang`."""
+    with force_locale(lang):
+        attrs: dict = {"definition": definition}
+        sections = []
+        for section in definition["sections"]:
+            laid_out = []
+            for item in section["items"]:
+                if item["id"] in RESERVED or hasattr(SurveyForm, item["id"]):
+                    raise ValueError(f"item id {item['id']!r} is reserved by the survey form")
+                attrs[item["id"]] = _field_for(item, definition, lang)
+                laid_out.append(Item(item["id"], item["type"], bool(item.get("required"))))
+            sections.append(Section(pick(section["title"], lang), laid_out))
+        attrs["layout"] = sections
+        if web:
+            attrs.update(_web_fields(definition))
+        attrs["Meta"] = type("Meta", (), {"csrf": csrf})
+    return type("BuiltSurveyForm", (SurveyForm,), attrs)
+
+
+# --- fields -------------------------------------------------------------------------
+
+
+class Required:
+    """The item must be answered; the message names no field (it sits beside it)."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        data = field.raw_data or []
+        if not [value for value in data if isinstance(value, str) and value.strip()]:
+            raise StopValidation(self.message)
+
+
+class Optional:
+    """An unanswered optional item: stop here, no error."""
+
+    def __call__(self, form, field):
+        data = field.raw_data or []
+        if not [value for value in data if isinstance(value, str) and value.strip()]:
+            field.errors[:] = []
+            raise StopValidation()
+
+
+class OneOf:
+    """Every submitted value is one of the item's values (forged posts are refused)."""
+
+    def __init__(self, values, message: str):
+        self.values = set(values)
+        self.message = message
+
+    def __call__(self, form, field):
+        submitted = field.data if isinstance(field.data, list) else [field.data]
+        if any(value not in self.values for value in submitted):
+            raise ValidationError(self.message)
+
+
+class NumberField(StringField):
+    """A number typed by the citizen; a comma decimal ("3,5") is accepted as in Vietnam."""
+
+    widget = NumberInput(step="any")
+
+    def number(self) -> float | None:
+        text = (self.data or "").strip().replace(",", ".")
+        if not text:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+        return value if value == value and abs(value) != float("inf") else None
+
+
+class NumberRange:
+    def __init__(self, low, high, message: str, not_a_number: str):
+        self.low, self.high = low, high
+        self.message, self.not_a_number = message, not_a_number
+
+    def __call__(self, form, field):
+        value = field.number()
+        if value is None:
+            raise StopValidation(self.not_a_number)
+        if (self.low is not None and value < self.low) or (
+            self.high is not None and value > self.high
+        ):
+            raise ValidationError(self.message)
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _presence(item: dict) -> list:
+    if item.get("required"):
+        return [Required(_("Please answer this question."))]
+    return [Optional()]
+
+
+def _field_for(item: dict, definition: dict, lang: str) -> Field:
+    kind = item["type"]
+    label = pick(item["label"], lang)
+    invalid = _("Please choose one of the answers shown.")
+    if kind == "scale5":
+        scale = scale_labels(definition)
+        choices = [SelectChoice(str(n), f"{n} – {pick(scale[str(n)], lang)}")
+                   for n in range(1, 6)]
+        if item.get("allow_not_used"):
+            choices.append(SelectChoice(NOT_USED, pick(not_used_label(definition), lang)))
+        return _radio(label, choices, item, invalid)
+    if kind == "yes_no":
+        return _radio(label, [SelectChoice("yes", _("Yes")), SelectChoice("no", _("No"))], item,
+                      invalid)
+    if kind == "single_choice":
+        choices = [SelectChoice(o["value"], pick(o["label"], lang)) for o in item["options"]]
+        return _radio(label, choices, item, invalid)
+    if kind == "multiple_choice":
+        choices = [SelectChoice(o["value"], pick(o["label"], lang)) for o in item["options"]]
+        return CheckboxesField(
+            label, choices=choices, validate_choice=False,
+            validators=[*_presence(item), OneOf([c.value for c in choices], invalid)],
+        )
+    if kind in {"number", "percentage"}:
+        return _number(label, item, kind)
+    if kind == "text":
+        return _text(label, item)
+    raise ValueError(f"item {item['id']}: unknown type {kind!r}")
+
+
+def _radio(label: str, choices: list, item: dict, invalid: str) -> RadioField:
+    return RadioField(
+        label, choices=choices, validate_choice=False,
+        validators=[*_presence(item), OneOf([c.value for c in choices], invalid)],
+    )
+
+
+def _number(label: str, item: dict, kind: str) -> NumberField:
+    low = item.get("min", 0 if kind == "percentage" else None)
+    high = item.get("max", 100 if kind == "percentage" else None)
+    if low is not None and high is not None:
+        message = _("Please enter a number from %(low)s to %(high)s.", low=low, high=high)
+    elif low is not None:
+        message = _("Please enter a number of at least %(low)s.", low=low)
+    elif high is not None:
+        message = _("Please enter a number of at most %(high)s.", high=high)
+    else:
+        message = _("Please enter a number.")
+    attributes = {"inputmode": "decimal"}
+    if low is not None:
+        attributes["min"] = low
+    if high is not None:
+        attributes["max"] = high
+    return NumberField(
+        label, render_kw=attributes,
+        validators=[*_presence(item), NumberRange(low, high, message, _("Please enter a number."))],
+    )
+
+
+def _normalise_text(value):
+    # A browser counts a line break as one character against maxlength but sends
+    # CRLF; normalising first keeps its limit and ours the same.
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
+
+
+def _text(label: str, item: dict) -> TextAreaField:
+    limit = min(item.get("max_length", TEXT_MAX_LENGTH), TEXT_MAX_LENGTH)
+    message = _("Please keep this to at most %(limit)s characters.", limit=limit)
+    return TextAreaField(
+        label, filters=[_normalise_text], render_kw={"maxlength": limit, "rows": 4},
+        validators=[*_presence(item), Length(max=limit, message=message)],
+    )
+
+
+def _answer_value(kind: str, data):
+    if data is None or data == "" or data == []:
+        return None
+    if kind == "scale5":
+        return data if data == NOT_USED else int(data)
+    if kind == "multiple_choice":
+        return list(data)
+    if kind in {"number", "percentage"}:
+        text = str(data).strip().replace(",", ".")
+        return float(text) if text else None
+    return data
+
+
+# --- web-only fields: submission id, honeypot, contact --------------------------------
+
+
+def _new_submission_id() -> str:
+    return str(uuid.uuid4())
+
+
+class SubmissionId:
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not UUID_SHAPE.fullmatch(field.data or ""):
+            raise StopValidation(self.message)
+
+
+class WhenConsented:
+    """Contact fields count only with consent; without it they are ignored entirely."""
+
+    def __call__(self, form, field):
+        if not form.contact_consent.data:
+            field.errors[:] = []
+            raise StopValidation()
+
+
+class Shape:
+    def __init__(self, pattern: re.Pattern, message: str):
+        self.pattern, self.message = pattern, message
+
+    def __call__(self, form, field):
+        value = (field.data or "").strip()
+        if value and not self.pattern.fullmatch(value):
+            raise ValidationError(self.message)
+
+
+class ReachableWithComment:
+    """Consent to be contacted needs a comment to be contacted about, and a way to reach."""
+
+    def __init__(self, comment_item: str, no_comment: str, no_way: str):
+        self.comment_item, self.no_comment, self.no_way = comment_item, no_comment, no_way
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        if not (form[self.comment_item].data or "").strip():
+            raise ValidationError(self.no_comment)
+        if not (form.contact_phone.data or "").strip() and not (
+            form.contact_email.data or ""
+        ).strip():
+            raise ValidationError(self.no_way)
+
+
+def _web_fields(definition: dict) -> dict:
+    fields = {
+        "submission_id": HiddenField(
+            default=_new_submission_id,
+            validators=[SubmissionId(_("This form is damaged. Please reload the page."))],
+        ),
+        # Bots fill every field; people never see this one (hidden by CSS, out of the
+        # tab order, labelled "leave empty" for screen readers).
+        HONEYPOT: StringField(
+            _("Leave this field empty"),
+            render_kw={"tabindex": "-1", "autocomplete": "off"},
+        ),
+    }
+    comment = next(
+        (i["id"] for i in items_of(definition).values() if i["type"] == "text"), None
+    )
+    if comment is None:
+        return fields
+    fields.update(
+        has_contact=True,
+        contact_consent=BooleanField(
+            _("I agree that the agency may contact me about this comment, using the "
+              "details below. They are used only for that and deleted afterwards."),
+            validators=[ReachableWithComment(
+                comment,
+                _("Please write your comment above, so that we know what to contact "
+                  "you about."),
+                _("Please give a phone number or an e-mail address."),
+            )],
+        ),
+        contact_name=StringField(
+            _("Your name"), render_kw={"autocomplete": "name"},
+            validators=[WhenConsented(), Length(max=200, message=_("This is too long."))],
+        ),
+        contact_phone=TelField(
+            _("Phone number"), render_kw={"autocomplete": "tel"},
+            validators=[WhenConsented(), Shape(PHONE_SHAPE, _(
+                "Please enter a phone number with its digits, e.g. 0901 234 567."))],
+        ),
+        contact_email=EmailField(
+            _("E-mail address"), render_kw={"autocomplete": "email"},
+            validators=[WhenConsented(), Length(max=200, message=_("This is too long.")),
+                        Shape(EMAIL_SHAPE, _(
+                            "Please enter an e-mail address like name@example.com."))],
+        ),
+    )
+    return fields
