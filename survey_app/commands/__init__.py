@@ -4,9 +4,11 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
+    from .imports import import_responses
     from .questionnaires import questionnaires
     from .reference import reference
     from .users import users
 
     for group in (questionnaires, reference, users):
         app.cli.add_command(group)
+    app.cli.add_command(import_responses)
