@@ -32,8 +32,9 @@ setup: $(VENV)/.installed translations  ## Migrate the embedded database and loa
 	$(BIN)/flask questionnaires load questionnaires/
 	$(BIN)/flask users ensure-admin
 
+run: export FLASK_DEBUG := 1
 run: setup  ## Set up and serve the app on 127.0.0.1:$(PORT) (development server)
-	FLASK_DEBUG=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.installed translations  ## Install with the dev extra and run the whole test suite
 	$(BIN)/pytest
