@@ -36,6 +36,22 @@ run: export FLASK_DEBUG := 1
 run: setup  ## Set up and serve the app on 127.0.0.1:$(PORT) (development server)
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# The demo never touches the real database: its own file, recreated each time.
+DEMO_DB        := $(CURDIR)/instance/demo.sqlite3
+DEMO_RESPONSES ?= 30000
+DEMO_YEAR      ?= $(shell expr $$(date -u +%Y) - 1)
+demo: export DATABASE_URL = sqlite:///$(DEMO_DB)
+demo: export FLASK_DEBUG = 1
+demo: $(VENV)/.installed translations  ## Serve a demo (instance/demo.sqlite3): a synthetic year of responses, demo logins
+	mkdir -p instance && rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/flask db upgrade
+	$(BIN)/flask reference load reference/
+	$(BIN)/flask questionnaires load questionnaires/
+	$(BIN)/flask demo seed --responses $(DEMO_RESPONSES) --year $(DEMO_YEAR)
+	@echo "Demo logins at http://127.0.0.1:$(PORT)/staff/login (data of $(DEMO_YEAR)):"
+	@$(BIN)/flask demo accounts
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
 test: $(VENV)/.installed translations  ## Install with the dev extra and run the whole test suite
 	$(BIN)/pytest
 

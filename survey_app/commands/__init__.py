@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
+    from .demo import demo
     from .imports import import_responses
     from .questionnaires import questionnaires
     from .reference import reference
@@ -12,3 +13,4 @@ def register_commands(app: Flask) -> None:
     for group in (questionnaires, reference, users):
         app.cli.add_command(group)
     app.cli.add_command(import_responses)
+    app.cli.add_command(demo)
