@@ -36,6 +36,17 @@ run: export FLASK_DEBUG := 1
 run: setup  ## Set up and serve the app on 127.0.0.1:$(PORT) (development server)
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+serve: $(VENV)/.installed translations  ## Production-like: set up, then gunicorn (several workers, no debug) on 127.0.0.1:$(PORT)
+	@mkdir -p instance
+	@# Production sets SECRET_KEY (the app refuses to start without it); on a laptop a
+	@# random key is generated once into instance/secret_key, readable by its owner only.
+	@if [ -z "$$SECRET_KEY" ] && [ ! -s instance/secret_key ]; then \
+	  (umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' \
+	    > instance/secret_key) && echo "generated instance/secret_key (mode 0600)"; fi
+	@export SECRET_KEY="$${SECRET_KEY:-$$(cat instance/secret_key)}" && \
+	  $(MAKE) --no-print-directory setup && \
+	  exec $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) survey_app.wsgi:app
+
 # The demo never touches the real database: its own file, recreated each time.
 DEMO_DB        := $(CURDIR)/instance/demo.sqlite3
 DEMO_RESPONSES ?= 30000

@@ -8,10 +8,10 @@ are built only when they are read.
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, overload
 
 import numpy as np
@@ -25,6 +25,7 @@ RESULT_FIELDS = (
     "target", "meets_by_rate", "verdict", "p_value", "additional_n",
 )  # fmt: skip
 _VERDICT_NAMES = np.array(["not_met", "undecided", "met", ""])  # codes -1, 0, 1, none
+_CHUNK = 10_000  # rows converted at a time when iterating
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,10 @@ class TableArrays:
     """The numbers of a :class:`SatisfactionTable` as numpy arrays (one entry per cell).
 
     ``target``, ``p_value`` and ``additional_n`` are NaN where they do not
-    apply; ``verdict`` is ``""`` where no target applies; ``meets_by_rate`` is
-    False there.
+    apply; ``verdict_code`` is 1 (met), -1 (not met), 0 (undecided) or 2 (no
+    target), and ``verdict`` the same as strings (``""`` for no target);
+    ``meets_by_rate`` is False where no target applies. Treat the arrays as
+    read-only: without targets the NaN arrays are one shared array.
     """
 
     n: np.ndarray
@@ -43,9 +46,13 @@ class TableArrays:
     high: np.ndarray
     target: np.ndarray
     meets_by_rate: np.ndarray
-    verdict: np.ndarray
+    verdict_code: np.ndarray
     p_value: np.ndarray
     additional_n: np.ndarray
+
+    @cached_property
+    def verdict(self) -> np.ndarray:
+        return _VERDICT_NAMES[self.verdict_code + 1]
 
 
 class SatisfactionTable(Sequence):
@@ -72,38 +79,59 @@ class SatisfactionTable(Sequence):
     def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
     def __getitem__(self, index):  # type: ignore[no-untyped-def]
         if isinstance(index, slice):
-            return [self._row(i) for i in range(*index.indices(self._size))]
+            start, stop, step = index.indices(self._size)
+            if step == 1:
+                return self._rows(start, max(start, stop))
+            return [self._rows(i, i + 1)[0] for i in range(start, stop, step)]
         i = index + self._size if index < 0 else index
         if not 0 <= i < self._size:
             raise IndexError("satisfaction table index out of range")
-        return self._row(i)
+        return self._rows(i, i + 1)[0]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        return (self._row(i) for i in range(self._size))
+        for start in range(0, self._size, _CHUNK):
+            yield from self._rows(start, min(start + _CHUNK, self._size))
 
     def __repr__(self) -> str:
         return f"<SatisfactionTable of {self._size} cells>"
 
     def to_dicts(self) -> list[dict[str, Any]]:
         """All rows as a list of dicts (e.g. for JSON)."""
-        return list(self)
+        return self._rows(0, self._size)
 
-    def _row(self, i: int) -> dict[str, Any]:
-        a = self.arrays
-        row = self._label_of(i)
-        row["n"] = int(a.n[i])
-        row["satisfied"] = int(a.satisfied[i])
-        row["rate"] = float(a.rate[i])
-        row["low"] = float(a.low[i])
-        row["high"] = float(a.high[i])
-        has_target = not math.isnan(a.target[i])
-        extra = a.additional_n[i]
-        row["target"] = float(a.target[i]) if has_target else None
-        row["meets_by_rate"] = bool(a.meets_by_rate[i]) if has_target else None
-        row["verdict"] = str(a.verdict[i]) if has_target else None
-        row["p_value"] = float(a.p_value[i]) if has_target else None
-        row["additional_n"] = None if math.isnan(extra) else int(extra)
-        return row
+    def _rows(self, start: int, stop: int) -> list[dict[str, Any]]:
+        # Whole columns are converted to Python numbers at once (tolist is C
+        # code); only the dicts are built one by one.
+        a, part = self.arrays, slice(start, stop)
+        has_target = (~np.isnan(a.target[part])).tolist()
+        columns = zip(
+            range(start, stop),
+            a.n[part].astype(np.int64).tolist(),
+            a.satisfied[part].astype(np.int64).tolist(),
+            a.rate[part].tolist(),
+            a.low[part].tolist(),
+            a.high[part].tolist(),
+            a.target[part].tolist(),
+            a.meets_by_rate[part].tolist(),
+            _VERDICT_NAMES[a.verdict_code[part] + 1].tolist(),
+            a.p_value[part].tolist(),
+            a.additional_n[part].tolist(),
+            has_target,
+            strict=True,
+        )
+        rows = []
+        for i, n, x, rate, low, high, target, meets, verdict, p_value, extra, has in columns:
+            row = self._label_of(i)
+            row["n"], row["satisfied"] = n, x
+            row["rate"], row["low"], row["high"] = rate, low, high
+            if has:
+                row["target"], row["meets_by_rate"] = target, meets
+                row["verdict"], row["p_value"] = verdict, p_value
+            else:
+                row["target"] = row["meets_by_rate"] = row["verdict"] = row["p_value"] = None
+            row["additional_n"] = None if extra != extra else int(extra)  # NaN: not applicable
+            rows.append(row)
+        return rows
 
 
 def satisfaction_table(
@@ -189,18 +217,19 @@ def _compute(
     size = len(n)
     meets = np.zeros(size, dtype=bool)
     code = np.full(size, 2, dtype=np.int8)  # 2 -> "" (no target)
+    if target is None:
+        # Nothing to hold against: one shared read-only NaN array serves for
+        # target, p_value and additional_n (three fewer passes over memory).
+        missing = np.full(size, np.nan)
+        missing.flags.writeable = False
+        return TableArrays(n, x, rate, low, high, missing, meets, code, missing, missing)
     p_value = np.full(size, np.nan)
     additional = np.full(size, np.nan)
-    if target is None:
-        target = np.full(size, np.nan)
-    else:
-        has = ~np.isnan(target)
-        every = bool(has.all())
-        pick = slice(None) if every else has
-        fields = verdict_arrays(x[pick], n[pick], low[pick], high[pick], target[pick], level)
-        meets[pick], code[pick], p_value[pick], additional[pick] = fields
-    verdict = _VERDICT_NAMES[code + 1]
-    return TableArrays(n, x, rate, low, high, target, meets, verdict, p_value, additional)
+    has = ~np.isnan(target)
+    pick = slice(None) if has.all() else has  # a slice avoids copying when all have one
+    fields = verdict_arrays(x[pick], n[pick], low[pick], high[pick], target[pick], level)
+    meets[pick], code[pick], p_value[pick], additional[pick] = fields
+    return TableArrays(n, x, rate, low, high, target, meets, code, p_value, additional)
 
 
 def _check_labels(names: Any) -> None:

@@ -1,0 +1,56 @@
+"""What the production server (gunicorn) needs from the app: logs without personal data.
+
+Survey links carry single-use tokens in their path (`/t/<token>`, the API's
+`/api/v1/invitations/<token>/qr.svg`), so a raw access log would hold every
+token a citizen opened. Two guards:
+
+- `record_route(app)` stores the matched route *pattern* (`/t/<token>`) in the
+  WSGI environ; gunicorn's access log (see gunicorn.conf.py) prints that, never
+  the path, the query string or the client's address.
+- `redact(text)` masks anything shaped like a token path, for the paths that
+  matched no route and for Flask's own "Exception on /t/… [POST]" error lines.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import Flask, request
+
+ROUTE_KEY = "survey_app.route"
+# A path segment after /t/ or /invitations/ is a secret; so is anything long and
+# token-shaped anywhere (a mistyped path may still hold a real token).
+_TOKEN_PATH = re.compile(r"(/t/|/invitations/)[^/?#\s]+")
+_TOKEN_LIKE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])")
+
+
+def redact(text: str) -> str:
+    """`text` with token path segments and token-like strings replaced by placeholders."""
+    text = _TOKEN_PATH.sub(r"\1<token>", text)
+    return _TOKEN_LIKE.sub("<redacted>", text)
+
+
+def record_route(app: Flask) -> None:
+    """Put the matched route pattern into the environ, for the access log."""
+
+    @app.before_request
+    def _remember_route():
+        rule = request.url_rule
+        request.environ[ROUTE_KEY] = rule.rule if rule is not None else "<unmatched>"
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a record's message with `redact` (Flask logs the path of a failed request)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def redact_app_logs(app: Flask) -> None:
+    """Attach the filter to the app's logger and its handlers."""
+    app.logger.addFilter(RedactingFilter())
