@@ -16,6 +16,15 @@ from scipy import special, stats
 from . import _validate
 
 METHODS = ("wilson", "wilson_cc", "clopper_pearson", "jeffreys", "agresti_coull", "wald")
+# The name under which statsmodels' proportion_confint computes the same
+# interval (then clipped to [0, 1]); wilson_cc has no statsmodels equivalent.
+STATSMODELS_EQUIVALENT = {
+    "wilson": "wilson",
+    "clopper_pearson": "beta",
+    "jeffreys": "jeffreys",
+    "agresti_coull": "agresti_coull",
+    "wald": "normal",
+}
 
 
 class Interval(NamedTuple):

@@ -20,14 +20,7 @@ import numpy as np
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis import satisfaction_table
-
-STATSMODELS_NAME = {
-    "wilson": "wilson",
-    "clopper_pearson": "beta",
-    "jeffreys": "jeffreys",
-    "agresti_coull": "agresti_coull",
-    "wald": "normal",
-}
+from analysis.intervals import STATSMODELS_EQUIVALENT
 
 
 def best_of(repeat, call):
@@ -45,14 +38,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cells", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--method", choices=sorted(STATSMODELS_NAME), default="wilson")
+    parser.add_argument("--method", choices=sorted(STATSMODELS_EQUIVALENT), default="wilson")
     args = parser.parse_args()
 
     rng = np.random.default_rng(2025)
     n = rng.integers(1, 2_000, args.cells)
     x = rng.binomial(n, 0.88)
     columns = {"n": n, "satisfied": x}
-    sm_method = STATSMODELS_NAME[args.method]
+    sm_method = STATSMODELS_EQUIVALENT[args.method]
 
     base, (sm_low, sm_high) = best_of(
         args.repeat, lambda: proportion_confint(x, n, alpha=0.05, method=sm_method)
