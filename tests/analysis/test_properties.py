@@ -22,7 +22,7 @@ from analysis import (
     weighted_proportion,
 )
 
-FAST = settings(max_examples=150, deadline=None)
+FAST = settings(max_examples=100, deadline=None)
 levels = st.sampled_from([0.80, 0.90, 0.95, 0.99])
 methods = st.sampled_from(METHODS)
 
