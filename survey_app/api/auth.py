@@ -1,0 +1,60 @@
+"""Bearer-key authentication and per-key rate limits for the API blueprint.
+
+Like the staff area, the API is locked by default: one before_request guard covers
+every view except the allow-listed OpenAPI document, so a new route cannot be left
+open by forgetting a decorator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app, g, request
+from flask_limiter.util import get_remote_address
+
+from ..models import ApiKey
+from ..services import api_keys
+from .errors import unauthorized
+
+PUBLIC_VIEWS = {"api.openapi"}
+DEFAULT_RATE_LIMIT = "120 per minute"
+
+
+def require_key():
+    if request.endpoint in PUBLIC_VIEWS:
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, key = header.partition(" ")
+    if not header:
+        raise unauthorized("missing_key", "Send the API key as 'Authorization: Bearer <key>'.")
+    if scheme.lower() != "bearer" or not key.strip():
+        raise unauthorized("bad_authorization", "Use 'Authorization: Bearer <key>'.",
+                           "invalid_request")
+    try:
+        g.api_key = api_keys.authenticate(key.strip())
+    except api_keys.RevokedKey:
+        raise unauthorized("revoked_key", "This API key has been revoked.",
+                           "invalid_token") from None
+    except api_keys.UnknownKey:
+        raise unauthorized("bad_key", "This API key is not valid.", "invalid_token") from None
+    return None
+
+
+def current_key() -> ApiKey:
+    return g.api_key
+
+
+def rate_limit() -> str:
+    return current_app.config.get("API_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+
+
+def rate_limit_bucket() -> str:
+    """One bucket per presented key (hashed: no key kept in the limiter's store).
+
+    The limiter runs before authentication, so invalid keys are limited too;
+    requests without a key share a bucket per client address.
+    """
+    header = request.headers.get("Authorization")
+    if header:
+        return "api-key:" + hashlib.sha256(header.encode()).hexdigest()[:32]
+    return "api-addr:" + (get_remote_address() or "")
