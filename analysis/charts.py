@@ -19,6 +19,7 @@ optionally ``target`` and ``verdict``.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -219,7 +220,7 @@ def _points(estimates: Sequence[Any], label: str | Callable[[Any], str]) -> list
         for name in ("rate", "low", "high"):
             value = _field(estimate, name)
             if (
-                not isinstance(value, int | float)
+                not isinstance(value, numbers.Real)
                 or isinstance(value, bool)
                 or not 0.0 <= value <= 1.0
             ):
@@ -230,7 +231,7 @@ def _points(estimates: Sequence[Any], label: str | Callable[[Any], str]) -> list
             values["low"] = min(values["low"], values["rate"])
             values["high"] = max(values["high"], values["rate"])
         target = _field(estimate, "target")
-        if target is not None and (not isinstance(target, int | float) or math.isnan(target)):
+        if target is not None and (not isinstance(target, numbers.Real) or math.isnan(target)):
             target = None
         verdict = _field(estimate, "verdict") or None
         if verdict not in VERDICT_STYLE:

@@ -184,9 +184,12 @@ def satisfaction_table(
         size = len(rows)
         n_raw = _row_column(rows, "n")
         x_raw = _row_column(rows, "satisfied")
-        target_raw = _target_input(
-            targets, size, lambda name: [_cell(rows, i).get(name) for i in range(size)]
-        )
+        def target_column(name: str) -> list[Any] | None:
+            values = [_cell(rows, i).get(name) for i in range(size)]
+            present = any(name in rows[i] for i in range(size))
+            return values if present or not size else None
+
+        target_raw = _target_input(targets, size, target_column)
         skip = {"n", "satisfied", _target_column(targets)}
         if size:  # cells normally share their columns: check the first eagerly
             _check_labels([k for k in rows[0] if k not in skip])
@@ -282,7 +285,7 @@ def _target_input(targets: object, size: int, column: Any) -> np.ndarray | None:
         return np.full(size, _validate.open_unit(targets, "target"))
     if isinstance(targets, str):
         values = column(targets)
-        if values is None or (size and all(v is None for v in values)):
+        if values is None:
             raise ValueError(f"cells have no target column {targets!r}")
     elif isinstance(targets, Sequence | np.ndarray):
         values = targets

@@ -98,6 +98,15 @@ def test_caterpillar_is_sorted_by_rate():
     assert labels == ["Xây dựng", "Đất đai", "Hộ tịch", "Giáo dục"]
 
 
+def test_numpy_numbers_are_accepted():
+    import numpy as np
+
+    row = {"label": "a", "rate": np.float32(0.5), "low": np.float64(0.4), "high": 0.6,
+           "target": np.float32(0.55), "verdict": "undecided"}  # fmt: skip
+    fig = charts.caterpillar_chart([row])
+    assert render(fig)[1] == []
+
+
 def test_label_may_be_a_function():
     rows = satisfaction_table(CELLS, targets="target")
     fig = charts.rates_chart(rows, label=lambda r: r["label"].upper())

@@ -110,6 +110,13 @@ def test_arrays_match_statsmodels_vectorised():
         assert row["p_value"] == pytest.approx(v.p_value, abs=1e-15)
 
 
+def test_a_target_column_without_any_target_gives_no_verdicts():
+    cells = [{"n": 10, "satisfied": 9, "goal": None}, {"n": 20, "satisfied": 5}]
+    assert [r["verdict"] for r in satisfaction_table(cells, targets="goal")] == [None, None]
+    columns = {"n": [10, 20], "satisfied": [9, 5], "goal": [None, float("nan")]}
+    assert [r["verdict"] for r in satisfaction_table(columns, targets="goal")] == [None, None]
+
+
 def test_empty_table():
     assert len(satisfaction_table([])) == 0
     assert len(satisfaction_table({"n": [], "satisfied": []}, targets=0.9)) == 0
