@@ -39,12 +39,26 @@ def from_environment(env: os._Environ | dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "INVITATION_TTL_DAYS": int(env.get("INVITATION_TTL_DAYS", "30")),
         "COMMENT_RETENTION_DAYS": int(env.get("COMMENT_RETENTION_DAYS", "730")),
-        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true"},
+        # Secure cookies whenever the public address is HTTPS (production), unless overridden.
+        "SESSION_COOKIE_SECURE": _flag(env, "SESSION_COOKIE_SECURE",
+                                       default=env.get("PUBLIC_BASE_URL", "").startswith("https:")),
+        # Reverse proxies in front of the app (nginx: 1): how many X-Forwarded-* hops to
+        # trust. Without it every citizen shares the proxy's address in the rate limits.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
+        # Admins must enrol a one-time-code app before using the staff area.
+        "REQUIRE_TOTP_FOR_ADMINS": _flag(env, "REQUIRE_TOTP_FOR_ADMINS", default=False),
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ("vi", "en"),
         "DISPLAY_TIMEZONE": "Asia/Ho_Chi_Minh",
     }
+
+
+def _flag(env, name: str, default: bool) -> bool:
+    value = env.get(name, "").strip().lower()
+    if not value:
+        return default
+    return value in {"1", "true", "yes", "on"}
 
 
 # Settings that do not come from the environment: the app's fixed, safe defaults.
@@ -53,6 +67,10 @@ FIXED = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # A staff session lasts a working day at most (staff sessions are made permanent at
+    # login so that this bound applies even to a browser left open).
+    "PERMANENT_SESSION_LIFETIME": 12 * 3600,
     "WTF_CSRF_TIME_LIMIT": 4 * 3600,  # a citizen may leave the form open a while
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,  # largest upload: a paper-survey import file
     "JSON_SORT_KEYS": False,
@@ -62,6 +80,8 @@ FIXED = {
 
 def validate(config) -> None:
     """Refuse unsafe or incomplete configuration (outside debug and testing)."""
+    # The remember-me cookie follows the session cookie (Flask-Login defaults it off).
+    config.setdefault("REMEMBER_COOKIE_SECURE", config.get("SESSION_COOKIE_SECURE", False))
     if config.get("TESTING") or config.get("DEBUG"):
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = "insecure-development-key"  # noqa: S105 - debug/testing only

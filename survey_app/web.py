@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .i18n import LANGUAGES, local_time, pick
 
@@ -18,7 +19,18 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+# Responses that may carry personal data or a single-use token: never stored by a
+# browser or a shared proxy (a surveyor's tablet, a commune office's PC).
+NO_STORE_PREFIXES = ("/staff", "/t/", "/api/")
+HSTS = "max-age=63072000; includeSubDomains"
+
+
 def register_web_hooks(app: Flask) -> None:
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        # Behind nginx the client's address and scheme arrive in X-Forwarded-*: trust
+        # exactly `hops` proxies, so a client cannot forge its address to escape limits.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
@@ -34,8 +46,13 @@ def _security_headers(response):
     headers["Referrer-Policy"] = "no-referrer"
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    if request.is_secure:
-        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    # HSTS on HTTPS requests, and whenever the public address is HTTPS: behind a TLS
+    # proxy without TRUSTED_PROXIES the app itself only sees plain HTTP.
+    if request.is_secure or current_app.config.get("PUBLIC_BASE_URL", "").startswith("https:"):
+        headers["Strict-Transport-Security"] = HSTS
+    if request.path.startswith(NO_STORE_PREFIXES) and "Cache-Control" not in headers:
+        headers["Cache-Control"] = "no-store"
     return response
 
 

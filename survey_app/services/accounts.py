@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import ROLES, StaffUser, utcnow
+from . import audit
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 12
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
 class LoginRefused(Exception):
@@ -41,15 +49,13 @@ def authenticate(username: str, password: str) -> StaffUser:
     refusal = LoginRefused("Wrong username or password, or the account is locked for a while.")
     now = utcnow()
     if user is None or not user.active:
+        # Spend the same scrypt time as a real check: timing must not tell which names exist.
+        check_password_hash(_dummy_hash(), password)
         raise refusal
     if user.locked_until and user.locked_until > now:
         raise refusal
     if not user.check_password(password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-        db.session.commit()
+        note_failed_login(user)
         raise refusal
     user.failed_logins = 0
     user.locked_until = None
@@ -58,11 +64,56 @@ def authenticate(username: str, password: str) -> StaffUser:
     return user
 
 
-def check_password_strength(password: str) -> None:
+# Words that top every leaked-password list, in English and Vietnamese, and the
+# project's own names: a password that is one of them plus digits and symbols
+# ("Password2025!", "matkhau@123456") falls to the first guesses of any attacker.
+COMMON_WORDS = frozenset({
+    "password", "passw0rd", "qwerty", "qwertyuiop", "asdfgh", "zxcvbn", "abc", "abcd",
+    "abcdef", "admin", "administrator", "welcome", "letmein", "iloveyou", "changeme",
+    "secret", "login", "root", "test", "matkhau", "matkhaumoi", "anhyeuem", "emyeuanh",
+    "iloveu", "vietnam", "vinhlong", "khaosat", "hailong", "sonoivu", "motcua",
+    "ubnd", "congchuc", "quantri",
+})
+
+
+def note_failed_login(user: StaffUser) -> None:
+    """Count a failure (a wrong password or one-time code); lock the account at the limit."""
+    user.failed_logins += 1
+    if user.failed_logins >= MAX_FAILED_LOGINS:
+        user.locked_until = utcnow() + LOCKOUT
+        user.failed_logins = 0
+    db.session.commit()
+
+
+def check_password_strength(password: str, username: str = "") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     if len(set(password)) < 6:
         raise AccountError("the password is too repetitive")
+    lowered = password.lower()
+    name = username.strip().lower()
+    if len(name) >= 3 and name in lowered:
+        raise AccountError("the password must not contain the username")
+    letters = "".join(c for c in lowered if c.isalpha())
+    if letters in COMMON_WORDS or lowered in COMMON_WORDS:
+        raise AccountError("the password is too common: choose a phrase of several words")
+    if lowered.isdigit() or _is_sequence(lowered):
+        raise AccountError("the password is too easy to guess")
+
+
+def _is_sequence(text: str) -> bool:
+    """Keyboard or counting runs such as 123456789012 or abcdefghijkl."""
+    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:], strict=False)}
+    return steps <= {1} or steps <= {-1}
+
+
+def end_all_sessions(user_id: int) -> None:
+    """Log an account out on every device: sessions carry the version they started on."""
+    user = db.session.get(StaffUser, user_id)
+    if user is None:
+        raise AccountError("no such account")
+    user.session_version += 1
+    audit.record(user.id, "account.logout_everywhere")
 
 
 def create_user(username: str, password: str, role: str, display_name: str = "") -> StaffUser:
@@ -76,7 +127,7 @@ def create_user(username: str, password: str, role: str, display_name: str = "")
     ).first()
     if taken:
         raise AccountError(f"the username {username!r} is taken")
-    check_password_strength(password)
+    check_password_strength(password, username)
     user = StaffUser(username=username, display_name=display_name or username, role=role)
     user.set_password(password)
     db.session.add(user)

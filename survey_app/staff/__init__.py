@@ -7,7 +7,7 @@ bp = Blueprint("staff", __name__)
 
 # The only staff views reachable without a session. Everything else is locked by
 # default, so a new view cannot be left open by forgetting a decorator.
-PUBLIC_VIEWS = {"staff.login", "staff.static"}
+PUBLIC_VIEWS = {"staff.login", "staff.login_code", "staff.static"}
 
 
 @bp.before_request
@@ -19,4 +19,4 @@ def require_login():
     return None
 
 
-from . import auth, routes  # noqa: E402,F401
+from . import auth, campaign_paper, campaigns, reports, routes, totp  # noqa: E402,F401

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+import hashlib
+import time
+
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
@@ -13,6 +16,9 @@ from wtforms.validators import DataRequired, Length
 from ..extensions import limiter, login_manager
 from ..services import accounts
 from . import bp
+
+LOGIN_AT = "login_at"  # when this session logged in (for the absolute session limit)
+PENDING = "pending_login"  # a right password waiting for its one-time code
 
 
 class LoginForm(FlaskForm):
@@ -28,8 +34,15 @@ def load_user(user_id: str):
 login_manager.login_view = "staff.login"
 
 
+def _username_bucket() -> str:
+    """Limit guesses per account too: a botnet has many addresses, a victim one name."""
+    name = (request.form.get("username") or "").strip().lower()
+    return "login-user:" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:32]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit("10 per minute;50 per hour", methods=["POST"], key_func=_username_bucket)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -38,15 +51,50 @@ def login():
         except accounts.LoginRefused:
             flash(_("Wrong username or password, or the account is locked for a while."), "error")
         else:
-            login_user(user)
+            if user.totp_secret:
+                # The password was right; the session opens only after the second step
+                # (staff/totp.py), on a session holding nothing but this pending login.
+                _fresh_session()
+                session[PENDING] = {"id": user.get_id(), "next": _safe_next(),
+                                    "at": int(time.time()), "tries": 0}
+                return redirect(url_for("staff.login_code"))
+            start_session(user)
             return redirect(_safe_next() or url_for("staff.dashboard"))
     return render_template("staff/login.html", form=form)
+
+
+def start_session(user) -> None:
+    """Log in on a fresh session: nothing set before the login survives it (fixation)."""
+    _fresh_session()
+    # Permanent: the cookie then expires after PERMANENT_SESSION_LIFETIME (12 h).
+    session.permanent = True
+    session[LOGIN_AT] = int(time.time())
+    login_user(user)
+
+
+def _fresh_session() -> None:
+    """Empty the session (its CSRF token too) but keep the chosen language."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
 
 
 @bp.post("/logout")
 def logout():
     logout_user()
+    _fresh_session()
     flash(_("You are logged out."), "info")
+    return redirect(url_for("staff.login"))
+
+
+@bp.post("/logout-everywhere")
+def logout_everywhere():
+    """End every session of this account (a lost phone, a shared PC left logged in)."""
+    accounts.end_all_sessions(current_user.id)
+    logout_user()
+    _fresh_session()
+    flash(_("You are logged out on every device."), "info")
     return redirect(url_for("staff.login"))
 
 
