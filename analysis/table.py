@@ -170,37 +170,11 @@ def satisfaction_table(
     level = _validate.confidence(confidence)
     method = _validate.choice(method, "method", METHODS)
     if isinstance(cells, Mapping):
-        columns = dict(cells)
-        n_raw, x_raw, size = _columns_counts(columns)
-        target_raw = _target_input(targets, size, lambda name: columns.get(name))
-        label_names = [c for c in columns if c not in ("n", "satisfied", _target_column(targets))]
-        _check_labels(label_names)
-        label_columns = [(name, columns[name]) for name in label_names]
-
-        def label_of(i: int) -> dict[str, Any]:
-            return {name: _plain(values[i]) for name, values in label_columns}
+        n_raw, x_raw, target_raw, label_of, size = _from_columns(cells, targets)
     elif isinstance(cells, Sequence) and not isinstance(cells, str | bytes):
-        rows = cells
-        size = len(rows)
-        n_raw = _row_column(rows, "n")
-        x_raw = _row_column(rows, "satisfied")
-        def target_column(name: str) -> list[Any] | None:
-            values = [_cell(rows, i).get(name) for i in range(size)]
-            present = any(name in rows[i] for i in range(size))
-            return values if present or not size else None
-
-        target_raw = _target_input(targets, size, target_column)
-        skip = {"n", "satisfied", _target_column(targets)}
-        if size:  # cells normally share their columns: check the first eagerly
-            _check_labels([k for k in rows[0] if k not in skip])
-
-        def label_of(i: int) -> dict[str, Any]:
-            labels = {k: v for k, v in rows[i].items() if k not in skip}
-            _check_labels(labels)
-            return labels
+        n_raw, x_raw, target_raw, label_of, size = _from_rows(cells, targets)
     else:
         raise ValueError("cells must be a sequence of mappings or a mapping of columns")
-
     n = _validate.count_array(n_raw, "n")
     x = _validate.count_array(x_raw, "satisfied")
     bad = _validate.first_bad(n < 1)
@@ -233,6 +207,45 @@ def _compute(
     fields = verdict_arrays(x[pick], n[pick], low[pick], high[pick], target[pick], level)
     meets[pick], code[pick], p_value[pick], additional[pick] = fields
     return TableArrays(n, x, rate, low, high, target, meets, code, p_value, additional)
+
+
+def _from_columns(cells: Mapping[str, Any], targets: object) -> tuple[Any, ...]:
+    """Counts, targets and a label reader for cells given as columns."""
+    columns = dict(cells)
+    n_raw, x_raw, size = _columns_counts(columns)
+    target_raw = _target_input(targets, size, lambda name: columns.get(name))
+    skip = ("n", "satisfied", _target_column(targets))
+    label_columns = [(name, values) for name, values in columns.items() if name not in skip]
+    _check_labels(name for name, _ in label_columns)
+
+    def label_of(i: int) -> dict[str, Any]:
+        return {name: _plain(values[i]) for name, values in label_columns}
+
+    return n_raw, x_raw, target_raw, label_of, size
+
+
+def _from_rows(rows: Sequence[Any], targets: object) -> tuple[Any, ...]:
+    """Counts, targets and a label reader for cells given as one mapping each."""
+    size = len(rows)
+    n_raw = _row_column(rows, "n")
+    x_raw = _row_column(rows, "satisfied")
+
+    def target_column(name: str) -> list[Any] | None:
+        if size and not any(name in rows[i] for i in range(size)):
+            return None  # a missing key in some cells is "no target" there
+        return [rows[i].get(name) for i in range(size)]
+
+    target_raw = _target_input(targets, size, target_column)
+    skip = {"n", "satisfied", _target_column(targets)}
+    if size:  # cells normally share their columns: check the first eagerly
+        _check_labels(k for k in rows[0] if k not in skip)
+
+    def label_of(i: int) -> dict[str, Any]:
+        labels = {k: v for k, v in rows[i].items() if k not in skip}
+        _check_labels(labels)
+        return labels
+
+    return n_raw, x_raw, target_raw, label_of, size
 
 
 def _check_labels(names: Any) -> None:
