@@ -1,0 +1,81 @@
+"""flask report --period 2025-Q3 --format pdf|xlsx|csv --out FILE [--sector CODE]… [--agency CODE]…
+
+Exit code 2, with one clear line, for a bad period, an unknown sector or agency, or a
+path that cannot be written. The file is written beside its destination and moved
+into place when complete, so a failed build never leaves half a report.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from ..services import reports
+from ..services.periods import PeriodError, parse_period
+from ..services.reports import csv_export, data
+from ..services.scope import Scope, ScopeError
+
+INVALID = 2
+# Progress steps of a PDF/XLSX build: the data steps, then (PDF) its sections.
+PDF_SECTIONS = 8
+
+
+def _fail(message: str):
+    click.echo(f"error: {message}", err=True)
+    raise SystemExit(INVALID)
+
+
+@click.command(help="Write the report of a period (PDF, XLSX) or its responses (CSV).")
+@click.option("--period", required=True, help="2025-Q3, 2025-H1, 2025 or 2025-01-01..2025-03-31")
+@click.option("--format", "fmt", type=click.Choice(reports.FORMATS), required=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@click.option("--sector", "sectors", multiple=True, help="Narrow to a sector code (repeatable).")
+@click.option("--agency", "agencies", multiple=True,
+              help="Narrow to an agency code and its sub-units (repeatable).")
+def report(period, fmt, out, sectors, agencies):
+    try:
+        chosen = parse_period(period)
+    except PeriodError as error:
+        _fail(str(error))
+    try:
+        scope = Scope.from_codes(sectors, agencies)
+    except ScopeError as error:
+        _fail(str(error))
+    target = Path(out)
+    folder = target.resolve().parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK) or (
+            target.exists() and not os.access(target, os.W_OK)):
+        _fail(f"cannot write {out}: the folder does not exist or is not writable")
+    handle, temporary = tempfile.mkstemp(prefix=".report-", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            _write(fmt, chosen, scope, stream)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    click.echo(f"wrote {out} ({target.stat().st_size:,} bytes)")
+
+
+def _write(fmt: str, period, scope: Scope, stream) -> None:
+    if fmt == "csv":
+        total = csv_export.count(period, scope)
+        with click.progressbar(length=total, label="responses", file=sys.stderr) as bar:
+            done = [0]
+
+            def advance(rows: int) -> None:
+                bar.update(rows - done[0])
+                done[0] = rows
+
+            for text in reports.csv_report(period, scope, None, advance, action="export.cli"):
+                stream.write(text.encode("utf-8"))
+        return
+    steps = len(data.STEPS) + (PDF_SECTIONS if fmt == "pdf" else 0)
+    with click.progressbar(length=steps, label=f"{fmt} report", file=sys.stderr) as bar:
+        build = reports.pdf_report if fmt == "pdf" else reports.xlsx_report
+        build(period, scope, None, stream, progress=lambda _step: bar.update(1),
+              action="export.cli")

@@ -1,0 +1,49 @@
+"""Report downloads: the PDF and XLSX of a period, and its responses as CSV.
+
+Every file is built for the reader's own scope (`current_scope()`): a health
+analyst's report holds health rows only. Each download writes an AuditLog row
+(services.reports does it before the first byte). The CSV is streamed.
+"""
+
+from __future__ import annotations
+
+import io
+
+from flask import Response, abort, render_template, request, stream_with_context
+from flask_login import current_user
+
+from ..services import reports
+from . import bp
+from .common import BadQuery, bad_request, current_scope, period_choices, read_period
+
+
+@bp.get("/reports")
+def reports_page():
+    try:
+        period = read_period(request.args)
+    except BadQuery as error:
+        return bad_request(str(error))
+    return render_template("staff/reports.html", period=period, period_choices=period_choices(),
+                           scope=current_scope())
+
+
+@bp.get("/reports/<fmt>")
+def report_download(fmt: str):
+    if fmt not in reports.FORMATS:
+        abort(404)
+    try:
+        period = read_period(request.args)
+    except BadQuery as error:
+        return bad_request(str(error))
+    scope = current_scope()
+    headers = {"Content-Disposition": f'attachment; filename="{reports.file_name(period, fmt)}"',
+               "Cache-Control": "no-store"}
+    if fmt == "csv":
+        chunks = reports.csv_report(period, scope, current_user.id)
+        body = (chunk.encode("utf-8") for chunk in chunks)
+        return Response(stream_with_context(body), mimetype=reports.MEDIA_TYPES[fmt],
+                        headers=headers)
+    buffer = io.BytesIO()
+    build = reports.pdf_report if fmt == "pdf" else reports.xlsx_report
+    build(period, scope, current_user.id, buffer)
+    return Response(buffer.getvalue(), mimetype=reports.MEDIA_TYPES[fmt], headers=headers)
