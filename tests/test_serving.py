@@ -15,6 +15,7 @@ import pytest
 from live_server import Browser, LiveServer, free_port
 
 from support import csrf_token_from, make_app, missing_part
+from survey_app.extensions import db
 from survey_app.serving import RedactingFilter, redact
 
 TOKEN = "Zx9_qT3-kLm8Np2Rs4Uv6W"  # token-shaped, as tokens.new_token() makes them
@@ -143,11 +144,16 @@ def test_two_app_processes_share_the_redis_counters(app, database_url, redis_url
     apps = [make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=redis_url)
             for _ in range(2)]
     statuses = []
-    for attempt in range(11):
-        client = apps[attempt % 2].test_client()
-        page = client.get("/staff/login").get_data(as_text=True)
-        statuses.append(client.post("/staff/login", data={
-            "username": "carol", "password": "wrong", "csrf_token": csrf_token_from(page),
-        }).status_code)
+    try:
+        for attempt in range(11):
+            client = apps[attempt % 2].test_client()
+            page = client.get("/staff/login").get_data(as_text=True)
+            statuses.append(client.post("/staff/login", data={
+                "username": "carol", "password": "wrong", "csrf_token": csrf_token_from(page),
+            }).status_code)
+    finally:
+        for other in apps:  # their connection pools, closed before the session ends
+            with other.app_context():
+                db.engine.dispose()
     assert 429 not in statuses[:10]
     assert statuses[10] == 429
