@@ -42,32 +42,23 @@ from ..models import (
     QuestionnaireVersion,
     Response,
     Sector,
-    Target,
 )
-from . import demo_texts
+from . import demo_answers, demo_texts
+from .demo_story import CAMPAIGN_SHARE, CHANNEL_EFFECT, CHANNEL_MIX, Slice, active, calibrate
+from .demo_story import slices as quarter_slices
 from .demo_writer import RowWriter
 
 CHUNK = 5_000
 LOCAL_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh has no daylight saving time
-CHANNEL_MIX = {"token": 0.35, "counter": 0.40, "kiosk": 0.15, "paper": 0.10}
-# Citizens answering next to the counter, or on paper handed out by staff, are a
-# little kinder than those answering later from a receipt's link.
-CHANNEL_EFFECT = {"token": -0.012, "counter": 0.006, "kiosk": 0.0, "paper": 0.018}
-CAMPAIGN_SHARE = 0.15
-YEARLY_TREND = 0.04  # improvement per year: early quarters miss, late ones meet
-ITEM_SKIPPED, ITEM_NOT_USED = 0.06, 0.04
-FEEDBACK_NOT_USED = 0.14  # most citizens never tried to complain
-COMMENT_RATE = {True: 0.04, False: 0.14}  # by "satisfied"
-DEFAULT_TARGETS = {"overall": 0.90, "group": 0.85, "campaign": 0.85}
-# Which sector groups miss (below their target) and which services meet: the story.
-GROUP_GAP = {"land-construction-investment": -0.05}
-CAMPAIGN_GAP = 0.07
 SECTOR_VOLUME = {
     "dat-dai": 5.0, "ho-tich": 4.0, "chung-thuc": 4.0, "xay-dung": 2.0,
     "lao-dong-tbxh": 1.5, "doanh-nghiep": 1.5, "dau-tu": 0.6, "cu-tru": 2.0,
     "giao-thong-van-tai": 1.5, "tu-phap": 1.0,
 }  # fmt: skip
 FACTOR_OFFSET = (0.03, 0.02, 0.04, 0.03, -0.02)  # by factor order: feedback is weakest
+# Local hours 7:00–16:00; mornings are the busiest at one-stop counters.
+_OFFICE_HOURS = np.array([0.10, 0.16, 0.16, 0.14, 0.05, 0.04, 0.10, 0.11, 0.09, 0.05])
+_OFFICE_HOURS = _OFFICE_HOURS / _OFFICE_HOURS.sum()
 
 
 class DemoDataError(ValueError):
@@ -139,8 +130,8 @@ def generate(
     began = time.perf_counter()
     rng = np.random.default_rng(seed)
     cells = _cells(rng, start, end, campaigns)
-    slices = _slices(start, end)
-    _calibrate(cells, slices, start, end)
+    slices = quarter_slices(start, end)
+    calibrate(cells, slices, start, end)
     next_id = (db.session.execute(select(func.max(Response.id))).scalar() or 0) + 1
     db.session.commit()
 
@@ -300,97 +291,6 @@ def _forms() -> dict[str, _Form]:
     return forms
 
 
-# --- time and calibration ---------------------------------------------------------------
-
-
-@dataclass
-class _Slice:
-    start: date
-    days: list[date]  # working days
-    trend: float
-
-
-def _slices(start: date, end: date) -> list[_Slice]:
-    """Calendar quarters cut to [start, end), each with its working days and trend effect."""
-    slices = []
-    cursor = start
-    while cursor < end:
-        month = (cursor.month - 1) // 3 * 3 + 4
-        quarter_end = date(cursor.year + 1, 1, 1) if month > 12 else date(cursor.year, month, 1)
-        stop = min(quarter_end, end)
-        days = [cursor + timedelta(d) for d in range((stop - cursor).days)]
-        working = [d for d in days if d.weekday() < 5] or days
-        middle = cursor + (stop - cursor) / 2
-        slices.append(_Slice(cursor, working, YEARLY_TREND * (middle - start).days / 365.25))
-        cursor = stop
-    weights = np.array([len(s.days) for s in slices], dtype=float)
-    mean_trend = float(np.dot(weights, [s.trend for s in slices]) / weights.sum())
-    for s in slices:
-        s.trend -= mean_trend  # the trend moves quarters, not the period as a whole
-    return slices
-
-
-def _thresholds(start: date) -> dict[str, float]:
-    targets = db.session.execute(select(Target).join(Target.plan)).scalars().all()
-    valid = [t for t in targets if t.plan.valid_from <= start <= t.plan.valid_to]
-    found = dict(DEFAULT_TARGETS)
-    for target in valid:
-        if target.measure != "overall":
-            continue
-        if target.questionnaire_kinds == ["administrative"] and not target.sector_groups:
-            found["overall"] = target.threshold
-        elif target.questionnaire_kinds == ["administrative"]:
-            for group in target.sector_groups:
-                found[f"group:{group}"] = target.threshold
-        elif "administrative" not in target.questionnaire_kinds:
-            found["campaign"] = target.threshold
-    return found
-
-
-def _active(cells: _Cells, piece: _Slice) -> np.ndarray:
-    return np.array([r is None or piece.start < r for r in cells.retires])
-
-
-def _calibrate(cells: _Cells, slices: list[_Slice], start: date, end: date) -> None:
-    """Set each cell's true rate so that the period's rates land where the story wants.
-
-    Missing groups sit below their target, campaigns above theirs, and the other
-    administrative sectors are shifted until the expected province-wide rate of
-    administrative procedures equals its target exactly.
-    """
-    limits = _thresholds(start)
-    effect = cells.rate.copy()
-    is_campaign = cells.campaign >= 0
-    base = np.empty(len(effect))
-    adjustable = np.zeros(len(effect), dtype=bool)
-    for i, group in enumerate(cells.group):
-        if is_campaign[i]:
-            base[i] = limits["campaign"] + CAMPAIGN_GAP
-        elif group in GROUP_GAP:
-            base[i] = limits.get(f"group:{group}", DEFAULT_TARGETS["group"]) + GROUP_GAP[group]
-        else:
-            adjustable[i] = True
-    weights = np.array([len(s.days) for s in slices], dtype=float)
-    activity = np.array([_active(cells, s) for s in slices], dtype=float) * cells.volume
-    share = (activity / activity.sum(axis=1, keepdims=True)) * (weights / weights.sum())[:, None]
-    admin_share = share[:, ~is_campaign]
-    channel_effect = np.array(list(CHANNEL_EFFECT.values()))
-    channel_effect -= np.dot(list(CHANNEL_MIX.values()), channel_effect)
-    trend = np.array([s.trend for s in slices])
-
-    def expected(shift: float) -> float:
-        rates = np.where(adjustable, limits["overall"] + shift, base) + effect
-        grid = rates[None, :, None] + trend[:, None, None] + channel_effect[None, None, :]
-        mean = (np.clip(grid, 0.02, 0.99) * list(CHANNEL_MIX.values())).sum(axis=2)
-        return float((mean[:, ~is_campaign] * admin_share).sum() / admin_share.sum())
-
-    low, high = -0.3, 0.3
-    for _ in range(60):  # bisection: expected() rises with the shift
-        mid = (low + high) / 2
-        low, high = (mid, high) if expected(mid) < limits["overall"] else (low, mid)
-    cells.rate = np.where(adjustable, limits["overall"] + (low + high) / 2, base) + effect
-
-
 # --- drawing one chunk ------------------------------------------------------------------
 
 
@@ -402,12 +302,12 @@ class _Batch:
     response_columns = ("id", "questionnaire_version_id", "campaign_id", "agency_id", "counter_id",
                         "sector_id", "procedure_id", "channel", "language", "submitted_hour",
                         "overall_score", "repeat_device")
-    answer_columns = ("response_id", "item_code", "score", "choice", "number")
+    answer_columns = demo_answers.ANSWER_COLUMNS
     comment_columns = ("response_id", "item_code", "text", "status", "tags", "assigned_agency_id",
                        "reply_note", "handled_at", "contact_consent")
 
 
-def _draw(rng, cells: _Cells, slices: list[_Slice], size: int, first_id: int, end: date) -> _Batch:
+def _draw(rng, cells: _Cells, slices: list[Slice], size: int, first_id: int, end: date) -> _Batch:
     weights = np.array([len(s.days) for s in slices], dtype=float)
     which = rng.choice(len(slices), size=size, p=weights / weights.sum())
     which.sort()  # responses arrive in time order, roughly
@@ -419,7 +319,7 @@ def _draw(rng, cells: _Cells, slices: list[_Slice], size: int, first_id: int, en
         count = int(mask.sum())
         if not count:
             continue
-        volume = cells.volume * _active(cells, piece)
+        volume = cells.volume * active(cells, piece)
         cell[mask] = rng.choice(len(volume), size=count, p=volume / volume.sum())
         days = np.array(piece.days, dtype="datetime64[D]")
         day[mask] = days[rng.integers(len(days), size=count)]
@@ -434,7 +334,7 @@ def _draw(rng, cells: _Cells, slices: list[_Slice], size: int, first_id: int, en
     effect = np.vectorize(CHANNEL_EFFECT.get)(channel, 0.0)
     rate = np.clip(cells.rate[cell] + trend + effect, 0.02, 0.99)
     satisfied = rng.random(size) < rate
-    overall = _scores(rng, satisfied)
+    overall = demo_answers.scores(rng, satisfied)
     hour = rng.choice(np.arange(7, 17), size=size, p=_OFFICE_HOURS)
     local = day.astype("datetime64[h]") + hour.astype("timedelta64[h]")
     utc = (local - np.timedelta64(7, "h")).astype(datetime)
@@ -459,75 +359,13 @@ def _draw(rng, cells: _Cells, slices: list[_Slice], size: int, first_id: int, en
     for members in by_form.values():
         rows = np.array(members)
         form = cells.form[int(cell[rows[0]])]
-        answers += _item_answers(rng, form, ids[rows], rate[rows], satisfied[rows], overall[rows])
-        answers += _other_answers(rng, form, ids[rows])
+        answers += demo_answers.item_answers(rng, form, ids[rows], rate[rows], satisfied[rows],
+                                             overall[rows])
+        answers += demo_answers.other_answers(rng, form, ids[rows])
         if form.comment_item:
             comments += demo_texts.comments(
                 rng, form.comment_item, ids[rows], satisfied[rows], utc[rows],
-                cells.agency[cell[rows]], COMMENT_RATE, end, form.kind,
+                cells.agency[cell[rows]], demo_texts.COMMENT_RATE, end, form.kind,
             )
     return _Batch(responses, answers, comments)
 
-
-# Local hours 7:00–16:00; mornings are the busiest at one-stop counters.
-_OFFICE_HOURS = np.array([0.10, 0.16, 0.16, 0.14, 0.05, 0.04, 0.10, 0.11, 0.09, 0.05])
-_OFFICE_HOURS = _OFFICE_HOURS / _OFFICE_HOURS.sum()
-
-
-def _scores(rng, satisfied: np.ndarray) -> np.ndarray:
-    """A 1–5 answer: 4 or 5 when satisfied, mostly 3 (then 2, rarely 1) when not."""
-    u = rng.random(len(satisfied))
-    return np.where(satisfied, np.where(u < 0.42, 5, 4),
-                    np.where(u < 0.62, 3, np.where(u < 0.9, 2, 1)))
-
-
-def _item_answers(rng, form: _Form, ids, rate, satisfied, overall) -> list[tuple]:
-    """Factor items: each follows the respondent's overall mood, around its own level."""
-    if not form.scale_items:
-        return []
-    count, items = len(ids), len(form.scale_items)
-    level = np.clip(rate[:, None] + form.item_offsets[None, :], 0.02, 0.99)
-    # Half of each item's answer follows the overall answer: the item keeps its own
-    # rate on average and correlates with the overall item, as real answers do.
-    chance = np.clip(level + 0.5 * (satisfied[:, None] - rate[:, None]), 0.0, 1.0)
-    item_satisfied = rng.random((count, items)) < chance
-    scores = _scores(rng, item_satisfied.ravel()).reshape(count, items)
-    u = rng.random((count, items))
-    not_used_rate = np.array([FEEDBACK_NOT_USED if code.startswith("gy") else ITEM_NOT_USED
-                              for code in form.scale_items])
-    skipped = u < ITEM_SKIPPED
-    not_used = ~skipped & (u < ITEM_SKIPPED + not_used_rate[None, :])
-    rows = []
-    codes = form.scale_items
-    for r, c in zip(*np.nonzero(~skipped), strict=True):
-        if not_used[r, c]:
-            rows.append((int(ids[r]), codes[c], None, "not_used", None))
-        else:
-            rows.append((int(ids[r]), codes[c], int(scores[r, c]), None, None))
-    rows += [(int(i), form.overall, int(s), None, None) for i, s in zip(ids, overall, strict=True)]
-    return rows
-
-
-def _other_answers(rng, form: _Form, ids) -> list[tuple]:
-    """Background items (sex, age, level of schooling …): plausible values, some left blank."""
-    rows = []
-    for item in form.other_items:
-        answered = rng.random(len(ids)) < 0.85
-        kind = item["type"]
-        for response_id in ids[answered].tolist():
-            if kind in ("single_choice", "multiple_choice"):
-                options = item["options"]
-                rows.append((response_id, item["id"], None,
-                             options[int(rng.integers(len(options)))]["value"], None))
-            elif kind == "yes_no":
-                rows.append((response_id, item["id"], None,
-                             "yes" if rng.random() < 0.8 else "no", None))
-            elif kind == "percentage":
-                rows.append((response_id, item["id"], None, None,
-                             float(np.clip(round(rng.normal(82, 12)), 0, item.get("max", 100)))))
-            elif kind == "number":
-                low = item.get("min", 0)
-                high = min(item.get("max", low + 100), low + 70)
-                rows.append((response_id, item["id"], None, None,
-                             float(rng.integers(low, high + 1))))
-    return rows

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
+COMMENT_RATE = {True: 0.04, False: 0.14}  # share of respondents who comment, by "satisfied"
 # (text, tag) by domain: "admin" (one-stop counters), "health", "education".
 COMPLAINTS = {
     "admin": [
