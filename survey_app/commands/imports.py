@@ -9,6 +9,7 @@ before). Nothing is stored unless every row is valid.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -38,10 +39,9 @@ def import_responses(campaign_id: int, username: str | None, path: Path):
         table = read_table(path.name, path.read_bytes())
     except UnreadableFile as error:
         _refuse(f"{path.name}: {english(error.message)}")
-    stderr = click.get_text_stream("stderr")
     try:
         with click.progressbar(length=max(1, 2 * len(table.rows)), label="rows",
-                               file=stderr) as bar:
+                               file=sys.stderr) as bar:
             last = [0]
 
             def progress(done: int, _total: int) -> None:

@@ -275,7 +275,7 @@ def _apply(campaign: Campaign, data: CampaignInput, sector: Sector, has_response
     if data.closes_on < data.opens_on:
         raise CampaignError(_l("The closing day is before the opening day."), "closes_on")
     if data.margin is not None and not 0.005 <= data.margin <= 0.2:
-        raise CampaignError(_l("The margin of error must be between 0.5 % and 20 %."), "margin")
+        raise CampaignError(_l("The margin of error must be between 0.5 and 20 percent."), "margin")
     previous = data.previous_campaign_id
     if previous is not None and (previous == campaign.id or previous not in
                                  {c.id for c in previous_candidates(sector.id)}):

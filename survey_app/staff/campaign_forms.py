@@ -1,0 +1,82 @@
+"""Forms of the campaign pages: the campaign itself, its facility table, a paper import.
+
+The facility table is one row per eligible facility (include, volume, quota) read
+straight from the posted form: its rows depend on the sector, and plain named
+inputs (`include-<id>`, `volume-<id>`, `quota-<id>`) need no script to grow.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, DecimalField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import Optional as OptionalValidator
+
+from ..i18n import pick
+from ..services import campaigns
+
+
+class CampaignForm(FlaskForm):
+    name_vi = StringField(_l("Name (Vietnamese)"),
+                          validators=[DataRequired(), Length(max=300)])
+    name_en = StringField(_l("Name (English, optional)"), validators=[Length(max=300)])
+    version = SelectField(_l("Questionnaire"), coerce=int, validators=[InputRequired()])
+    respondent_group = SelectField(_l("Respondent group"), validators=[DataRequired()])
+    opens_on = DateField(_l("Opens on (local date)"), validators=[DataRequired()])
+    closes_on = DateField(_l("Closes on (last day, local date)"), validators=[DataRequired()])
+    margin = DecimalField(
+        _l("Wanted margin of error (%)"), places=1,
+        validators=[OptionalValidator(), NumberRange(min=0.5, max=20)],
+        description=_l("Used to propose each facility's quota from its volume, "
+                       "at a confidence level of 0.95."),
+    )
+    previous = SelectField(_l("Previous wave (for comparison)"), coerce=int, default=0)
+
+    def fill_choices(self, sector, lang: str, exclude_id: int | None = None) -> None:
+        self.version.choices = [
+            (v.id, f"{v.title_vi if lang == 'vi' else v.title_en} (v{v.version})")
+            for v in campaigns.versions_for(sector)
+        ]
+        self.respondent_group.choices = [
+            (code, pick(label, lang)) for code, label in campaigns.RESPONDENT_GROUPS.items()
+        ]
+        self.previous.choices = [(0, "—")] + [
+            (c.id, c.name_vi if lang == "vi" else c.name_en)
+            for c in campaigns.previous_candidates(sector.id, exclude_id)
+        ]
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])
+
+
+def facility_rows(form_data, facilities, current: dict | None = None):
+    """(rows to show, FacilityInput list, problems) from the posted facility table.
+
+    `current` maps agency id -> CampaignFacility for the edit page's starting values.
+    """
+    current = current or {}
+    rows, chosen, problems = [], [], []
+    for agency in facilities:
+        existing = current.get(agency.id)
+        if form_data is None:
+            include = existing is not None
+            volume = str(existing.volume or "") if existing else ""
+            quota = str(existing.quota or "") if existing else ""
+        else:
+            include = form_data.get(f"include-{agency.id}") == "on"
+            volume = (form_data.get(f"volume-{agency.id}") or "").strip()
+            quota = (form_data.get(f"quota-{agency.id}") or "").strip()
+        rows.append({"agency": agency, "include": include, "volume": volume, "quota": quota,
+                     "code": existing.code if existing else None})
+        if form_data is None or not include:
+            continue
+        numbers = []
+        for text in (volume, quota):
+            if text and not text.isdigit():
+                problems.append(agency.name_vi)
+            numbers.append(int(text) if text.isdigit() else None)
+        chosen.append(campaigns.FacilityInput(agency.id, numbers[0], numbers[1]))
+    return rows, chosen, problems
