@@ -9,12 +9,13 @@ def register_commands(app: Flask) -> None:
     from .demo import demo
     from .imports import import_responses
     from .purge import purge
+    from .qr import qr
     from .questionnaires import questionnaires
     from .reference import reference
     from .report import report
     from .users import users
 
-    for group in (questionnaires, reference, users, api_keys):
+    for group in (questionnaires, reference, users, api_keys, qr):
         app.cli.add_command(group)
     app.cli.add_command(demo)
     app.cli.add_command(report)

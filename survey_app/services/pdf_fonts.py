@@ -18,6 +18,11 @@ BOLD = "DejaVuSans-Bold"
 _FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
+def font_file(name: str = REGULAR) -> Path:
+    """The TTF file of REGULAR or BOLD (Pillow draws poster PNGs with the same glyphs)."""
+    return _FONT_DIR / f"{name}.ttf"
+
+
 def register() -> tuple[str, str]:
     """Register the fonts with ReportLab once; returns (regular, bold) font names."""
     registered = pdfmetrics.getRegisteredFontNames()
