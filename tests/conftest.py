@@ -97,6 +97,18 @@ def reference_only(app_context):
 
 
 @pytest.fixture
+def survey_data(app, runner):
+    """The real reference data and questionnaires, with no app context left open, so that
+    each request gets its own context as in production (a held context is reused by the
+    test client, and the language chosen by one request would stick to the next)."""
+    with app.app_context():
+        for kind, folder in (("reference", "reference"), ("questionnaires", "questionnaires")):
+            result = runner.invoke(args=[kind, "load", str(PROJECT / folder)])
+            assert result.exit_code == 0, result.output
+    return app
+
+
+@pytest.fixture
 def is_postgres(database_url) -> bool:
     return make_url(database_url).get_backend_name() == "postgresql"
 

@@ -78,3 +78,70 @@ class StaffActions:
             data={"username": username, "password": password,
                   "csrf_token": csrf_token_from(page.get_data(as_text=True))},
         )
+
+
+HIDDEN_INPUT = re.compile(r"<input\b[^>]*\btype=\"hidden\"[^>]*>")
+HTML_ATTRIBUTE = re.compile(r"([\w-]+)=\"([^\"]*)\"")
+
+
+def hidden_fields_from(html: str) -> dict[str, str]:
+    """The hidden inputs of a page's forms (CSRF token, submission id), to send back as a
+    browser would."""
+    from html import unescape
+
+    fields = {}
+    for tag in HIDDEN_INPUT.findall(html):
+        attributes = dict(HTML_ATTRIBUTE.findall(tag))
+        if "name" in attributes:
+            fields[attributes["name"]] = unescape(attributes.get("value", ""))
+    return fields
+
+
+class Citizen:
+    """A citizen's phone on the Flask test client: opens a survey page and sends its form
+    back with the hidden fields it was given (CSRF token, submission id)."""
+
+    def __init__(self, client, address: str = "198.51.100.7"):
+        self.client = client
+        self.environ = {"REMOTE_ADDR": address}
+        self.page = ""
+
+    def open(self, url: str):
+        response = self.client.get(url, environ_base=self.environ)
+        self.page = response.get_data(as_text=True)
+        return response
+
+    def send(self, url: str, answers: dict, **headers):
+        """Post `answers` with the hidden fields of the page opened last."""
+        data = {**hidden_fields_from(self.page), **answers}
+        response = self.client.post(url, data=data, environ_base=self.environ,
+                                    headers=headers)
+        self.page = response.get_data(as_text=True)
+        return response
+
+    def answer(self, url: str, answers: dict, **headers):
+        """Open the form at `url` and send it: what a citizen does."""
+        self.open(url)
+        return self.send(url, answers, **headers)
+
+
+def stored_responses(app) -> list[dict]:
+    """Every stored response as plain data (read in a context of its own)."""
+    from sqlalchemy import select
+
+    from survey_app.models import Response
+
+    with app.app_context():
+        rows = db.session.execute(select(Response).order_by(Response.id)).scalars()
+        return [{
+            "channel": r.channel, "language": r.language, "overall": r.overall_score,
+            "counter": r.counter.code if r.counter else None,
+            "counter_id": r.counter_id, "agency_id": r.agency_id,
+            "sector": r.sector.code if r.sector else None,
+            "procedure": r.procedure.code if r.procedure else None,
+            "version_id": r.questionnaire_version_id, "hour": r.submitted_hour,
+            "submission_id": r.submission_id,
+            "answers": {(a.item_code, a.score, a.choice, a.number) for a in r.answers},
+            "comments": [(c.text, c.contact_consent, c.contact_name, c.contact_phone,
+                          c.contact_email) for c in r.comments],
+        } for r in rows]

@@ -109,7 +109,7 @@ def test_the_overall_item_is_required_in_the_citizens_language(lang, message):
     form = form_for(SIPAS, {"tc1": "5", "submission_id": str(uuid.uuid4())}, lang=lang)
     assert not form.validate()
     assert form.errors == {"q_overall": [message]}
-    assert form.error_list() == [("q_overall", message)]
+    assert form.error_links() == [("q_overall-0", message)]
 
 
 @pytest.mark.usefixtures("request_ctx")

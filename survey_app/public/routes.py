@@ -1,10 +1,90 @@
-"""Public pages."""
+"""Public pages: the counter's open survey (/c/…), the transaction link (/t/…), thanks.
 
-from flask import render_template
+The counter's sector and procedure live in the path (/c/<counter>/<sector>[/<procedure>])
+rather than in a query string, so the language switch (a link to "?lang=en") keeps
+the citizen on the same form.
+"""
 
+from flask import redirect, render_template, request, url_for
+
+from ..extensions import limiter
+from ..services import invitations, submissions
+from ..services.survey_points import UnknownChoice, UnknownCounter, choose, invitation_point
+from ..services.survey_points import open_counter as find_counter
 from . import bp
+from .limits import FORM_POST, PAGE_GET
+from .survey import link_state_page, survey_page
 
 
 @bp.get("/")
 def index():
     return render_template("public/index.html")
+
+
+@bp.get("/thanks")
+def thanks():
+    return render_template("public/thanks.html")
+
+
+def counter_unavailable():
+    return render_template("public/counter_unavailable.html"), 404
+
+
+@bp.route("/c/<counter_code>", methods=["GET", "POST"])
+@limiter.limit(FORM_POST, methods=["POST"])
+@limiter.limit(PAGE_GET, methods=["GET"])
+def counter(counter_code):
+    """A single-sector counter opens its form here; others first ask which sector."""
+    try:
+        point = find_counter(counter_code)
+    except UnknownCounter:
+        return counter_unavailable()
+    if len(point.sectors) <= 1:
+        return survey_page(choose(point), "counter")
+    sector, procedure = request.args.get("sector"), request.args.get("procedure")
+    picked = "sector" in request.args or "procedure" in request.args
+    try:
+        chosen = choose(point, sector or None, procedure or None)
+    except UnknownChoice:
+        page = render_template("public/choose_sector.html", counter=point, error=picked)
+        return page, (400 if picked else 200)
+    # The picker is a GET form; its answer moves into the path (see the module doc).
+    return redirect(url_for(
+        "public.counter_survey", counter_code=counter_code, sector_code=chosen.sector.code,
+        procedure_code=chosen.procedure.code if chosen.procedure else None,
+    ))
+
+
+@bp.route("/c/<counter_code>/<sector_code>", methods=["GET", "POST"])
+@bp.route("/c/<counter_code>/<sector_code>/<procedure_code>", methods=["GET", "POST"])
+@limiter.limit(FORM_POST, methods=["POST"])
+@limiter.limit(PAGE_GET, methods=["GET"])
+def counter_survey(counter_code, sector_code, procedure_code=None):
+    try:
+        point = choose(find_counter(counter_code), sector_code, procedure_code)
+    except UnknownCounter:
+        return counter_unavailable()
+    except UnknownChoice:
+        return redirect(url_for("public.counter", counter_code=counter_code))
+    return survey_page(point, "counter")
+
+
+@bp.route("/t/<token>", methods=["GET", "POST"])
+@limiter.limit(FORM_POST, methods=["POST"])
+@limiter.limit(PAGE_GET, methods=["GET"])
+def token_survey(token):
+    """The single-use survey of one transaction; a used link never takes a second answer."""
+    try:
+        invitation = invitations.find_open(token)
+    except invitations.UsedToken:
+        # The citizen whose reply was lost sends the same form again: that is a success.
+        if request.method == "POST" and submissions.is_stored(
+            request.form.get("submission_id", "")
+        ):
+            return redirect(url_for("public.thanks"))
+        return link_state_page("used")
+    except invitations.ExpiredToken:
+        return link_state_page("expired")
+    except invitations.UnknownToken:
+        return link_state_page("unknown")
+    return survey_page(invitation_point(invitation), "token", token=token)

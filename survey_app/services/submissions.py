@@ -121,6 +121,15 @@ def _submit_once(origin, answers, submission_id, token, extras) -> bool:
     return True
 
 
+def is_stored(submission_id: str) -> bool:
+    """Whether a form with this submission id was stored already (a re-sent form).
+
+    The transaction-link page asks this before saying "already answered": the
+    citizen whose reply was lost must see the thank-you page instead.
+    """
+    return _already_stored(submission_id)
+
+
 def _already_stored(submission_id: str) -> bool:
     return db.session.execute(
         select(Response.id).where(Response.submission_id == submission_id)

@@ -107,9 +107,24 @@ class SurveyForm(FlaskForm):
             email=(self.contact_email.data or "").strip(),
         )
 
-    def error_list(self) -> list[tuple[str, str]]:
-        """(field id, first message) in page order, for the summary at the top."""
-        return [(field.id, field.errors[0]) for field in self if field.errors]
+    def error_links(self) -> list[tuple[str | None, str]]:
+        """(anchor, first message) in page order, for the summary at the top of the page.
+
+        The anchor is the control to land on: a group's first option, a field itself,
+        or None for a hidden field the citizen cannot change.
+        """
+        links = []
+        for field in self:
+            if not field.errors:
+                continue
+            if field.type == "HiddenField" or field.type == "CSRFTokenField":
+                anchor = None
+            elif field.type in {"RadioField", "CheckboxesField"}:
+                anchor = f"{field.id}-0"
+            else:
+                anchor = field.id
+            links.append((anchor, field.errors[0]))
+        return links
 
 
 def build_form_class(definition: dict, lang: str, *, csrf: bool = True,
@@ -129,7 +144,8 @@ def build_form_class(definition: dict, lang: str, *, csrf: bool = True,
         attrs["layout"] = sections
         if web:
             attrs.update(_web_fields(definition))
-        attrs["Meta"] = type("Meta", (), {"csrf": csrf})
+        if not csrf:  # otherwise Flask-WTF's default: on unless WTF_CSRF_ENABLED is False
+            attrs["Meta"] = type("Meta", (), {"csrf": False})
     return type("BuiltSurveyForm", (SurveyForm,), attrs)
 
 

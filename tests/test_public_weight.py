@@ -1,0 +1,79 @@
+"""Page weight: each survey page with everything it loads stays within 60 KB, all from us."""
+
+import re
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import pytest
+from sqlalchemy import select
+
+from survey_app.extensions import db
+from survey_app.models import Counter, Invitation, utcnow
+from survey_app.services import tokens
+
+BUDGET = 60 * 1024  # bytes, uncompressed: a cheap phone on a slow connection
+
+
+class Assets(HTMLParser):
+    """Every URL a browser would fetch to show the page (stylesheets, scripts, images…)."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "link" and (a.get("rel") or "") in {"stylesheet", "icon", "preload",
+                                                      "manifest"}:
+            self.urls.append(a["href"])
+        if tag in {"script", "img", "source", "iframe", "video", "audio", "embed"} and a.get("src"):
+            self.urls.append(a["src"])
+        if tag == "object" and a.get("data"):
+            self.urls.append(a["data"])
+
+
+def weigh(client, url: str) -> tuple[int, list[str]]:
+    page = client.get(url)
+    assert page.status_code == 200, url
+    html = page.get_data(as_text=True)
+    parser = Assets()
+    parser.feed(html)
+    total = len(page.data)
+    css = ""
+    for asset in parser.urls:
+        assert not re.match(r"^(https?:)?//", asset), f"{url} loads {asset} from another host"
+        with client.get(asset) as fetched:  # static files stream: close them
+            assert fetched.status_code == 200, asset
+            total += len(fetched.data)
+            if asset.endswith(".css"):
+                css += fetched.get_data(as_text=True)
+    # CSS can pull more in (fonts, images): none of that either.
+    assert "url(" not in css
+    assert "@import" not in css
+    return total, parser.urls
+
+
+def token(app) -> str:
+    value = tokens.new_token()
+    with app.app_context():
+        counter = db.session.execute(
+            select(Counter).where(Counter.code == "ttphc-dat-dai")).scalar_one()
+        db.session.add(Invitation(token_sha256=tokens.sha256_hex(value), counter_id=counter.id,
+                                  sector_id=counter.sectors[0].id,
+                                  expires_at=utcnow() + timedelta(days=1)))
+        db.session.commit()
+    return value
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_survey_pages_hold_the_budget(app, client, survey_data, lang):
+    pages = ["/c/ttphc-dat-dai", f"/t/{token(app)}", "/k/ttphc-dat-dai", "/c/ttphc-tu-phap",
+             "/thanks"]
+    for url in pages:
+        total, assets = weigh(client, f"{url}?lang={lang}")
+        assert assets == ["/static/app.css"], url
+        assert total <= BUDGET, f"{url}: {total} bytes"
+    # The figure docs/citizen.md quotes: the longest page (22 criteria) with its CSS.
+    total, _ = weigh(client, "/c/ttphc-dat-dai?lang=vi")
+    assert total > 20 * 1024  # the measurement measures something
+    print(f"counter survey page with its assets: {total} bytes")
