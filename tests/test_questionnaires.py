@@ -103,6 +103,7 @@ def test_choice_items_need_options_and_scales_take_no_options(tmp_path):
     (b"id: [unclosed\n", "line 2: YAML"),
     (b"\xff\xfe not utf-8", "not UTF-8"),
     (b"- just\n- a list\n", "expected a mapping"),
+    (b"id: one\nversion: 1\nid: two\n", "duplicate key 'id'"),
 ])
 def test_malformed_files(runner, tmp_path, content, message):
     path = tmp_path / "bad.yaml"

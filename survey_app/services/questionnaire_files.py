@@ -138,15 +138,15 @@ def _where(data, path) -> str:
 
 
 def _meaning_problems(data: dict, name: str) -> list[Problem]:
+    """Rules the schema cannot say. Values of the wrong type were reported by the
+    schema already; here they are skipped, never trusted."""
     problems: list[Problem] = []
     items: dict[str, dict] = {}
-    for section in data.get("sections") or []:
-        if not isinstance(section, dict):
-            continue
-        for item in section.get("items") or []:
-            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+    for section in _dicts(data.get("sections")):
+        for item in _dicts(section.get("items")):
+            item_id = item.get("id")
+            if not isinstance(item_id, str):
                 continue
-            item_id = item["id"]
             if item_id in items:
                 problems.append(Problem(name, f"item {item_id}", "duplicate item id"))
             items[item_id] = item
@@ -159,14 +159,16 @@ def _meaning_problems(data: dict, name: str) -> list[Problem]:
         elif items[overall].get("type") != "scale5":
             problems.append(Problem(name, "overall_item", f"{overall!r} is not a scale5 item"))
 
-    for factor in data.get("factors") or []:
-        if not isinstance(factor, dict):
-            continue
+    for factor in _dicts(data.get("factors")):
         where = f"factor {factor.get('id')}"
-        members = factor.get("items") or []
+        members = factor.get("items")
+        if not isinstance(members, list):
+            continue
         if not members:
             problems.append(Problem(name, where, "has no items"))
         for member in members:
+            if not isinstance(member, str):
+                continue
             if member not in items:
                 problems.append(Problem(name, where, f"no item with id {member!r}"))
             elif items[member].get("type") != "scale5":
@@ -174,29 +176,38 @@ def _meaning_problems(data: dict, name: str) -> list[Problem]:
     return problems
 
 
+def _dicts(value) -> list[dict]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
 def _item_problems(item: dict, name: str) -> list[Problem]:
     where = f"item {item['id']}"
-    kind = item.get("type")
+    kind = item.get("type") if isinstance(item.get("type"), str) else None
     problems = []
     options = item.get("options")
     if kind in CHOICE_TYPES:
         if not options:
             problems.append(Problem(name, where, f"a {kind} item needs options"))
         else:
-            values = [o.get("value") for o in options if isinstance(o, dict)]
+            values = [o.get("value") for o in _dicts(options) if isinstance(o.get("value"), str)]
             if len(values) != len(set(values)):
                 problems.append(Problem(name, where, "option values are not unique"))
-    elif options is not None:
+    elif options is not None and kind is not None:
         problems.append(Problem(name, where, f"options are only for choice items, not {kind}"))
-    if item.get("allow_not_used") and kind != "scale5":
+    if item.get("allow_not_used") and kind not in {"scale5", None}:
         problems.append(Problem(name, where, "allow_not_used is only for scale5 items"))
-    if ("min" in item or "max" in item) and kind not in {"number", "percentage"}:
+    if ("min" in item or "max" in item) and kind not in {"number", "percentage", None}:
         problems.append(Problem(name, where, "min/max are only for number and percentage items"))
-    if "min" in item and "max" in item and item["min"] > item["max"]:
+    low, high = item.get("min"), item.get("max")
+    if _is_number(low) and _is_number(high) and low > high:
         problems.append(Problem(name, where, "min is greater than max"))
-    if ("max_length" in item or "personal" in item) and kind != "text":
+    if ("max_length" in item or "personal" in item) and kind not in {"text", None}:
         problems.append(Problem(name, where, "max_length/personal are only for text items"))
     return problems
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def items_of(definition: dict) -> dict[str, dict]:
