@@ -47,6 +47,9 @@ serve: $(VENV)/.installed translations  ## Production-like: set up, then gunicor
 	  $(MAKE) --no-print-directory setup && \
 	  exec $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) survey_app.wsgi:app
 
+bench: $(VENV)/.installed translations  ## Benchmarks beside baselines measured in the same run (bench/README.md)
+	$(BIN)/python bench/run.py
+
 # The demo never touches the real database: its own file, recreated each time.
 DEMO_DB        := $(CURDIR)/instance/demo.sqlite3
 DEMO_RESPONSES ?= 30000

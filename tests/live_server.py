@@ -36,8 +36,10 @@ def free_port() -> int:
 class LiveServer:
     """gunicorn with the project's configuration; `env` adds to a clean environment."""
 
-    def __init__(self, database_url: str, log_path: Path, *, workers: int = 2, **env):
+    def __init__(self, database_url: str, log_path: Path, *, workers: int = 2,
+                 app: str = "survey_app.wsgi:app", **env):
         self.port = free_port()
+        self.app = app
         self.log_path = log_path
         self.env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -54,7 +56,7 @@ class LiveServer:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(PROJECT / "gunicorn.conf.py"),
-             "survey_app.wsgi:app"],
+             self.app],
             cwd=PROJECT, env=self.env, stdout=log, stderr=log, start_new_session=True,
         )
         log.close()
