@@ -6,10 +6,11 @@ and every item's answer (a score, `not_used`, an option value or a number).
 No database id, no exact time, no contact detail; the comment text only when the
 scope may read comments.
 
-The database pivots the answers (one `MAX(CASE …)` per item column, grouped by
-response) and streams the rows through a server-side cursor (`yield_per`), so
-Python sees one row per response and keeps only a chunk of them at a time,
-whatever the number of responses.
+The database packs each response's answers into one string (`group_concat` /
+`string_agg`, grouped by response) and streams the rows through a server-side
+cursor (`yield_per`), so Python sees one row per response and keeps only a chunk
+of them at a time, whatever the number of responses. (A `MAX(CASE …)` per item
+column was tried first: with a hundred item columns it was several times slower.)
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import io
 from collections.abc import Iterator
 from datetime import timedelta
 
-from sqlalchemy import String, and_, case, cast, func, select
+from sqlalchemy import String, and_, cast, func, select
 
 from ...extensions import db
 from ...models import (
@@ -95,10 +96,12 @@ def rows(period: Period, scope: Scope) -> Iterator[list]:
     if not versions:
         return
     value = func.coalesce(cast(Answer.score, String), Answer.choice, cast(Answer.number, String))
-    pivot = [func.max(case((Answer.item_code == item, value))) for item in items]
+    # One packed string per response ("tc1=4;tc2=not_used;…"): codes and values never hold
+    # ';' or '=' (codes are [a-z0-9_], values scores, option values or numbers).
+    packed = func.aggregate_strings(Answer.item_code + "=" + value, ";")
     columns = [Response.questionnaire_version_id, Response.agency_id, Response.counter_id,
                Response.sector_id, Response.procedure_id, Response.channel, Response.language,
-               Response.submitted_hour, Response.overall_score, *pivot]
+               Response.submitted_hour, Response.overall_score, packed]
     query = (select(*columns).select_from(Response)
              .outerjoin(Answer, Answer.response_id == Response.id))
     if with_comments:
@@ -109,11 +112,18 @@ def rows(period: Period, scope: Scope) -> Iterator[list]:
              .execution_options(yield_per=CHUNK_ROWS))
     agencies, counters = _codes(Agency), _codes(Counter)
     sectors, procedures = _codes(Sector), _codes(Procedure)
+    position = {item: index for index, item in enumerate(items)}
+    blank = [None] * len(items)
     for row in db.session.execute(query):
         code, version, _ = versions[row[0]]
         hour = (row[7] + LOCAL_OFFSET).strftime("%Y-%m-%d %H:00")
+        answers = blank.copy()
+        for pair in (row[9] or "").split(";"):
+            item, _, value = pair.partition("=")
+            if item in position:  # the overall item is its own column already
+                answers[position[item]] = value
         yield [code, version, agencies.get(row[1]), counters.get(row[2]), sectors.get(row[3]),
-               procedures.get(row[4]), row[5], row[6], hour, row[8], *row[9:]]
+               procedures.get(row[4]), row[5], row[6], hour, row[8], *answers, *row[10:]]
 
 
 def stream(period: Period, scope: Scope, progress=None) -> Iterator[str]:

@@ -59,7 +59,7 @@ def _styles() -> dict[str, ParagraphStyle]:
                                 alignment=1, spaceAfter=12),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=12, leading=18, alignment=1),
         "h1": ParagraphStyle("h1", parent=base, fontName=bold, fontSize=13, leading=18,
-                             spaceBefore=10, spaceAfter=6),
+                             spaceBefore=10, spaceAfter=6, keepWithNext=1),
         "bold": ParagraphStyle("bold", parent=base, fontName=bold),
     }
 
@@ -93,26 +93,24 @@ def build(report: ReportData, out, progress: Callable[[str], None] | None = None
 
 
 def _cover(report: ReportData, s) -> list:
+    """Title block, then the verdicts at once: the page Home Affairs reads first."""
     verdicts = [t for t in report.targets if t.verdict]
     return [
-        Spacer(1, 2.5 * cm),
         Paragraph("ỦY BAN NHÂN DÂN TỈNH VĨNH LONG<br/>SỞ NỘI VỤ", s["subtitle"]),
-        Spacer(1, 2 * cm),
+        Spacer(1, 0.8 * cm),
         Paragraph("BÁO CÁO KẾT QUẢ KHẢO SÁT SỰ HÀI LÒNG CỦA NGƯỜI DÂN, TỔ CHỨC", s["title"]),
         Paragraph(f"Kỳ báo cáo: {period_text(report.period)}", s["subtitle"]),
         Paragraph(f"Phạm vi: {_escape(report.scope_label['vi'])}", s["subtitle"]),
-        Spacer(1, 1.5 * cm),
+        Paragraph(f"Ngày lập báo cáo: {local(report.generated_at)} (giờ Việt Nam)",
+                  s["subtitle"]),
+        Spacer(1, 0.6 * cm),
         Paragraph(
             f"Tổng số phiếu trong kỳ: <b>{number(report.totals.responses)}</b>; "
             f"số phiếu có đánh giá chung: <b>{number(report.totals.n)}</b>; "
-            f"tỷ lệ hài lòng chung: <b>{percent(report.totals.rate)}</b>.", s["body"]),
-        Paragraph(
-            f"Chỉ tiêu đạt: {sum(t.verdict == 'met' for t in verdicts)}; chưa đạt: "
-            f"{sum(t.verdict == 'not_met' for t in verdicts)}; chưa đủ căn cứ kết luận: "
-            f"{sum(t.verdict == 'undecided' for t in verdicts)}.", s["body"]),
-        Spacer(1, 4 * cm),
-        Paragraph(f"Ngày lập báo cáo: {local(report.generated_at)} (giờ Việt Nam)", s["body"]),
-        PageBreak(),
+            f"tỷ lệ hài lòng chung: <b>{percent(report.totals.rate)}</b>. "
+            f"Chỉ tiêu đạt: <b>{sum(t.verdict == 'met' for t in verdicts)}</b>; chưa đạt: "
+            f"<b>{sum(t.verdict == 'not_met' for t in verdicts)}</b>; chưa đủ căn cứ kết luận: "
+            f"<b>{sum(t.verdict == 'undecided' for t in verdicts)}</b>.", s["body"]),
     ]
 
 
@@ -123,7 +121,7 @@ def _targets(report: ReportData, s) -> list:
         rows.append([Paragraph(_escape(t.name["vi"]), s["cell"]), percent(t.threshold, 0),
                      number(t.n), percent(t.rate), interval(t.low, t.high),
                      Paragraph(VERDICTS[t.verdict], s["cell"]), number(t.additional_n)])
-    story.append(_table(rows, [5.6, 1.4, 1.4, 1.4, 2.6, 2.1, 1.6], s))
+    story.append(_table(rows, [5.3, 1.6, 1.4, 1.3, 2.5, 2.2, 1.7], s))
     for t in report.targets:
         story.append(Paragraph(f"• {_escape(_short(t.name['vi'], 80))}: {verdict_sentence(t)}",
                                s["small"]))
@@ -131,8 +129,10 @@ def _targets(report: ReportData, s) -> list:
               "low": t.low, "high": t.high, "target": t.threshold, "verdict": t.verdict}
              for t in report.targets if t.rate is not None and t.low is not None]
     if drawn:
+        # A little narrower than the page, so it stays on page 1 with the table.
         story.append(_chart(charts.caterpillar_chart(
-            drawn, title="Tỷ lệ hài lòng so với chỉ tiêu (vạch đứt: chỉ tiêu)")))
+            drawn, title="Tỷ lệ hài lòng so với chỉ tiêu (vạch đứt: chỉ tiêu)"), 14.5 * cm))
+    story.append(PageBreak())
     return story
 
 
@@ -157,9 +157,9 @@ def _cell_table(cells, s, first="Tên", heading: Paragraph | None = None) -> lis
         return [KeepTogether(lead + [Paragraph("Không có phiếu trong kỳ và phạm vi này.",
                                                s["body"])])]
     widths = [5.6, 1.6, 1.4, 1.4, 2.6, 1.5, 2.4]
+    # The heading's keepWithNext keeps it on the page where the table starts.
     table = _table(_cell_rows(cells, s, first), widths, s)
-    head, *rest = table.split(WIDTH, 4 * cm) if len(cells) > 6 else [table]
-    return [KeepTogether(lead + [head]), *rest, Paragraph(SMALL_NOTE, s["small"])]
+    return [*lead, table, Paragraph(SMALL_NOTE, s["small"])]
 
 
 def _rated(cells) -> list:
@@ -289,12 +289,12 @@ def _table(rows: list, widths_cm: list[float], s) -> Table:
     return table
 
 
-def _chart(figure) -> Image:
+def _chart(figure, max_width: float = WIDTH) -> Image:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=150)
     buffer.seek(0)
     width_in, height_in = figure.get_size_inches()
-    width = min(WIDTH, width_in * 72)
+    width = min(max_width, width_in * 72)
     height = width * height_in / width_in
     if height > 23 * cm:  # a tall caterpillar chart: fit the page, keep the proportions
         height, width = 23 * cm, 23 * cm * width_in / height_in
