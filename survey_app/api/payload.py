@@ -32,7 +32,8 @@ def invitation_request(request: Request) -> dict:
         raise _too_large()
     try:
         body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # RecursionError: a body of a thousand nested brackets fits in 4 KB.
         raise ApiError(400, "malformed_json", "The body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise ApiError(400, "bad_body", "The body must be a JSON object.")

@@ -181,10 +181,10 @@ def _check_references(files: _Files) -> None:
     sectors = known(Sector, "code", files.sectors)
     levels = known(Level, "code", files.levels)
     for sector in files.sectors:
-        if sector.get("group") not in groups:
+        if not _member(sector.get("group"), groups):
             problem(sector, "group", f"unknown sector group {sector.get('group')!r}")
     for procedure in files.procedures:
-        if procedure.get("sector") is not None and procedure["sector"] not in sectors:
+        if procedure.get("sector") is not None and not _member(procedure["sector"], sectors):
             problem(procedure, "sector", f"unknown sector {procedure['sector']!r}")
     for level in files.levels:
         retired = level.get("retired_on")
@@ -194,12 +194,12 @@ def _check_references(files: _Files) -> None:
     agencies_so_far = set(db.session.execute(select(Agency.code)).scalars())
     counters_seen: set[str] = set()
     for agency in files.agencies:
-        if agency.get("level") not in levels:
+        if not _member(agency.get("level"), levels):
             problem(agency, "level", f"unknown level {agency.get('level')!r}")
-        if agency.get("kind") not in AGENCY_KINDS:
+        if not _member(agency.get("kind"), AGENCY_KINDS):
             problem(agency, "kind", f"{agency.get('kind')!r} is not one of {sorted(AGENCY_KINDS)}")
         parent = agency.get("parent")
-        if parent is not None and parent not in agencies_so_far:
+        if parent is not None and not _member(parent, agencies_so_far):
             problem(agency, "parent", f"unknown agency {parent!r} (parents come first)")
         agencies_so_far.add(agency["code"])
         _check_sector_list(agency, sectors, problem)
@@ -209,9 +209,10 @@ def _check_references(files: _Files) -> None:
                 continue
             counter["__file__"] = agency["__file__"]
             _check_named(_Checker(agency["__file__"], problems), counter)
-            if counter.get("code") in counters_seen:
+            if _member(counter.get("code"), counters_seen):
                 problem(counter, "code", f"duplicate counter code {counter.get('code')!r}")
-            counters_seen.add(counter.get("code"))
+            if isinstance(counter.get("code"), str):
+                counters_seen.add(counter["code"])
             _check_sector_list(counter, sectors, problem)
 
     for plan in files.plans:
@@ -225,9 +226,18 @@ def _check_references(files: _Files) -> None:
             problem(plan, "targets", "expected a non-empty list")
             continue
         for target in targets:
+            if not isinstance(target, dict):
+                problem(plan, "targets", "each target must be a mapping")
+                continue
             target["__file__"] = plan["__file__"]
             _check_named(_Checker(plan["__file__"], problems), target)
             _check_target(target, groups, problem)
+
+
+def _member(value, codes) -> bool:
+    """`value in codes` for any parsed YAML value: a list or a mapping is never a code
+    (and would raise TypeError in a set lookup instead of becoming a problem line)."""
+    return isinstance(value, str) and value in codes
 
 
 def _check_sector_list(record: dict, sectors: set[str], problem) -> None:
@@ -236,8 +246,11 @@ def _check_sector_list(record: dict, sectors: set[str], problem) -> None:
         problem(record, "sectors", "expected a list of sector codes")
         return
     for code in listed:
-        if code not in sectors:
+        if not _member(code, sectors):
             problem(record, "sectors", f"unknown sector {code!r}")
+    codes = [code for code in listed if isinstance(code, str)]
+    if len(set(codes)) != len(codes):
+        problem(record, "sectors", "a sector is listed twice")
 
 
 def _check_target(target: dict, groups: set[str], problem) -> None:
@@ -246,13 +259,13 @@ def _check_target(target: dict, groups: set[str], problem) -> None:
         0 < threshold < 1
     ):
         problem(target, "threshold", "expected a share between 0 and 1, e.g. 0.9")
-    if target.get("measure") not in MEASURES:
+    if not _member(target.get("measure"), MEASURES):
         problem(target, "measure", f"expected one of {sorted(MEASURES)}")
     kinds = target.get("questionnaire_kinds") or []
-    if not isinstance(kinds, list) or not set(kinds) <= set(QUESTIONNAIRE_KINDS):
+    if not isinstance(kinds, list) or not all(_member(k, QUESTIONNAIRE_KINDS) for k in kinds):
         problem(target, "questionnaire_kinds", f"expected a list from {QUESTIONNAIRE_KINDS}")
     target_groups = target.get("sector_groups") or []
-    if not isinstance(target_groups, list) or not set(target_groups) <= groups:
+    if not isinstance(target_groups, list) or not all(_member(g, groups) for g in target_groups):
         problem(target, "sector_groups", "expected a list of known sector group codes")
 
 
