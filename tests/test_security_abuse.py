@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
-
 from seeding import add_responses, by_code
+from sqlalchemy import func, select
+
+from support import csrf_token_from, make_app
 from survey_app.extensions import db
-from survey_app.models import Agency, Sector, TransactionVolume
+from survey_app.models import Agency, Response, Sector, TransactionVolume
+from survey_app.public.limits import PLACE_POST
 from survey_app.services import alerts, device_marks
 from survey_app.services.scope import Scope
 
@@ -93,3 +97,75 @@ def test_alerts_respect_the_readers_scope(stuffed):
     assert alerts.volume_alerts(date(2025, 8, 1), date(2025, 8, 31), other) == []
     land = Scope(sector_ids=frozenset({by_code(Sector, "dat-dai").id}))
     assert len(alerts.volume_alerts(date(2025, 8, 1), date(2025, 8, 31), land)) == 1
+
+
+SUBMISSION_ID = re.compile(
+    r'name="submission_id"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="submission_id"')
+
+
+def _answer(client, path="/c/ttphc-dat-dai", **more):
+    html = client.get(path).get_data(as_text=True)
+    match = SUBMISSION_ID.search(html)
+    data = {"csrf_token": csrf_token_from(html), "submission_id": match.group(1) or match.group(2),
+            "q_overall": "4", **more}
+    return client.post(path, data=data)
+
+
+def _repeat_flags() -> list[bool]:
+    db.session.rollback()
+    return db.session.execute(select(Response.repeat_device).order_by(Response.id)).scalars().all()
+
+
+def test_repeat_answers_from_one_browser_are_marked_not_refused(reference_data, database_url):
+    # A second app object: its requests get their own app context (and CSRF token),
+    # not the one the reference_data fixture holds.
+    web = make_app(database_url)
+    phone, other_phone = web.test_client(), web.test_client()
+    assert _answer(phone).status_code == 302
+    response = _answer(phone)
+    assert response.status_code == 302  # stored, not refused
+    cookie = next(c for c in response.headers.getlist("Set-Cookie")
+                  if c.startswith(device_marks.COOKIE + "="))
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Max-Age=86400" in cookie
+    _answer(other_phone)
+    _answer(phone, "/c/ttphc-xay-dung")  # another counter: a first answer there
+    assert _repeat_flags() == [False, True, False, False]
+
+
+def test_a_forged_mark_counts_as_a_first_answer(reference_data, database_url):
+    phone = make_app(database_url).test_client()
+    phone.set_cookie(device_marks.COOKIE, "eyJkIjoiMjAyNS0wOC0wMSJ9.forged.signature")
+    _answer(phone)
+    assert _repeat_flags() == [False]
+
+
+def test_one_counter_takes_a_bounded_number_of_answers_from_many_addresses(
+        reference_data, database_url):
+    limited = make_app(database_url, RATELIMIT_ENABLED=True)
+    minute_limit = int(PLACE_POST.split(" ")[0])
+    statuses = []
+    for i in range(minute_limit + 1):
+        client = limited.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.1.{i // 250}.{i % 250}"
+        statuses.append(_answer(client).status_code)
+    assert statuses[:minute_limit] == [302] * minute_limit
+    assert statuses[-1] == 429
+    # Another counter is not held up by the first one's limit.
+    client = limited.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.9.9.9"
+    assert _answer(client, "/c/ttphc-xay-dung").status_code == 302
+    with limited.app_context():
+        assert db.session.execute(select(func.count()).select_from(Response)).scalar_one() == (
+            minute_limit + 1)
+
+
+def test_the_dashboard_shows_the_alert(stuffed, staff):
+    staff.create("ba.admin")
+    staff.login("ba.admin")
+    html = staff.client.get("/staff/?period=2025-Q3").get_data(as_text=True)
+    assert "Số phiếu vượt xa số giao dịch" in html
+    assert "ttphc-dat-dai: 41" in html
+    quiet = staff.client.get("/staff/?period=2025-Q1").get_data(as_text=True)
+    assert "Số phiếu vượt xa số giao dịch" not in quiet

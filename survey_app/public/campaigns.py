@@ -14,10 +14,10 @@ from flask_babel import get_locale
 
 from ..extensions import limiter
 from ..i18n import pick
-from ..services import campaigns, submissions
+from ..services import campaigns, device_marks, submissions
 from ..services.survey_forms import build_form_class
 from . import bp
-from .limits import FORM_POST, PAGE_GET
+from .limits import FORM_POST, PAGE_GET, PLACE_POST, place_bucket
 
 
 def _facility_or_404(code: str):
@@ -56,6 +56,7 @@ def _header(facility, definition: dict, lang: str) -> dict:
 
 @bp.route("/s/<code>", methods=["GET", "POST"])
 @limiter.limit(FORM_POST, methods=["POST"])
+@limiter.limit(PLACE_POST, methods=["POST"], key_func=place_bucket)
 @limiter.limit(PAGE_GET, methods=["GET"])
 def campaign_survey(code: str):
     facility = _facility_or_404(code)
@@ -71,9 +72,13 @@ def campaign_survey(code: str):
         if form.is_bot():
             return redirect(url_for("public.thanks"))
         if form.validate():
-            submissions.submit(_origin(facility, lang), form.answers(),
-                               submission_id=form.submission_id.data,
-                               extras=submissions.Extras(contact=form.contact()))
+            origin = _origin(facility, lang)
+            # Repeats from one browser at one facility on one day are marked, not refused.
+            repeat = device_marks.mark(origin.channel, origin.counter_id, origin.agency_id,
+                                       origin.campaign_id)
+            submissions.submit(origin, form.answers(), submission_id=form.submission_id.data,
+                               extras=submissions.Extras(contact=form.contact(),
+                                                         repeat_device=repeat))
             return redirect(url_for("public.thanks"))
     status = 422 if form.errors else 200
     # The citizen's form template of the counter survey; ours only if it is missing.

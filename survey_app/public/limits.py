@@ -6,6 +6,21 @@ not for one person, and still cap a script at a few responses a minute; the page
 views are generous. A kiosk is one tablet for everyone at its counter.
 """
 
+from flask import request
+
 FORM_POST = "10 per minute;60 per hour"
 KIOSK_POST = "20 per minute;300 per hour"
 PAGE_GET = "120 per minute"
+
+# Per place, across all addresses (services/device_marks.py marks repeats, this caps
+# volume): a botnet spread over many addresses still adds at most this much to one
+# counter's or facility's figures. A busy provincial counter serves a few hundred
+# people a day, far below it.
+PLACE_POST = "30 per minute;300 per hour"
+
+
+def place_bucket() -> str:
+    """The limiter key of an open survey's place: its counter code or facility link code."""
+    args = request.view_args or {}
+    place = args.get("counter_code") or args.get("code") or ""
+    return "place:" + place[:80]
