@@ -203,3 +203,18 @@ def test_cli_csv_narrowed_to_a_sector(seeded, runner, tmp_path):
     assert len(rows) == _count(parse_period(PERIOD), sector_id=[_sector_id("dat-dai")]) > 0
     assert {r["sector"] for r in rows} == {"dat-dai"}
     assert [p.name for p in tmp_path.iterdir()] == ["r.csv"]  # no temporary file left
+
+
+def test_a_period_without_responses_still_gives_a_readable_report(reference_data, runner,
+                                                                   tmp_path):
+    for fmt in ("pdf", "xlsx", "csv"):
+        out = tmp_path / f"empty.{fmt}"
+        result = runner.invoke(args=["report", "--period", "2024-Q1", "--format", fmt,
+                                     "--out", str(out)])
+        assert result.exit_code == 0, result.output
+    text = _squeeze(_pdf_text((tmp_path / "empty.pdf").read_bytes()))
+    assert _squeeze("Chưa có phiếu khảo sát trong kỳ.") in text
+    assert _squeeze("Quý I/2024") in text
+    rows = list(csv.reader(io.StringIO((tmp_path / "empty.csv").read_text("utf-8-sig"))))
+    assert len(rows) == 1  # the header only
+    assert rows[0][:3] == ["questionnaire", "version", "agency"]

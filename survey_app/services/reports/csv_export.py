@@ -114,9 +114,12 @@ def rows(period: Period, scope: Scope) -> Iterator[list]:
     sectors, procedures = _codes(Sector), _codes(Procedure)
     position = {item: index for index, item in enumerate(items)}
     blank = [None] * len(items)
+    hours: dict = {}  # a year has a few thousand distinct hours: format each once
     for row in db.session.execute(query):
         code, version, _ = versions[row[0]]
-        hour = (row[7] + LOCAL_OFFSET).strftime("%Y-%m-%d %H:00")
+        hour = hours.get(row[7])
+        if hour is None:
+            hour = hours[row[7]] = (row[7] + LOCAL_OFFSET).strftime("%Y-%m-%d %H:00")
         answers = blank.copy()
         for pair in (row[9] or "").split(";"):
             item, _, value = pair.partition("=")
