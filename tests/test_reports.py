@@ -218,3 +218,15 @@ def test_a_period_without_responses_still_gives_a_readable_report(reference_data
     rows = list(csv.reader(io.StringIO((tmp_path / "empty.csv").read_text("utf-8-sig"))))
     assert len(rows) == 1  # the header only
     assert rows[0][:3] == ["questionnaire", "version", "agency"]
+
+
+def test_a_comment_never_becomes_a_spreadsheet_formula(reference_data, staff, client):
+    from seeding import add_responses
+
+    add_responses(2, scores=[2, 5], agency="ttphc-tinh", sector="dat-dai", counter="ttphc-dat-dai",
+                  comments=['=HYPERLINK("http://evil.example","bấm vào đây")', "- quá chậm"])
+    staff.create()
+    staff.login()
+    rows = _csv(client.get("/staff/reports/csv?period=2025-Q3"))
+    assert sorted(r["comment"] for r in rows) == [
+        "'- quá chậm", "'=HYPERLINK(\"http://evil.example\",\"bấm vào đây\")"]

@@ -126,7 +126,19 @@ def rows(period: Period, scope: Scope) -> Iterator[list]:
             if item in position:  # the overall item is its own column already
                 answers[position[item]] = value
         yield [code, version, agencies.get(row[1]), counters.get(row[2]), sectors.get(row[3]),
-               procedures.get(row[4]), row[5], row[6], hour, row[8], *answers, *row[10:]]
+               procedures.get(row[4]), row[5], row[6], hour, row[8], *answers,
+               *[_inert(text) for text in row[10:]]]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str | None) -> str | None:
+    """A citizen's comment must not become a spreadsheet formula (=HYPERLINK(…), +cmd …):
+    a leading quote makes Excel and LibreOffice show it as text."""
+    if text and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def stream(period: Period, scope: Scope, progress=None) -> Iterator[str]:
