@@ -34,7 +34,9 @@ def from_environment(env: os._Environ | dict | None = None) -> dict:
     return {
         "SECRET_KEY": env.get("SECRET_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: SQL logs and database errors (which Flask logs with the failed
+        # request) never carry the bound values, i.e. citizens' comments and contacts.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "INVITATION_TTL_DAYS": int(env.get("INVITATION_TTL_DAYS", "30")),
