@@ -27,10 +27,12 @@ def test_the_kiosk_shows_five_faces_that_each_submit(tablet):
     assert sorted(buttons) == ["1", "2", "3", "4", "5"]
     assert "Rất hài lòng" in tablet.page
     assert "<svg" in tablet.page
-    assert "<script" not in tablet.page
+    assert "<script>" not in tablet.page  # no inline script: the CSP forbids it
     assert "style=" not in tablet.page
     # reloads itself now and then, so its CSRF token never goes stale overnight
-    assert '<meta http-equiv="refresh" content="1800">' in tablet.page
+    assert 'data-reset-seconds="1800"' in tablet.page
+    assert '<script src="/static/kiosk.js" defer></script>' in tablet.page
+    assert '<noscript><meta http-equiv="refresh" content="1800"></noscript>' in tablet.page
 
 
 def test_a_tap_stores_one_kiosk_response_and_thanks_with_a_reset(app, tablet):
@@ -38,7 +40,9 @@ def test_a_tap_stores_one_kiosk_response_and_thanks_with_a_reset(app, tablet):
     assert response.status_code == 302
     thanks = tablet.open(response.headers["Location"])
     assert thanks.status_code == 200
-    assert f'<meta http-equiv="refresh" content="10;url=/k/{SINGLE}">' in tablet.page
+    assert f'data-reset-url="/k/{SINGLE}" data-reset-seconds="10"' in tablet.page
+    assert f'<meta http-equiv="refresh" content="10;url=/k/{SINGLE}">' in tablet.page  # no JS
+    assert '<span id="countdown">10</span>' in tablet.page
     assert "Góp ý thêm" in tablet.page
     [stored] = stored_responses(app)
     assert stored["channel"] == "kiosk"
@@ -118,7 +122,7 @@ def test_a_kiosk_at_a_counter_of_several_sectors_asks_which_once(app, tablet):
     assert f'href="/k/{SEVERAL}/ho-tich"' in tablet.page
     response = tap(tablet, "5", url=f"/k/{SEVERAL}/ho-tich")
     tablet.open(response.headers["Location"])
-    assert f'content="10;url=/k/{SEVERAL}/ho-tich"' in tablet.page
+    assert f'data-reset-url="/k/{SEVERAL}/ho-tich"' in tablet.page
     assert [r["sector"] for r in stored_responses(app)] == ["ho-tich"]
 
 

@@ -1,0 +1,109 @@
+"""axe-core in Chromium: no serious or critical violation on any page a citizen can meet.
+
+axe-core comes from PyPI (axe-playwright-python bundles axe.min.js). It is injected
+through the DevTools protocol (`page.evaluate`), which the page's CSP does not block,
+so the pages are checked exactly as served: CSP on, no inline style or script.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from support import missing_part
+from survey_app.extensions import db
+from survey_app.models import Counter, Invitation, utcnow
+from survey_app.services import tokens
+
+pytestmark = pytest.mark.browser
+
+COUNTER = "ttphc-dat-dai"
+SEVERAL = "ttphc-tu-phap"
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        missing_part("axe-playwright-python is not installed (it bundles axe-core)")
+    return Axe().axe_script
+
+
+def serious_violations(page, axe_source) -> list[str]:
+    page.evaluate(axe_source)
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results["violations"] if v["impact"] in SERIOUS
+    ]
+
+
+def invitation(app, *, expires_in=timedelta(days=30)) -> str:
+    token = tokens.new_token()
+    with app.app_context():
+        counter = db.session.execute(select(Counter).where(Counter.code == COUNTER)).scalar_one()
+        db.session.add(Invitation(
+            token_sha256=tokens.sha256_hex(token), counter_id=counter.id,
+            sector_id=counter.sectors[0].id, expires_at=utcnow() + expires_in))
+        db.session.commit()
+    return token
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_no_serious_violation_on_the_citizens_pages(app, live, chromium, axe_source, lang):
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+
+    def check(label: str):
+        assert f'lang="{lang}"' in page.content(), label
+        found[label] = serious_violations(page, axe_source)
+
+    def visit(label: str, path: str, status: int = 200):
+        response = page.goto(f"{live}{path}?lang={lang}")
+        assert response.status == status, label
+        check(label)
+
+    try:
+        visit("counter survey", f"/c/{COUNTER}")
+        page.get_by_role("button", name=re.compile("Gửi|Send")).click()
+        check("counter survey with errors")
+        visit("sector picker", f"/c/{SEVERAL}")
+        page.goto(f"{live}/c/{SEVERAL}?sector=")
+        check("sector picker with error")
+        visit("token survey", f"/t/{invitation(app)}")
+        visit("kiosk", f"/k/{COUNTER}")
+        page.get_by_role("button").first.click()
+        check("kiosk thank-you")
+        page.get_by_role("link", name=re.compile("Góp ý thêm|Tell us more")).click()
+        check("kiosk full form")
+        visit("kiosk sector picker", f"/k/{SEVERAL}")
+        visit("thank-you", "/thanks")
+        visit("unknown counter", "/c/no-such-counter", 404)
+        visit("expired link", f"/t/{invitation(app, expires_in=timedelta(seconds=-1))}", 410)
+        visit("unknown link", f"/t/{tokens.new_token()}", 404)
+        used = invitation(app)
+        page.goto(f"{live}/t/{used}")
+        page.locator("#q_overall input").nth(4).check()  # an overall answer, then send
+        page.get_by_role("button", name=re.compile("Gửi|Send")).click()
+        visit("used link", f"/t/{used}", 410)
+        visit("page not found", "/no-such-page", 404)
+        # The expired-form (CSRF) page: the form's token is gone when it is sent.
+        page.goto(f"{live}/c/{COUNTER}?lang={lang}")
+        page.evaluate("document.querySelector('[name=csrf_token]').remove()")
+        page.locator("#q_overall input").nth(3).check()
+        page.get_by_role("button", name=re.compile("Gửi|Send")).click()
+        check("expired form (CSRF)")
+        assert "400" in page.content()
+        # The check itself works: a picture without a text alternative is caught.
+        page.set_content('<html lang="vi"><body><main><img src="x.png"></main></body></html>')
+        assert any(v.startswith("image-alt") for v in serious_violations(page, axe_source))
+    finally:
+        context.close()
+    assert len(found) == 16
+    assert {label: v for label, v in found.items() if v} == {}

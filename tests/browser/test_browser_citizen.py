@@ -1,0 +1,180 @@
+"""A citizen on a phone: poster QR -> form -> thanks; receipt link -> form -> used; kiosk."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from support import stored_responses
+from survey_app.extensions import db
+from survey_app.models import Counter, Invitation, Procedure, utcnow
+from survey_app.services import posters, qr, tokens
+
+pytestmark = pytest.mark.browser
+
+COUNTER = "ttphc-dat-dai"
+
+
+def decode_qr(png: bytes) -> str:
+    import zxingcpp
+
+    [code] = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    return code.text
+
+
+def poster_png(app, base_url: str) -> bytes:
+    with app.app_context():
+        counter = db.session.execute(select(Counter).where(Counter.code == COUNTER)).scalar_one()
+        return posters.png(posters.poster_of(counter, base_url))
+
+
+def invitation(app) -> str:
+    token = tokens.new_token()
+    with app.app_context():
+        procedure = db.session.execute(
+            select(Procedure).where(Procedure.code == "cap-gcn-lan-dau")).scalar_one()
+        counter = db.session.execute(select(Counter).where(Counter.code == COUNTER)).scalar_one()
+        db.session.add(Invitation(
+            token_sha256=tokens.sha256_hex(token), counter_id=counter.id,
+            sector_id=procedure.sector_id, procedure_id=procedure.id,
+            expires_at=utcnow() + timedelta(days=30)))
+        db.session.commit()
+    return token
+
+
+def test_poster_qr_to_thank_you_then_a_receipt_link_used_once(app, live, phone, artifacts):
+    page = phone
+    # The counter's poster carries the counter's survey address in its QR code.
+    png = poster_png(app, live)
+    (artifacts / "poster.png").write_bytes(png)
+    url = decode_qr(png)
+    assert url == f"{live}/c/{COUNTER}"
+
+    response = page.goto(url)
+    assert response.status == 200
+    assert page.locator("h1").inner_text().startswith("Phiếu khảo sát sự hài lòng")
+    page.screenshot(path=str(artifacts / "counter-form-vi.png"))
+    page.locator("#tc1 label.box").nth(4).click()          # tap "5" on the first criterion
+    page.locator("#cc1 label.box").nth(3).click()          # "4" on the civil servant's courtesy
+    page.locator("#q_overall").get_by_text("4 – Hài lòng").click()
+    page.fill("textarea[name=q_comment]", "Cán bộ hướng dẫn rất tận tình.")
+    assert page.locator("input[name=tc1][value='5']").is_checked()
+    page.locator("#q_overall").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "counter-form-answered.png"))
+    page.get_by_role("button", name="Gửi phiếu khảo sát").click()
+    page.wait_for_url(f"{live}/thanks")
+    assert page.locator("h1").inner_text() == "Cảm ơn Ông/Bà!"
+    page.screenshot(path=str(artifacts / "thanks-vi.png"))
+    [stored] = stored_responses(app)
+    assert stored["channel"] == "counter"
+    assert stored["overall"] == 4
+    assert ("tc1", 5, None, None) in stored["answers"]
+    assert stored["comments"][0][0] == "Cán bộ hướng dẫn rất tận tình."
+
+    # A receipt's QR: a single-use link to the same form, for one transaction.
+    token = invitation(app)
+    link = decode_qr(qr.png(qr.invitation_url(live, token)))
+    assert link == f"{live}/t/{token}"
+    assert page.goto(link).status == 200
+    assert "Thủ tục: " in page.locator(".facts").inner_text()
+    page.locator("#q_overall").get_by_text("5 – Rất hài lòng").click()
+    page.get_by_role("button", name="Gửi phiếu khảo sát").click()
+    page.wait_for_url(f"{live}/thanks")
+    assert [r["channel"] for r in stored_responses(app)] == ["counter", "token"]
+
+    # The same link again: a clear page, and no way to answer twice.
+    again = page.goto(link)
+    assert again.status == 410
+    assert page.locator("h1").inner_text() == "Phiếu khảo sát này đã được trả lời"
+    assert page.locator("form").count() == 0
+    page.screenshot(path=str(artifacts / "token-used-vi.png"))
+    assert len(stored_responses(app)) == 2
+
+
+def test_a_missing_answer_is_explained_on_the_page(app, live, phone, artifacts):
+    page = phone
+    page.goto(f"{live}/c/{COUNTER}")
+    page.locator("#tc2 label.box").nth(1).click()
+    page.get_by_role("button", name="Gửi phiếu khảo sát").click()
+    summary = page.locator(".error-summary")
+    assert "Vui lòng trả lời câu hỏi này." in summary.inner_text()
+    assert page.locator("input[name=tc2][value='2']").is_checked()  # answers kept
+    page.screenshot(path=str(artifacts / "counter-form-error.png"))
+    summary.get_by_role("link").click()
+    assert page.url.endswith("#q_overall-0")
+    assert stored_responses(app) == []
+
+
+def test_the_form_fits_a_320_pixel_screen_and_switches_language(live, chromium, artifacts):
+    context = chromium.new_context(viewport={"width": 320, "height": 640}, locale="vi-VN")
+    page = context.new_page()
+    try:
+        page.goto(f"{live}/c/{COUNTER}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        page.screenshot(path=str(artifacts / "counter-form-320.png"))
+        page.get_by_role("link", name="English").click()
+        assert page.url == f"{live}/c/{COUNTER}?lang=en"
+        assert page.locator("#q_overall legend").inner_text().startswith("Overall")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        # Every tap target of the form is at least 44 px high.
+        heights = page.evaluate(
+            "[...document.querySelectorAll('main label.box span:not(.vh), main label.opt, "
+            "main button, main textarea, main input[type=text], main input[type=tel], "
+            "main input[type=email]')].map(e => e.getBoundingClientRect().height)")
+        assert heights
+        assert min(heights) >= 44
+    finally:
+        context.close()
+
+
+def test_the_kiosk_counts_a_face_once_even_with_more_said(app, live, chromium, artifacts):
+    tablet = chromium.new_context(viewport={"width": 800, "height": 1280}, locale="vi-VN",
+                                  java_script_enabled=False)
+    page = tablet.new_page()
+    try:
+        page.goto(f"{live}/k/{COUNTER}")
+        page.screenshot(path=str(artifacts / "kiosk-vi.png"))
+        page.get_by_role("button", name="Hài lòng", exact=True).click()
+        page.wait_for_url(f"{live}/k/thanks/**")
+        assert [r["overall"] for r in stored_responses(app)] == [4]
+        page.screenshot(path=str(artifacts / "kiosk-thanks-vi.png"))
+        page.get_by_role("link", name="Góp ý thêm").click()
+        assert page.locator("input[name=q_overall][value='4']").is_checked()
+        page.fill("textarea[name=q_comment]", "Màn hình dễ dùng.")
+        page.get_by_role("button", name="Gửi phiếu khảo sát").click()
+        page.wait_for_url(f"{live}/k/thanks/**")
+        [stored] = stored_responses(app)
+        assert (stored["channel"], stored["overall"]) == ("kiosk", 4)
+        assert stored["comments"][0][0] == "Màn hình dễ dùng."
+        # The thank-you screen goes back to the faces by itself, for the next person.
+        page.wait_for_url(f"{live}/k/{COUNTER}", timeout=15_000)
+        assert page.get_by_role("button", name="Rất hài lòng").is_visible()
+    finally:
+        tablet.close()
+
+
+def test_the_kiosk_countdown_can_be_stopped(app, live, chromium):
+    """With JavaScript (a real kiosk) the reset shows a countdown with a stop button."""
+    tablet = chromium.new_context(viewport={"width": 800, "height": 1280}, locale="vi-VN")
+    page = tablet.new_page()
+    try:
+        page.goto(f"{live}/k/{COUNTER}")
+        page.get_by_role("button", name="Bình thường").click()
+        page.wait_for_url(f"{live}/k/thanks/**")
+        thanks = page.url
+        from playwright.sync_api import expect
+
+        expect(page.locator("#countdown")).to_have_text("8", timeout=5_000)  # it counts down
+        page.get_by_role("button", name="Tôi cần thêm thời gian").click()
+        assert page.locator("#countdown-note").is_hidden()
+        page.wait_for_timeout(11_000)
+        assert page.url == thanks  # stopped: still here after the 10 seconds
+        page.get_by_role("link", name="Về trang đầu").click()
+        page.wait_for_url(f"{live}/k/{COUNTER}")
+        assert [r["overall"] for r in stored_responses(app)] == [3]
+    finally:
+        tablet.close()
