@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from support import PUBLIC_BASE_URL, make_app
+from support import PUBLIC_BASE_URL
 from survey_app.extensions import db
 from survey_app.models import Invitation
 from survey_app.services import api_keys, invitations
@@ -216,8 +216,8 @@ def test_the_api_needs_no_csrf_token_and_sets_no_cookie(api):
     assert "Set-Cookie" not in response.headers
 
 
-def test_rate_limit_is_per_key(database_url, reference_only):
-    app = make_app(database_url, RATELIMIT_ENABLED=True, API_RATE_LIMIT="3 per minute")
+def test_rate_limit_is_per_key(other_app, reference_only):
+    app = other_app(RATELIMIT_ENABLED=True, API_RATE_LIMIT="3 per minute")
     client = app.test_client()
     with app.app_context():
         first, _ = api_keys.create("ttphc-tinh", "a")

@@ -7,7 +7,7 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 from openapi_spec_validator import validate as validate_spec
 
-from support import PUBLIC_BASE_URL, make_app
+from support import PUBLIC_BASE_URL
 from survey_app.extensions import db
 from survey_app.services import api_keys, invitations
 
@@ -59,9 +59,9 @@ def _check(document, path, method, status, response):
         )
 
 
-def test_every_documented_status_matches_a_real_reply(database_url, reference_only, document):
+def test_every_documented_status_matches_a_real_reply(other_app, reference_only, document):
     """Drive each documented (path, method, status) with a real request."""
-    app = make_app(database_url, RATELIMIT_ENABLED=True, API_RATE_LIMIT="40 per minute")
+    app = other_app(RATELIMIT_ENABLED=True, API_RATE_LIMIT="40 per minute")
     client = app.test_client()
     with app.app_context():
         key, _ = api_keys.create("ttphc-tinh")
