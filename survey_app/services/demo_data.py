@@ -168,11 +168,14 @@ def _cells(rng: np.random.Generator, start: date, end: date, campaigns: bool) ->
     retired = dict(db.session.execute(select(Level.code, Level.retired_on)).all())
     groups = dict(db.session.execute(select(Sector.id, Sector.group_code)).all())
     procedures: dict[int, list[int]] = {}
-    for proc_id, sector_id in db.session.execute(select(Procedure.id, Procedure.sector_id)):
+    for proc_id, sector_id in db.session.execute(
+            select(Procedure.id, Procedure.sector_id).order_by(Procedure.code)):
         procedures.setdefault(sector_id, []).append(proc_id)
 
     rows: list[tuple] = []
-    counters = db.session.execute(select(Counter).where(Counter.active.is_(True))).scalars()
+    # Ordered by code everywhere: the same seed gives the same rows on SQLite and PostgreSQL.
+    counters = db.session.execute(
+        select(Counter).where(Counter.active.is_(True)).order_by(Counter.code)).scalars()
     agency_effect: dict[int, float] = {}
     for counter in counters:
         agency = counter.agency
@@ -181,7 +184,7 @@ def _cells(rng: np.random.Generator, start: date, end: date, campaigns: bool) ->
         effect = agency_effect[agency.id]
         # The provincial centre serves many more people than a commune's section.
         size = 6.0 if agency.kind == "service-centre" else 1.0
-        for sector in counter.sectors:
+        for sector in sorted(counter.sectors, key=lambda row: row.code):
             spread = max(len(counter.sectors), 1) ** 0.5
             volume = size * SECTOR_VOLUME.get(sector.code, 0.7) / spread
             rows.append((agency.id, counter.id, sector.id, groups[sector.id], "administrative", -1,
