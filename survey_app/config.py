@@ -88,8 +88,9 @@ def validate(config) -> None:
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = "insecure-development-key"  # noqa: S105 - debug/testing only
         return
-    key = config.get("SECRET_KEY") or ""
-    if key.lower() in UNSAFE_SECRET_KEYS or len(key) < 16:
+    key = (config.get("SECRET_KEY") or "").strip()
+    # Sixteen spaces or "aaaa…" would pass a length check alone.
+    if key.lower() in UNSAFE_SECRET_KEYS or len(key) < 16 or len(set(key)) < 2:
         raise ConfigurationError(
             "SECRET_KEY is missing or too weak: set it to a long random value, e.g. "
             "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
