@@ -18,7 +18,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, true
 
 from ..extensions import db
 from ..models import Agency, Counter, Sector
@@ -72,12 +72,22 @@ def agency_counters(agency_code: str) -> tuple[Agency, list[Counter]]:
 
 def visible_counters(scope: Scope) -> list[Counter]:
     """Counters a reader may print: of agencies in scope, or serving a sector in scope."""
+    return _counters(_visible(scope))
+
+
+def visible_counter(scope: Scope, code: str) -> Counter | None:
+    """One counter by code if the reader may print it, else None (as if it did not exist)."""
+    found = _counters(_visible(scope), Counter.code == code)
+    return found[0] if found else None
+
+
+def _visible(scope: Scope):
     if scope.everything:
-        return _counters()
+        return true()
     conditions = [scope.counters_filter()]
     if scope.sector_ids:
         conditions.append(Counter.sectors.any(Sector.id.in_(sorted(scope.sector_ids))))
-    return _counters(or_(*conditions))
+    return or_(*conditions)
 
 
 def _counters(*conditions) -> list[Counter]:
@@ -177,7 +187,8 @@ def png(poster: Poster) -> bytes:
     y = _png_lines(draw, ANONYMOUS, y + 24, regular, 27)
     _png_lines(draw, ANONYMOUS_EN, y, regular, 23)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True, dpi=(PNG_DPI, PNG_DPI))
+    # No `optimize`: it costs 0.4 s a poster for 8 % fewer bytes.
+    image.save(buffer, format="PNG", dpi=(PNG_DPI, PNG_DPI))
     return buffer.getvalue()
 
 

@@ -69,10 +69,10 @@ def _visible() -> list[Counter]:
 
 def _counter(code: str) -> Counter:
     """A counter in the reader's scope; 404 otherwise, as if it did not exist."""
-    for counter in _visible():
-        if counter.code == code:
-            return counter
-    abort(404)
+    counter = service.visible_counter(current_scope(), code)
+    if counter is None:
+        abort(404)
+    return counter
 
 
 def _base_url() -> str:
