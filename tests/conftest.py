@@ -126,23 +126,6 @@ def other_app(_schema):
 
 
 @pytest.fixture
-def other_app(_schema):
-    """Build more apps on the test database with other settings (e.g. rate limits on);
-    their connections are closed after the test (PostgreSQL warns about open ones)."""
-    built = []
-
-    def build(**overrides):
-        built.append(make_app(_schema, **overrides))
-        return built[-1]
-
-    yield build
-    for extra in built:
-        with extra.app_context():
-            db.session.remove()
-            db.engine.dispose()
-
-
-@pytest.fixture
 def is_postgres(database_url) -> bool:
     return make_url(database_url).get_backend_name() == "postgresql"
 
