@@ -62,7 +62,8 @@ demo: $(VENV)/.installed translations  ## Serve a demo (instance/demo.sqlite3): 
 	$(BIN)/flask reference load reference/
 	$(BIN)/flask questionnaires load questionnaires/
 	$(BIN)/flask demo seed --responses $(DEMO_RESPONSES) --year $(DEMO_YEAR)
-	@echo "Demo logins at http://127.0.0.1:$(PORT)/staff/login (data of $(DEMO_YEAR)):"
+	@echo "Demo logins at http://127.0.0.1:$(PORT)/staff/login (the data is of $(DEMO_YEAR):"
+	@echo "open http://127.0.0.1:$(PORT)/staff/?period=$(DEMO_YEAR) and /staff/reports?period=$(DEMO_YEAR))"
 	@$(BIN)/flask demo accounts
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
