@@ -117,6 +117,7 @@ def test_health_analyst_downloads_only_health_rows_and_no_land(seeded, staff, cl
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == (
         'attachment; filename="du-lieu-phieu-2025-Q3.csv"')
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = _csv(response)
     assert len(rows) == _count(period, sector_id=[y_te]) > 0
     assert {r["sector"] for r in rows} == {"y-te"}

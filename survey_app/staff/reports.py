@@ -41,9 +41,9 @@ def report_download(fmt: str):
     if fmt == "csv":
         chunks = reports.csv_report(period, scope, current_user.id)
         body = (chunk.encode("utf-8") for chunk in chunks)
-        return Response(stream_with_context(body), mimetype=reports.MEDIA_TYPES[fmt],
+        return Response(stream_with_context(body), content_type=reports.MEDIA_TYPES[fmt],
                         headers=headers)
     buffer = io.BytesIO()
     build = reports.pdf_report if fmt == "pdf" else reports.xlsx_report
     build(period, scope, current_user.id, buffer)
-    return Response(buffer.getvalue(), mimetype=reports.MEDIA_TYPES[fmt], headers=headers)
+    return Response(buffer.getvalue(), content_type=reports.MEDIA_TYPES[fmt], headers=headers)
