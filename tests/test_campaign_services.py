@@ -153,3 +153,64 @@ def test_progress_counts_match_an_independent_count(campaign, health_analyst):
     assert {day for day, _, _ in result.days} == {today(), today() - timedelta(days=1)}
     assert result.sections is not None
 
+
+
+def test_section_indices_match_a_count_of_the_answers(campaign, health_analyst):
+    rows = [
+        paper_row(campaign, "bv-da-khoa-vinh-long", today(), 4, a1=5, a2=4, a3=2, b1=1),
+        paper_row(campaign, "bv-da-khoa-vinh-long", today(), 5, a1="KSD", a2=5, b1=4),
+        paper_row(campaign, "bv-da-khoa-tra-vinh", today(), 3, a1=3, a4=4, a5=5, b1=5),
+    ]
+    paper_import.import_table(campaign, "s.csv", read_table("s.csv", csv_file(campaign, rows)),
+                              health_analyst.id)
+    result = campaign_progress.progress(campaign, Scope.for_user(health_analyst))
+    factors = {factor.id: factor for factor in result.sections.factors}
+    # access (a1–a5): scored 5, 4, 2 | 5 | 3, 4, 5 -> 7 scored, 5 satisfied ("KSD" left out)
+    assert (factors["tiep-can"].satisfied, factors["tiep-can"].answers) == (5, 7)
+    assert factors["tiep-can"].index == pytest.approx(5 / 7)
+    assert (factors["minh-bach"].satisfied, factors["minh-bach"].answers) == (2, 3)
+    assert factors["tiep-can"].respondents == 3
+
+
+def test_the_previous_wave_is_compared_with_newcombes_interval(health_analyst):
+    earlier = campaigns.create(health_input(opens_on=today() - timedelta(days=60),
+                                            closes_on=today() - timedelta(days=30)),
+                               health_analyst)
+    # the earlier wave's paper forms, typed while it ran
+    for score in (5, 2, 2, 1):
+        form = paper_import.PaperForm(0, earlier.facilities[0].agency_id,
+                                      today() - timedelta(days=40), {"q_overall": score})
+        paper_import.enter_one(earlier, form, health_analyst.id)
+    current = campaigns.create(health_input(previous_campaign_id=earlier.id), health_analyst)
+    for score in (5, 4, 4, 3, 5):
+        form = paper_import.PaperForm(0, current.facilities[1].agency_id, today(),
+                                      {"q_overall": score})
+        paper_import.enter_one(current, form, health_analyst.id)
+    result = campaign_progress.progress(current, Scope.for_user(health_analyst))
+    assert result.previous.campaign_id == earlier.id
+    assert (result.previous.counts.satisfied, result.previous.counts.n) == (1, 4)
+    expected = analysis.difference_ci(4, 5, 1, 4)
+    assert result.previous.difference == expected
+    assert result.previous.difference.diff == pytest.approx(4 / 5 - 1 / 4)
+
+
+def test_the_csv_template_and_semicolon_files_read_back(campaign, health_analyst):
+    from survey_app.services import paper_template
+
+    template = paper_template.csv_bytes(campaign).decode("utf-8-sig")
+    header = template.splitlines()[0].split(",")
+    values = {"facility": "bv-da-khoa-tra-vinh", "date": f"{today():%d/%m/%Y}",
+              "q_overall": "5", "gioi_tinh": "Nữ", "bhyt": "Không"}
+    line = ",".join(values.get(column, "") for column in header)
+    table = read_table("t.csv", (template + line + "\r\n").encode("utf-8"))
+    assert len(table.rows) == 1  # the hint row is skipped
+    semicolons = ";".join(header) + "\n" + ";".join(
+        values.get(column, "") for column in header) + ";\n"
+    other = read_table("s.csv", semicolons.encode("utf-8"))
+    assert other.rows[0][1] == table.rows[0][1]
+    assert other.digest == table.digest  # the same content, whatever the separator
+    batch = paper_import.import_table(campaign, "t.csv", table, health_analyst.id)
+    answers = {a.item_code: a.choice for a in db.session.execute(select(Answer)).scalars()}
+    assert batch.rows == 1
+    assert answers["gioi_tinh"] == "nu"
+    assert answers["bhyt"] == "no"

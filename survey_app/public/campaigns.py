@@ -81,7 +81,7 @@ def campaign_survey(code: str):
                                                          repeat_device=repeat))
             return redirect(url_for("public.thanks"))
     status = 422 if form.errors else 200
-    # The citizen's form template of the counter survey; ours only if it is missing.
-    return render_template(["survey_form.html", "public/campaign_form.html"], form=form,
+    # The citizen's form template, the same as at a counter.
+    return render_template("survey_form.html", form=form,
                            header=_header(facility, definition, lang),
                            action=request.path), status

@@ -108,12 +108,11 @@ def _csv_rows(data: bytes):
     except UnicodeDecodeError:
         raise UnreadableFile(
             _l("the CSV file is not UTF-8 text (save it as “CSV UTF-8”)")) from None
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return list(csv.reader(io.StringIO(text, newline=""), dialect))
+    # The separator is read off the header line (item ids only, so it is unambiguous):
+    # Excel in a Vietnamese locale saves CSV with ";", LibreOffice may use a tab.
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(",;\t", key=first.count)
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
 def _xlsx_rows(data: bytes):

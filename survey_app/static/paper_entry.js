@@ -1,5 +1,7 @@
-// Paper entry by keyboard: on a 1–5 question, the keys 1–5 (0 or K: "not used") choose
-// the answer and move to the next question, so a whole form is typed without the mouse.
+// Paper entry by keyboard. On a question with choices, the key N picks the N-th answer
+// (on a 1–5 scale that is the score itself; 0 or K picks "not used") and the cursor moves
+// to the next question, so a whole paper form is typed without the mouse. The numbering
+// is the one the import template uses for choices.
 "use strict";
 (function () {
   const form = document.getElementById("paper-entry");
@@ -25,16 +27,23 @@
     }
   }
 
+  // After "save and next" the facility and date are kept: start on the first question.
+  if (form.hasAttribute("data-focus-first-question")) {
+    const first = form.querySelector(".item input, .item textarea");
+    if (first) first.focus();
+  }
+
   form.addEventListener("keydown", function (event) {
     const input = event.target;
     if (event.ctrlKey || event.altKey || event.metaKey || input.type !== "radio") return;
-    const group = input.closest("fieldset.scale");
-    if (!group) return;
-    let value = null;
-    if (/^[1-5]$/.test(event.key)) value = event.key;
-    else if (event.key === "0" || event.key.toLowerCase() === "k") value = "not_used";
-    if (value === null) return;
-    const choice = group.querySelector(`input[type=radio][value="${value}"]`);
+    const options = Array.from(
+      form.querySelectorAll(`input[type=radio][name="${input.name}"]`));
+    let choice = null;
+    if (/^[1-9]$/.test(event.key)) {
+      choice = options.filter((option) => option.value !== "not_used")[Number(event.key) - 1];
+    } else if (event.key === "0" || event.key.toLowerCase() === "k") {
+      choice = options.find((option) => option.value === "not_used");
+    }
     if (!choice) return;
     event.preventDefault();
     choice.checked = true;
