@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from support import PROJECT
 from survey_app.extensions import db
 from survey_app.models import (
     Agency,
@@ -21,6 +22,19 @@ from survey_app.models import (
     Response,
     Sector,
 )
+
+
+def load_reference(app, runner) -> None:
+    """Load the real reference data and questionnaires without holding an app context.
+
+    Tests that send requests should not keep an app context open while they do: Flask
+    would reuse it for each request, and `g` (where Flask-WTF caches the CSRF token)
+    with it, so the token would never reach the session.
+    """
+    with app.app_context():
+        for group in ("reference", "questionnaires"):
+            result = runner.invoke(args=[group, "load", str(PROJECT / group)])
+            assert result.exit_code == 0, (result.output, repr(result.exception))
 
 
 def by_code(model, code):
@@ -64,7 +78,7 @@ def add_responses(count: int, *, scores, agency: str, sector: str | None = None,
             response.answers.append(Answer(item_code=item, score=score,
                                            choice=None if score else "not_used"))
         if comments and i < len(comments):
-            response.comment = Comment(item_code="q_comment", text=comments[i], tags=[])
+            response.comments.append(Comment(item_code="q_comment", text=comments[i], tags=[]))
         rows.append(response)
     db.session.add_all(rows)
     db.session.commit()

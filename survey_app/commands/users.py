@@ -1,12 +1,16 @@
-"""flask users ensure-admin|create|disable"""
+"""flask users ensure-admin|create|disable|enable|set-scope|list"""
 
 from __future__ import annotations
 
 import os
+import sys
 
 import click
+from flask import current_app
+from flask_babel import force_locale
 
-from ..services import accounts
+from ..models import ROLES
+from ..services import accounts, users_admin
 
 
 @click.group(help="Staff accounts.")
@@ -24,3 +28,82 @@ def ensure_admin():
         click.echo(f"created admin account 'admin' with password: {generated}")
     else:
         click.echo("created admin account 'admin' with the password from ADMIN_PASSWORD")
+
+
+def _fail(error: Exception):
+    # Service messages are translatable (the admin pages show them too); the command
+    # line speaks English like the other commands. Lazy strings need a request context.
+    with current_app.test_request_context(), force_locale("en"):
+        message = str(error)
+    click.echo(f"error: {message}", err=True)
+    raise SystemExit(2)
+
+
+@users.command(help="Create an account with its role and scope.")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--sector", "sectors", multiple=True, help="Sector code (repeatable).")
+@click.option("--agency", "agencies", multiple=True, help="Agency code (repeatable).")
+@click.option("--name", "display_name", default="", help="Display name.")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of standard input.")
+def create(username, role, sectors, agencies, display_name, password_stdin):
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            _fail(accounts.AccountError("no password on standard input"))
+    try:
+        sector_ids, agency_ids = users_admin.ids_from_codes(sectors, agencies)
+        _user, generated = users_admin.create_with_scope(
+            username, role, sector_ids, agency_ids, password, display_name)
+    except accounts.AccountError as error:
+        _fail(error)
+    if generated:
+        # Shown once here; only its scrypt hash is stored.
+        click.echo(f"created {role} account {username!r} with password: {generated}")
+    else:
+        click.echo(f"created {role} account {username!r}")
+
+
+@users.command(help="Disable an account (its sessions end at once).")
+@click.argument("username")
+def disable(username):
+    try:
+        users_admin.set_active(users_admin.find_user(username), False)
+    except accounts.AccountError as error:
+        _fail(error)
+    click.echo(f"disabled {username!r}")
+
+
+@users.command(help="Re-enable a disabled account.")
+@click.argument("username")
+def enable(username):
+    try:
+        users_admin.set_active(users_admin.find_user(username), True)
+    except accounts.AccountError as error:
+        _fail(error)
+    click.echo(f"enabled {username!r}")
+
+
+@users.command("set-scope", help="Replace an account's sectors and agencies (and role).")
+@click.argument("username")
+@click.option("--sector", "sectors", multiple=True, help="Sector code (repeatable).")
+@click.option("--agency", "agencies", multiple=True, help="Agency code (repeatable).")
+@click.option("--role", type=click.Choice(ROLES), default=None, help="Change the role too.")
+def set_scope(username, sectors, agencies, role):
+    try:
+        user = users_admin.find_user(username)
+        sector_ids, agency_ids = users_admin.ids_from_codes(sectors, agencies)
+        users_admin.set_scope(user, sector_ids, agency_ids, role)
+    except accounts.AccountError as error:
+        _fail(error)
+    click.echo(f"scope of {username!r}: {len(sectors)} sector(s), {len(agencies)} agency(ies)")
+
+
+@users.command("list", help="List accounts with role, state and scope.")
+def list_users():
+    for row in users_admin.list_users():
+        scope = ", ".join([s["code"] for s in row.sectors] + [a["code"] for a in row.agencies])
+        state = "active" if row.active else "disabled"
+        click.echo(f"{row.username}\t{row.role}\t{state}\t{scope or '-'}")

@@ -315,15 +315,16 @@ def target_summary(period: Period, scope: Scope, filters: Filters = NO_FILTERS) 
     return results
 
 
-def cell_threshold(period: Period, kinds, group: str | None) -> float | None:
+def cell_threshold(period: Period, kinds, group: str | None, targets=None) -> float | None:
     """The `overall` target a cell of these questionnaire kinds and sector group answers to.
 
     A target whose groups name the group wins over a target for all groups; with no
     kind given, or kinds split across targets, there is no single target: None.
+    `targets` (the period's, from `targets_for`) saves a query per cell.
     """
     if not kinds:
         return None
-    candidates = [t for t in targets_for(period)
+    candidates = [t for t in (targets if targets is not None else targets_for(period))
                   if t.measure == "overall" and set(kinds) <= set(t.questionnaire_kinds)]
     specific = [t for t in candidates if group and group in (t.sector_groups or [])]
     general = [t for t in candidates if not t.sector_groups]
@@ -387,6 +388,7 @@ def breakdown(period: Period, scope: Scope, dimension: str,
         names = (_names(model, key_column, [r[0] for r in rows]) if model is not None
                  else {key: (key, {"vi": key, "en": key}) for key, *_ in rows})
     group_of_sector = dict(db.session.execute(select(Sector.id, Sector.group_code)).all())
+    targets = targets_for(period)
     cells = []
     for key, responses, n, satisfied, repeat in rows:
         code, name = names.get(key, (None, UNKNOWN))
@@ -399,7 +401,7 @@ def breakdown(period: Period, scope: Scope, dimension: str,
             group = group_of_sector.get(filters.sector_id)
         cell = Cell(key=key, code=code, name=name, responses=int(responses), n=int(n),
                     satisfied=int(satisfied), repeat_device=int(repeat))
-        cells.append(_rate(cell, cell_threshold(period, filters.kinds, group)))
+        cells.append(_rate(cell, cell_threshold(period, filters.kinds, group, targets)))
     return sorted(cells, key=lambda c: (c.key is None, c.name.get("vi", "")))
 
 

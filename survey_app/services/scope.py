@@ -113,8 +113,8 @@ class Scope:
         sector_codes, agency_codes = list(sector_codes), list(agency_codes)
         if not sector_codes and not agency_codes:
             return cls.all_data(allows_comments=allows_comments)
-        sectors = _ids_by_code(Sector, sector_codes, "sector")
-        agencies = _ids_by_code(Agency, agency_codes, "agency")
+        sectors = ids_by_code(Sector, sector_codes, "sector")
+        agencies = ids_by_code(Agency, agency_codes, "agency")
         return cls(sector_ids=frozenset(sectors), agency_ids=agency_subtree(agencies),
                    allows_comments=allows_comments, root_agency_ids=frozenset(agencies))
 
@@ -203,7 +203,7 @@ class Scope:
         return {"sectors": sorted(self.sector_ids), "agencies": sorted(self.root_agency_ids)}
 
 
-def _ids_by_code(model, codes: list[str], kind: str) -> set[int]:
+def ids_by_code(model, codes: list[str], kind: str) -> set[int]:
     if not codes:
         return set()
     query = select(model.code, model.id).where(model.code.in_(codes))

@@ -1,10 +1,8 @@
-"""Staff pages."""
+"""Staff pages: each module attaches its views to the blueprint when imported.
 
-from flask import render_template
+dashboard (targets, drill-down, factors, trend), charts (SVG images), comments
+(follow-up), users (admin). All of them are behind the login guard in __init__.py
+and read data only through services/scope.py.
+"""
 
-from . import bp
-
-
-@bp.get("/")
-def dashboard():
-    return render_template("staff/dashboard.html")
+from . import charts, comments, dashboard, users  # noqa: F401

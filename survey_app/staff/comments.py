@@ -1,0 +1,96 @@
+"""Comment follow-up pages: the list (audited), one comment, and its update form."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from ..extensions import db
+from ..models import Agency
+from ..models.response import COMMENT_STATUSES
+from ..services import comments as service
+from . import bp
+from .common import BadQuery, bad_request, current_scope, period_choices, read_period
+
+STATUS_LABELS = {"new": _l("New"), "assigned": _l("Assigned"), "handled": _l("Handled")}
+
+
+class CommentForm(FlaskForm):
+    tags = StringField(_l("Tags (separated by commas)"),
+                       validators=[Optional(), Length(max=500)])
+    assign_agency = SelectField(_l("Assign to agency"), coerce=str, validate_choice=False)
+    reply_note = TextAreaField(_l("Reply note"),
+                               validators=[Optional(), Length(max=service.MAX_NOTE_LENGTH)])
+    handled = BooleanField(_l("Mark as handled"))
+
+
+def _scope_for_comments():
+    scope = current_scope()
+    if not scope.allows_comments:
+        abort(403)  # viewers read aggregates only
+    return scope
+
+
+@bp.get("/comments")
+def comment_list():
+    scope = _scope_for_comments()
+    try:
+        period = read_period(request.args)
+    except BadQuery as error:
+        return bad_request(str(error))
+    status = request.args.get("status") or None
+    if status and status not in COMMENT_STATUSES:
+        return bad_request(_("A filter in the address is not valid."))
+    page_number = request.args.get("page", "1")
+    page = service.list_comments(
+        scope, current_user.id, period, status=status, tag=request.args.get("tag") or None,
+        page=int(page_number) if page_number.isdigit() else 1)
+    return render_template("staff/comments.html", page=page, period=period, status=status,
+                           tag=request.args.get("tag", ""), status_labels=STATUS_LABELS,
+                           period_choices=period_choices())
+
+
+@bp.route("/comments/<int:comment_id>", methods=["GET", "POST"])
+def comment_detail(comment_id: int):
+    scope = _scope_for_comments()
+    form = CommentForm()
+    form.assign_agency.choices = [SelectChoice("", "—")] + [
+        SelectChoice(str(a.id), a.name_vi) for a in _assignable(scope)]
+    if form.validate_on_submit():
+        if not scope.allows_editing:
+            abort(403)
+        agency = form.assign_agency.data
+        try:
+            service.update_comment(
+                scope, current_user.id, comment_id, tags=form.tags.data,
+                assign_agency_id=int(agency) if (agency or "").isdigit() else None,
+                reply_note=form.reply_note.data, handled=form.handled.data)
+        except service.CommentNotFound:
+            abort(404)
+        except service.CommentInvalid as error:
+            flash(_("The comment was not changed: %(reason)s", reason=str(error)), "error")
+        else:
+            flash(_("The comment was updated."), "info")
+            return redirect(url_for("staff.comment_detail", comment_id=comment_id))
+    try:
+        comment = service.get_comment(scope, current_user.id, comment_id)
+    except service.CommentNotFound:
+        abort(404)
+    if request.method == "GET":
+        form.tags.data = ", ".join(comment.tags)
+        form.assign_agency.data = str(comment.assigned_agency_id or "")
+        form.reply_note.data = comment.reply_note or ""
+    return render_template("staff/comment.html", comment=comment, form=form,
+                           status_labels=STATUS_LABELS, can_edit=scope.allows_editing)
+
+
+def _assignable(scope) -> list[Agency]:
+    return list(db.session.execute(
+        select(Agency).where(scope.agencies_filter()).order_by(Agency.name_vi)).scalars())

@@ -1,0 +1,168 @@
+"""What staff views share: the reader's scope, role checks, and reading the report query.
+
+Views never build a Scope themselves: `current_scope()` is the only way in, so
+every page, chart and list is narrowed the same way (services/scope.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import wraps
+
+from flask import abort, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import CHANNELS, QUESTIONNAIRE_KINDS, Agency, Level, Sector, SectorGroup
+from ..services import periods
+from ..services.reporting import Filters
+from ..services.scope import Scope
+
+CHANNEL_LABELS = {
+    "token": _l("Transaction link (verified)"),
+    "counter": _l("Counter QR code (open)"),
+    "kiosk": _l("Kiosk"),
+    "paper": _l("Paper questionnaire"),
+    "link": _l("Shared link"),
+}
+KIND_LABELS = {
+    "administrative": _l("Administrative procedures"),
+    "health_inpatient": _l("Health: inpatients"),
+    "health_outpatient": _l("Health: outpatients"),
+    "education_parent": _l("Education: parents"),
+}
+ALL_KINDS = "all"
+
+
+class BadQuery(ValueError):
+    """A query-string value that cannot be used; the message is shown with a 400."""
+
+
+def current_scope() -> Scope:
+    return Scope.for_user(current_user)
+
+
+def require_role(*roles):
+    """Refuse (403) a logged-in user whose role is not one of `roles`."""
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorate
+
+
+def bad_request(message: str):
+    return render_template("errors.html", code=400, message=message), 400
+
+
+@dataclass
+class ReportQuery:
+    """A dashboard/chart request, parsed: period, filters and the drill-down step."""
+
+    period: periods.Period
+    filters: Filters
+    kind: str
+    dimension: str
+    trail: list = field(default_factory=list)  # (label dict, args) breadcrumb steps
+
+    def args(self, **changes) -> dict:
+        """Query-string arguments for links that keep this query (minus/plus changes)."""
+        base = {"period": self.period.code, "survey": self.kind,
+                "channel": list(self.filters.channels), "level": self.filters.level or "",
+                "group": self.filters.group or "", "sector": self.filters.sector_id or "",
+                "agency": self.filters.agency_id or ""}
+        base.update(changes)
+        return {k: v for k, v in base.items() if v not in ("", None, [])}
+
+
+def read_period(args) -> periods.Period:
+    first, last = args.get("from", "").strip(), args.get("to", "").strip()
+    try:
+        if first or last:
+            return periods.parse_period(f"{first}..{last}")
+        if args.get("period"):
+            return periods.parse_period(args["period"])
+    except periods.PeriodError:
+        raise BadQuery(_("This is not a period. Choose a quarter, a half-year, a year, or two "
+                         "dates (start and end).")) from None
+    return periods.current_quarter()
+
+
+def _int_arg(args, name: str) -> int | None:
+    value = args.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise BadQuery(_("A filter in the address is not valid."))
+    return int(value)
+
+
+def read_report_query(scope: Scope, args=None) -> ReportQuery:
+    """Period, survey kind, channels, level and drill-down from the query string.
+
+    A drill-down to a sector or agency outside the reader's scope is a 404, so its
+    name is never shown to someone who may not read it.
+    """
+    args = request.args if args is None else args
+    period = read_period(args)
+    kind = args.get("survey", "administrative")
+    if kind != ALL_KINDS and kind not in QUESTIONNAIRE_KINDS:
+        raise BadQuery(_("A filter in the address is not valid."))
+    channels = tuple(c for c in args.getlist("channel") if c)
+    level = args.get("level") or None
+    if set(channels) - set(CHANNELS) or (level and db.session.get(Level, level) is None):
+        raise BadQuery(_("A filter in the address is not valid."))
+    group, sector_id, agency_id = args.get("group") or None, _int_arg(args, "sector"), _int_arg(
+        args, "agency")
+    trail = []
+    if group:
+        row = db.session.get(SectorGroup, group)
+        if row is None:
+            abort(404)
+        trail.append(({"vi": row.name_vi, "en": row.name_en}, {"group": group}))
+    if sector_id is not None:
+        sector = db.session.get(Sector, sector_id)
+        if sector is None or not (scope.allows_sector(sector_id) or scope.agency_ids):
+            abort(404)
+        group = group or sector.group_code
+        trail.append(({"vi": sector.name_vi, "en": sector.name_en}, {"sector": sector_id}))
+    if agency_id is not None:
+        agency = db.session.get(Agency, agency_id)
+        if agency is None or not scope.touches_agency(agency_id):
+            abort(404)
+        trail.append(({"vi": agency.name_vi, "en": agency.name_en}, {"agency": agency_id}))
+    filters = Filters(channels=channels, level=level,
+                      kinds=() if kind == ALL_KINDS else (kind,), group=group,
+                      sector_id=sector_id, agency_id=agency_id)
+    dimension = ("counter" if agency_id is not None else "agency" if sector_id is not None
+                 else "sector" if group else "group")
+    return ReportQuery(period, filters, kind, dimension, trail)
+
+
+def period_choices(count_years: int = 3) -> list[periods.Period]:
+    """Recent quarters, halves and years for the picker, newest first."""
+    this_year = periods.local_today().year
+    choices = []
+    for year in range(this_year, this_year - count_years, -1):
+        choices += list(reversed(periods.quarters_of(year)))
+        choices += [periods.half(year, 2), periods.half(year, 1), periods.year_period(year)]
+    return choices
+
+
+def scope_names(scope: Scope) -> dict:
+    """Names of the reader's granted sectors and agencies (for 'what you see')."""
+    sectors = db.session.execute(
+        select(Sector.name_vi, Sector.name_en).where(Sector.id.in_(sorted(scope.sector_ids)))
+    ).all() if scope.sector_ids else []
+    agencies = db.session.execute(
+        select(Agency.name_vi, Agency.name_en)
+        .where(Agency.id.in_(sorted(scope.root_agency_ids)))
+    ).all() if scope.root_agency_ids else []
+    return {"sectors": [{"vi": vi, "en": en} for vi, en in sectors],
+            "agencies": [{"vi": vi, "en": en} for vi, en in agencies]}

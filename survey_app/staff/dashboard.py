@@ -1,0 +1,53 @@
+"""The dashboard: targets and verdicts, drill-down cells, factor indices, trend, comments."""
+
+from __future__ import annotations
+
+from flask import render_template
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import CHANNELS, QUESTIONNAIRE_KINDS, Level
+from ..services import comments, factor_indices, reporting
+from . import bp
+from .common import (
+    CHANNEL_LABELS,
+    KIND_LABELS,
+    BadQuery,
+    bad_request,
+    current_scope,
+    period_choices,
+    read_report_query,
+    scope_names,
+)
+
+TREND_PERIODS = 4
+
+
+@bp.get("/")
+def dashboard():
+    scope = current_scope()
+    try:
+        query = read_report_query(scope)
+    except BadQuery as error:
+        return bad_request(str(error))
+    period, filters = query.period, query.filters
+    kinds = filters.kinds or ("administrative",)
+    return render_template(
+        "staff/dashboard.html",
+        query=query, scope=scope, scope_names=scope_names(scope),
+        targets=reporting.target_summary(period, scope, filters),
+        total=reporting.totals(period, scope, filters),
+        cells=reporting.breakdown(period, scope, query.dimension, filters),
+        channels=reporting.breakdown(period, scope, "channel", filters),
+        factors=factor_indices.service_index(period, scope, kinds, (), filters),
+        trend=reporting.trend(period, scope, filters, TREND_PERIODS),
+        comment_stats=comments.comment_stats(period, scope),
+        period_choices=period_choices(), levels=_levels(),
+        channel_labels=CHANNEL_LABELS, channel_codes=CHANNELS,
+        kind_labels=KIND_LABELS, kind_codes=QUESTIONNAIRE_KINDS,
+        min_cell=reporting.MIN_CELL,
+    )
+
+
+def _levels() -> list[Level]:
+    return list(db.session.execute(select(Level).order_by(Level.code)).scalars())

@@ -1,0 +1,113 @@
+"""User administration pages (admin only): list, create, change scope, disable."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..extensions import db
+from ..models import ROLES, Agency, Sector, StaffUser
+from ..services import accounts, users_admin
+from . import bp
+from .common import require_role
+
+ROLE_LABELS = {
+    "admin": _l("Administrator (Home Affairs: everything)"),
+    "analyst": _l("Analyst (a department: its sectors and agencies)"),
+    "agency": _l("Agency (one agency and its sub-units)"),
+    "viewer": _l("Viewer (figures only, no comments)"),
+}
+
+
+class ScopeForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, r) for r in ROLES])
+    sectors = SelectMultipleField(_l("Sectors"), coerce=int)
+    agencies = SelectMultipleField(_l("Agencies"), coerce=int)
+
+
+class NewUserForm(ScopeForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
+    display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=200)])
+    password = PasswordField(_l("Password (empty: generate one)"),
+                             validators=[Optional(), Length(max=200)])
+
+
+def _with_choices(form: ScopeForm) -> ScopeForm:
+    form.role.choices = [SelectChoice(r, str(ROLE_LABELS[r])) for r in ROLES]
+    form.sectors.choices = [SelectChoice(s.id, s.name_vi) for s in db.session.execute(
+        select(Sector).order_by(Sector.name_vi)).scalars()]
+    form.agencies.choices = [SelectChoice(a.id, a.name_vi) for a in db.session.execute(
+        select(Agency).order_by(Agency.name_vi)).scalars()]
+    return form
+
+
+@bp.get("/users")
+@require_role("admin")
+def user_list():
+    return render_template("staff/users.html", users=users_admin.list_users(),
+                           role_labels=ROLE_LABELS)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@require_role("admin")
+def user_new():
+    form = _with_choices(NewUserForm())
+    if form.validate_on_submit():
+        try:
+            _user, generated = users_admin.create_with_scope(
+                form.username.data, form.role.data, form.sectors.data, form.agencies.data,
+                form.password.data or None, form.display_name.data or "")
+        except accounts.AccountError as error:
+            flash(_("The account was not created: %(reason)s", reason=str(error)), "error")
+        else:
+            if generated:
+                # Shown once on this page; only the hash is stored.
+                flash(_("Account created. Its password, shown only now: %(password)s",
+                        password=generated), "info")
+            else:
+                flash(_("Account created."), "info")
+            return redirect(url_for("staff.user_list"))
+    return render_template("staff/user_new.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@require_role("admin")
+def user_edit(user_id: int):
+    user = db.session.get(StaffUser, user_id) or abort(404)
+    form = _with_choices(ScopeForm())
+    if form.validate_on_submit():
+        try:
+            users_admin.set_scope(user, form.sectors.data, form.agencies.data, form.role.data)
+        except accounts.AccountError as error:
+            flash(_("The scope was not changed: %(reason)s", reason=str(error)), "error")
+        else:
+            flash(_("Scope saved. The user's open sessions were ended."), "info")
+            return redirect(url_for("staff.user_list"))
+    elif not form.is_submitted():
+        form.role.data = user.role
+        form.sectors.data = [s.sector_id for s in user.scopes if s.sector_id is not None]
+        form.agencies.data = [s.agency_id for s in user.scopes if s.agency_id is not None]
+    return render_template("staff/user_edit.html", form=form, user=user,
+                           state_form=FlaskForm())
+
+
+@bp.post("/users/<int:user_id>/active")
+@require_role("admin")
+def user_active(user_id: int):
+    user = db.session.get(StaffUser, user_id) or abort(404)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        users_admin.set_active(user, not user.active)
+    except accounts.AccountError as error:
+        flash(_("The account was not changed: %(reason)s", reason=str(error)), "error")
+    else:
+        flash(_("Account enabled.") if user.active else _("Account disabled."), "info")
+    return redirect(url_for("staff.user_list"))
