@@ -233,3 +233,13 @@ def test_rate_limit_is_per_key(other_app, reference_only):
     assert limited.get_json()["error"] == "too_many_requests"
     assert "Retry-After" in limited.headers
     assert post(second).status_code == 201  # another key has its own allowance
+
+
+def test_tokens_and_keys_never_reach_the_logs(api, caplog):
+    caplog.set_level("DEBUG")
+    body = api.issue({"counter": "ttphc-dat-dai", "dossier": "HS-LOG-1"}).get_json()
+    api.get(body["qr_png"])
+    api.issue({"counter": "no-such-counter"})
+    api.issue(key="svk_" + "Z" * 43)
+    for secret in (body["token"], api.key, "HS-LOG-1", "svk_" + "Z" * 43):
+        assert secret not in caplog.text
