@@ -162,6 +162,8 @@ def test_bad_bodies_get_clear_json_errors_and_write_nothing(api, body, status, c
     (b'{"counter": ', "application/json", 400, "malformed_json"),
     (b"\xff\xfe", "application/json", 400, "malformed_json"),
     (b"", "application/json", 400, "malformed_json"),
+    (b"[" * 4000 + b"]" * 4000, "application/json", 413, "body_too_large"),
+    (b"[" * 2040 + b"]" * 2040, "application/json", 400, "malformed_json"),  # too deep
     (b"counter=ttphc-dat-dai", "application/x-www-form-urlencoded", 415,
      "unsupported_media_type"),
     (b'{"counter": "ttphc-dat-dai", "dossier": "' + b"x" * 5000 + b'"}', "application/json",

@@ -64,6 +64,9 @@ def _text(body: dict, name: str, max_length: int, required: bool = False) -> str
     value = value.strip()
     if not value or len(value) > max_length:
         raise ApiError(400, "invalid_field", f"'{name}' must be 1 to {max_length} characters.")
+    # PostgreSQL refuses NUL in text (a 500 there); no code or dossier holds control characters.
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ApiError(400, "invalid_field", f"'{name}' must not contain control characters.")
     return value
 
 
