@@ -147,6 +147,8 @@ def test_revoked_key_is_refused(api):
     ({"counter": "x" * 81}, 400, "invalid_field"),
     ({"counter": "ttphc-dat-dai", "dossier": "x" * 201}, 400, "invalid_field"),
     ({"counter": "ttphc-dat-dai", "citizen_phone": "0909"}, 400, "unknown_fields"),
+    ({"counter": "ttphc-dat-dai\u0000"}, 400, "invalid_field"),  # PostgreSQL refuses NUL
+    ({"counter": "ttphc-dat-dai", "dossier": "HS\u00001"}, 400, "invalid_field"),
     (["ttphc-dat-dai"], 400, "bad_body"),
     ("ttphc-dat-dai", 400, "bad_body"),
 ])
