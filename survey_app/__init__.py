@@ -29,6 +29,7 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     register_web_hooks(app)
     register_commands(app)
+    _quiet_sql_logs(app)
     logging.getLogger(__name__).debug("app created")
     return app
 
@@ -58,3 +59,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def _quiet_sql_logs(app: Flask) -> None:
+    """SQL is logged only when asked for (SQLALCHEMY_ECHO): a root logger at DEBUG would
+    otherwise make SQLAlchemy log result rows, i.e. citizens' comments and contacts."""
+    sql_logger = logging.getLogger("sqlalchemy.engine")
+    if not app.config.get("SQLALCHEMY_ECHO") and sql_logger.level == logging.NOTSET:
+        sql_logger.setLevel(logging.WARNING)

@@ -133,3 +133,25 @@ def is_postgres(database_url) -> bool:
 @pytest.fixture
 def staff(app, client):
     return StaffActions(app, client)
+
+
+@pytest.fixture
+def extra_app(_schema):
+    """Build more app objects on the test database (`extra_app(**config)`).
+
+    Requests of another app object get their own app context (and CSRF token),
+    not the one a fixture such as `reference_data` holds; their engines are
+    closed after the test (an open PostgreSQL connection left to the garbage
+    collector is a ResourceWarning, an error under `filterwarnings = error`).
+    """
+    made = []
+
+    def build(**overrides):
+        made.append(make_app(_schema, **overrides))
+        return made[-1]
+
+    yield build
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()

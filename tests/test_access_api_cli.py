@@ -11,7 +11,7 @@ import pytest
 from seeding import add_responses, by_code
 from sqlalchemy import select
 
-from support import StaffActions, make_app
+from support import StaffActions
 from survey_app.extensions import db
 from survey_app.models import Agency, AuditLog, Comment, StaffScope
 from survey_app.services import api_keys
@@ -34,12 +34,12 @@ def two_agencies(reference_data):
             "ward": {"Authorization": f"Bearer {ward_key}"}}
 
 
-def _web(database_url):
-    return make_app(database_url).test_client()
+def _web(extra_app):
+    return extra_app().test_client()
 
 
-def test_a_key_cannot_issue_links_for_another_agencys_counter(two_agencies, database_url):
-    client = _web(database_url)
+def test_a_key_cannot_issue_links_for_another_agencys_counter(two_agencies, extra_app):
+    client = _web(extra_app)
     refused = client.post("/api/v1/invitations", json={"counter": "p-thanh-duc-1c",
                                                        "sector": "dat-dai"},
                           headers=two_agencies["centre"])
@@ -51,8 +51,8 @@ def test_a_key_cannot_issue_links_for_another_agencys_counter(two_agencies, data
     assert allowed.status_code == 201
 
 
-def test_a_key_cannot_fetch_another_agencys_qr(two_agencies, database_url):
-    client = _web(database_url)
+def test_a_key_cannot_fetch_another_agencys_qr(two_agencies, extra_app):
+    client = _web(extra_app)
     token = client.post("/api/v1/invitations", json={"counter": "ttphc-dat-dai"},
                         headers=two_agencies["centre"]).get_json()["token"]
     for kind in ("svg", "png"):
@@ -64,8 +64,8 @@ def test_a_key_cannot_fetch_another_agencys_qr(two_agencies, database_url):
         assert client.get(path).status_code == 401
 
 
-def test_a_revoked_key_is_refused_at_once(two_agencies, database_url):
-    client = _web(database_url)
+def test_a_revoked_key_is_refused_at_once(two_agencies, extra_app):
+    client = _web(extra_app)
     prefix = two_agencies["centre"]["Authorization"].split(" ")[1][:api_keys.PREFIX_LENGTH]
     api_keys.revoke(prefix)
     response = client.post("/api/v1/invitations", json={"counter": "ttphc-dat-dai"},
@@ -103,8 +103,8 @@ def test_cli_export_refuses_an_unknown_scope(two_agencies, runner, tmp_path):
     assert not (tmp_path / "x.csv").exists() or (tmp_path / "x.csv").stat().st_size == 0
 
 
-def test_comment_ids_in_urls_do_not_cross_departments(two_agencies, database_url):
-    web = make_app(database_url)
+def test_comment_ids_in_urls_do_not_cross_departments(two_agencies, extra_app):
+    web = extra_app()
     ward = StaffActions(web, web.test_client())
     ward.create("ward.user", "agency",
                 scopes=[StaffScope(agency_id=by_code(Agency, "p-thanh-duc").id)])
@@ -120,8 +120,8 @@ def test_comment_ids_in_urls_do_not_cross_departments(two_agencies, database_url
     assert missing.status_code == theirs.status_code
 
 
-def test_user_ids_in_urls_are_for_admins_only(two_agencies, database_url):
-    web = make_app(database_url)
+def test_user_ids_in_urls_are_for_admins_only(two_agencies, extra_app):
+    web = extra_app()
     admin = StaffActions(web, web.test_client())
     admin_id = admin.create("boss", "admin")
     ward = StaffActions(web, web.test_client())

@@ -133,7 +133,8 @@ def test_wrongly_encoded_bodies(api):
     (b'{"counter": "ttphc-dat-dai", "ttl_days": true}', 400, "wrong_type"),
     (b'[' * 5000 + b']' * 5000, 413, "body_too_large"),
     (b"[" * 1000 + b"]" * 1000, 400, "malformed_json"),
-    (b'{"counter": "\\u0000"}', 422, "unknown_counter"),
+    (b'{"counter": "\\u0000"}', 400, "invalid_field"),
+    (b'{"counter": "ttphc-dat-dai", "dossier": "H62\\u0000x"}', 400, "invalid_field"),
 ])
 def test_hostile_bodies_get_a_clear_4xx(api, body, status, code):
     client, auth = api

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, Phase, example, given, note, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from support import csrf_token_from, make_app
+from support import csrf_token_from
 from survey_app.extensions import db
 from survey_app.models import Answer, Comment, Invitation, Response
 from survey_app.services import api_keys, invitations
@@ -40,11 +40,11 @@ VALUES = (
 
 
 @pytest.fixture
-def web(reference_data, database_url):
+def web(reference_data, extra_app):
     """A separate app object: each request gets its own app context and CSRF token."""
     key, _ = api_keys.create("ttphc-tinh", "fuzz")
     token = invitations.issue(api_keys.authenticate(key), "ttphc-dat-dai").token
-    return make_app(database_url), token
+    return extra_app(), token
 
 
 def _counts() -> tuple[int, int, int, int]:

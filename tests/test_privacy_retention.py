@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from seeding import add_responses
 from sqlalchemy import func, select
 
-from seeding import add_responses
 from survey_app.extensions import db
 from survey_app.models import Answer, AuditLog, Comment, Invitation, Response, utcnow
 from survey_app.services import api_keys, invitations, retention
@@ -75,7 +75,8 @@ def test_purge_anonymises_old_comments_and_keeps_aggregates(seeded):
     old = _comment(seeded["old"])
     assert old.text == ""
     assert (old.contact_name, old.contact_phone, old.contact_email) == (None, None, None)
-    assert old.contact_consent is False and old.reply_note is None
+    assert old.contact_consent is False
+    assert old.reply_note is None
     assert old.purged_at is not None
     assert (old.status, old.tags, old.item_code) == ("handled", ["thai-do"], "q_comment")
     assert _comment(seeded["old_plain"]).text == ""
@@ -86,12 +87,15 @@ def test_purge_anonymises_old_comments_and_keeps_aggregates(seeded):
     assert db.session.execute(select(Response.overall_score).order_by(Response.id)).all() == scores
     dossiers = db.session.execute(
         select(Invitation.dossier_sha256).order_by(Invitation.id)).scalars().all()
-    assert dossiers[0] is None and dossiers[1] is not None
+    assert dossiers[0] is None
+    assert dossiers[1] is not None
     audit = db.session.execute(select(AuditLog)).scalar_one()
-    assert audit.action == "retention.purge" and audit.user_id is None
+    assert audit.action == "retention.purge"
+    assert audit.user_id is None
     assert (audit.detail["comments"], audit.detail["contacts"], audit.detail["days"]) == (
         2, 1, 730)
-    assert PHONE not in str(audit.detail) and EMAIL not in str(audit.detail)
+    assert PHONE not in str(audit.detail)
+    assert EMAIL not in str(audit.detail)
     # Nothing is due twice.
     assert retention.purge(timedelta(days=730)).comments == 0
 
@@ -106,7 +110,8 @@ def test_cli_purge_uses_the_configured_period(seeded, runner, app):
     real = runner.invoke(args=["purge", "--older-than", "2y"])
     assert real.exit_code == 0, real.output
     assert "anonymised 2 comment(s), 1 with contact details" in real.output
-    assert PHONE not in real.output and EMAIL not in real.output
+    assert PHONE not in real.output
+    assert EMAIL not in real.output
     assert _comment(seeded["recent"]).contact_phone == PHONE
 
 

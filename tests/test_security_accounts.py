@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 import pytest
 from sqlalchemy import select
 
-from support import StaffActions, csrf_token_from, make_app
+from support import StaffActions, csrf_token_from
 from survey_app.extensions import db
 from survey_app.models import AuditLog, StaffUser, utcnow
 from survey_app.services import accounts, totp
@@ -118,7 +118,8 @@ def test_enrolment_page_shows_qr_and_key_and_turns_the_factor_on(staff, app, cli
     key = html.split('<code class="secret">')[1].split("</code>")[0].replace(" ", "")
     assert len(key) == 32
     svg = base64.b64decode(html.split("data:image/svg+xml;base64,")[1].split('"')[0])
-    assert svg.startswith(b"<svg") and b"<script" not in svg
+    assert svg.startswith(b"<svg")
+    assert b"<script" not in svg
     response = client.post("/staff/account/second-factor", data={
         "code": totp.code_at(key, time.time()), "csrf_token": csrf_token_from(html)})
     assert response.headers["Location"].endswith("/staff/login")
@@ -166,15 +167,18 @@ def test_cli_totp_reset(staff, app, runner, app_context):
         assert user.totp_secret is None
         audit = db.session.execute(
             select(AuditLog).where(AuditLog.action == "totp.reset")).scalar_one()
-        assert audit.user_id is None and audit.detail == {"account": user_id}
+        assert audit.user_id is None
+        assert audit.detail == {"account": user_id}
     again = runner.invoke(args=["users", "totp-reset", "ba.admin"])
-    assert again.exit_code == 2 and "no second factor" in again.output
+    assert again.exit_code == 2
+    assert "no second factor" in again.output
     unknown = runner.invoke(args=["users", "totp-reset", "nobody"])
-    assert unknown.exit_code == 2 and "no account" in unknown.output
+    assert unknown.exit_code == 2
+    assert "no account" in unknown.output
 
 
-def test_admins_can_be_required_to_enrol(database_url, app):
-    strict = make_app(database_url, REQUIRE_TOTP_FOR_ADMINS=True)
+def test_admins_can_be_required_to_enrol(extra_app, app):
+    strict = extra_app(REQUIRE_TOTP_FOR_ADMINS=True)
     actions = StaffActions(strict, strict.test_client())
     actions.create("ba.admin")
     actions.create("viewer", "viewer")
@@ -234,8 +238,8 @@ def test_logout_everywhere_needs_csrf(staff, client):
     assert client.get("/staff/").status_code == 200
 
 
-def test_login_is_throttled_per_username_across_addresses(database_url, app):
-    limited = make_app(database_url, RATELIMIT_ENABLED=True)
+def test_login_is_throttled_per_username_across_addresses(extra_app, app):
+    limited = extra_app(RATELIMIT_ENABLED=True)
     StaffActions(limited, limited.test_client()).create("ba.admin")
     statuses = []
     for attempt in range(12):
@@ -256,14 +260,15 @@ def test_login_is_throttled_per_username_across_addresses(database_url, app):
         "csrf_token": csrf_token_from(html)}).status_code == 200
 
 
-def test_login_is_throttled_per_address(database_url, app):
-    limited = make_app(database_url, RATELIMIT_ENABLED=True)
+def test_login_is_throttled_per_address(extra_app, app):
+    limited = extra_app(RATELIMIT_ENABLED=True)
     client = limited.test_client()
     html = client.get("/staff/login").get_data(as_text=True)
     statuses = [client.post("/staff/login", data={
         "username": f"user{i}", "password": "x" * 12,
         "csrf_token": csrf_token_from(html)}).status_code for i in range(11)]
-    assert statuses[-1] == 429 and statuses[:10] == [200] * 10
+    assert statuses[-1] == 429
+    assert statuses[:10] == [200] * 10
 
 
 def test_lockout_ends_after_its_time(staff, app):

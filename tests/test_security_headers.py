@@ -16,7 +16,6 @@ from flask import Flask
 from seeding import add_responses
 from sqlalchemy import select
 
-from support import make_app
 from survey_app.config import from_environment
 from survey_app.extensions import db
 from survey_app.models import Agency, Campaign, Comment, Counter, Sector, StaffUser
@@ -117,8 +116,8 @@ def test_pages_with_personal_data_or_tokens_are_not_cached(app, staff, reference
         "Cache-Control"]
 
 
-def test_session_cookie_is_httponly_samesite_and_secure_in_production(database_url):
-    app = make_app(database_url, SESSION_COOKIE_SECURE=True)
+def test_session_cookie_is_httponly_samesite_and_secure_in_production(extra_app):
+    app = extra_app(SESSION_COOKIE_SECURE=True)
     response = app.test_client().get("/staff/login")
     cookie = response.headers.get("Set-Cookie", "")
     assert cookie.startswith("session=")
@@ -138,15 +137,15 @@ def test_secure_cookies_follow_the_public_address(env, secure):
     assert from_environment(env)["SESSION_COOKIE_SECURE"] is secure
 
 
-def test_no_hsts_on_plain_http_development(database_url):
-    app = make_app(database_url, PUBLIC_BASE_URL="http://127.0.0.1:5000")
+def test_no_hsts_on_plain_http_development(extra_app):
+    app = extra_app(PUBLIC_BASE_URL="http://127.0.0.1:5000")
     assert "Strict-Transport-Security" not in app.test_client().get("/").headers
     secure = app.test_client().get("/", base_url="https://localhost")
     assert "Strict-Transport-Security" in secure.headers
 
 
-def test_trusted_proxy_gives_the_client_address_and_scheme(database_url):
-    app = make_app(database_url, PUBLIC_BASE_URL="http://127.0.0.1:5000", TRUSTED_PROXIES=1)
+def test_trusted_proxy_gives_the_client_address_and_scheme(extra_app):
+    app = extra_app(PUBLIC_BASE_URL="http://127.0.0.1:5000", TRUSTED_PROXIES=1)
     seen = {}
 
     @app.get("/_probe")
@@ -163,8 +162,8 @@ def test_trusted_proxy_gives_the_client_address_and_scheme(database_url):
     assert "Strict-Transport-Security" in response.headers
 
 
-def test_untrusted_forwarded_headers_are_ignored(database_url):
-    app = make_app(database_url, PUBLIC_BASE_URL="http://127.0.0.1:5000")
+def test_untrusted_forwarded_headers_are_ignored(extra_app):
+    app = extra_app(PUBLIC_BASE_URL="http://127.0.0.1:5000")
     seen = {}
 
     @app.get("/_probe")
