@@ -118,11 +118,8 @@ def service_index(period: Period, scope: Scope, kinds=("administrative",), group
         sorted({v for pairs in items.values() for v, _ in pairs})))
     if groups:
         conditions.append(Response.sector_id.in_(sector_ids_of_groups(groups)))
-    in_factor = [
-        or_(*[and_(Response.questionnaire_version_id == v, Answer.item_code.in_(codes))
-              for v, codes in items[fid]])
-        for fid, _ in order
-    ]
+    in_factor = [_factor_condition(items[fid]) for fid, _ in order]
+    every_item = sorted({code for pairs in items.values() for _, codes in pairs for code in codes})
     per_respondent = (
         select(
             *[func.sum(case((cond & (Answer.score >= 4), 1), else_=0)).label(f"s{i}")
@@ -131,7 +128,7 @@ def service_index(period: Period, scope: Scope, kinds=("administrative",), group
               for i, cond in enumerate(in_factor)],
         )
         .select_from(Answer).join(Response, Response.id == Answer.response_id)
-        .where(Answer.score.is_not(None), *conditions)
+        .where(Answer.score.is_not(None), Answer.item_code.in_(every_item), *conditions)
         .group_by(Answer.response_id)
         .subquery()
     )
@@ -153,6 +150,15 @@ def service_index(period: Period, scope: Scope, kinds=("administrative",), group
     respondents = [int(v or 0) for v in row[1 + 2 * size + len(pairs):]]
     _fill(result, n, totals, cross, respondents)
     return result
+
+
+def _factor_condition(pairs: list[tuple[int, list]]):
+    """Answers of one factor: by item code alone when every version agrees on the items
+    (the usual case, and a cheaper test per answer row), else per version."""
+    if len({tuple(sorted(codes)) for _, codes in pairs}) == 1:
+        return Answer.item_code.in_(pairs[0][1])
+    return or_(*[and_(Response.questionnaire_version_id == v, Answer.item_code.in_(codes))
+                 for v, codes in pairs])
 
 
 def _fill(result: ServiceIndex, n: int, totals, cross, respondents) -> None:

@@ -53,10 +53,12 @@ def chart(name: str):
 def _figure(name, query, scope, lang):
     period, filters = query.period, query.filters
     if name == "targets":
-        rows = [_labelled(r, r.name.get(lang, r.name["vi"]), r.threshold)
-                for r in reporting.target_summary(period, scope, filters) if r.rate is not None]
-        # Horizontal: the targets' long names read along the axis instead of slanting.
-        return charts.caterpillar_chart(rows, lang=lang) if rows else None
+        # The targets' names are long and alike ("Mức độ hài lòng …"): the chart labels
+        # them by their number in the dashboard's table, with the threshold.
+        rows = [_labelled(r, f"{number} · ≥ {100 * r.threshold:g} %", r.threshold)
+                for number, r in enumerate(reporting.target_summary(period, scope, filters),
+                                           start=1) if r.rate is not None]
+        return charts.rates_chart(rows, lang=lang) if rows else None
     if name == "breakdown":
         cells = [c for c in reporting.with_labels(
             reporting.breakdown(period, scope, query.dimension, filters), lang)
@@ -78,6 +80,5 @@ def _figure(name, query, scope, lang):
 
 
 def _labelled(result, label: str, threshold: float) -> dict:
-    short = label if len(label) <= 70 else label[:67] + "…"
-    return {"label": short, "rate": result.rate, "low": result.low, "high": result.high,
+    return {"label": label, "rate": result.rate, "low": result.low, "high": result.high,
             "target": threshold, "verdict": result.verdict}
