@@ -38,7 +38,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 SESSIONS = 50
 
 LUA = """
-local nonce, path, mode = "%(nonce)s", "%(path)s", "%(mode)s"
+local nonce, prefix, path, mode = "%(nonce)s", "%(prefix)s", "%(path)s", "%(mode)s"
 local bodies = {%(bodies)s}
 local cookies = {%(cookies)s}
 local threads = 0
@@ -49,7 +49,9 @@ end
 local n = 0
 function request()
   n = n + 1
-  local headers = {["X-Forwarded-For"] = string.format("2001:db8:%%x::%%x", tid, n)}
+  -- A new address for every request of every run: the per-address limits never bite.
+  local headers = {["X-Forwarded-For"] = string.format("%%s:%%x::%%x:%%x", prefix, tid,
+                                                       math.floor(n / 65536), n %% 65536)}
   local post = mode == "post" or (mode == "mix" and n %% 2 == 0)
   if not post then
     return wrk.format("GET", path, headers)
@@ -87,7 +89,8 @@ def harvest(port: int, path: str) -> tuple[list[str], list[str]]:
 
 def wrk(port: int, path: str, mode: str, bodies, cookies, seconds: int) -> dict:
     script = LUA % {
-        "nonce": secrets.token_hex(4), "path": path, "mode": mode,
+        "nonce": secrets.token_hex(4), "prefix": f"2001:db8:{secrets.token_hex(2)}",
+        "path": path, "mode": mode,
         "bodies": ", ".join(lua_string(b) for b in bodies),
         "cookies": ", ".join(lua_string(c) for c in cookies),
     }
@@ -150,10 +153,35 @@ def stored_responses(app) -> int:
     return count
 
 
+def worker_cpu_seconds(server) -> float:
+    """CPU time (user + system) used so far by the gunicorn master's worker processes.
+
+    Throughput and latency on a shared machine depend on what else runs; the CPU a
+    worker spends per request does much less, so it is reported beside them.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    master = server.process.pid
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0.0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
 def measure_server(server, path: str, bodies, cookies) -> dict:
     wrk(server.port, path, "mix", bodies, cookies, 3)  # warm-up: every worker, every path
-    return {mode: wrk(server.port, path, mode, bodies, cookies, SECONDS)
-            for mode in ("get", "post", "mix")}
+    results = {}
+    for mode in ("get", "post", "mix"):
+        before = worker_cpu_seconds(server)
+        result = wrk(server.port, path, mode, bodies, cookies, SECONDS)
+        used = worker_cpu_seconds(server) - before
+        result["cpu_ms"] = 1000 * used / max(result["requests"], 1)
+        results[mode] = result
+    return results
 
 
 def run() -> None:
@@ -194,6 +222,7 @@ def _print(name: str, ours: dict, base: dict, stored: int) -> None:
         o, b = ours[mode], base[mode]
         goal = "goal ≥ 0.50, p99 < 100 ms" if mode == "post" else ""
         extra = {"p50_ms": o["p50"], "p99_ms": o["p99"], "baseline_p50_ms": b["p50"],
+                 "cpu_ms": o["cpu_ms"], "baseline_cpu_ms": b["cpu_ms"],
                  "baseline_p99_ms": b["p99"], "failed": o["failed"],
                  "connections": CONNECTIONS, "seconds": SECONDS}
         common.report("submit", name, f"{label} ({CONNECTIONS} conn.)", o["rps"], b["rps"],
@@ -201,6 +230,9 @@ def _print(name: str, ours: dict, base: dict, stored: int) -> None:
         print(f"           latency p50/p99: ours {o['p50']:.1f}/{o['p99']:.1f} ms, "
               f"baseline {b['p50']:.1f}/{b['p99']:.1f} ms; non-2xx/3xx: ours {o['failed']}, "
               f"baseline {b['failed']} {o['socket_errors']}")
+        print(f"           worker CPU per request: ours {o['cpu_ms']:.1f} ms, baseline "
+              f"{b['cpu_ms']:.1f} ms (ratio {b['cpu_ms'] / o['cpu_ms']:.2f}; 2 idle cores "
+              f"would serve ~{2000 / o['cpu_ms']:.0f} req/s of ours)")
     posts = ours["post"]["requests"] + ours["mix"]["requests"] // 2
     print(f"           responses stored {stored:,} for ~{posts:,} POSTs answered "
           "(plus warm-up and POSTs in flight at the end)")

@@ -4,9 +4,10 @@ Every benchmark prints our figure beside a baseline measured in the same run and
 the ratio, and appends a JSON line to bench/results.jsonl (ignored by git; the
 figures worth keeping go to bench/README.md by hand, with the machine and date).
 
-Databases: SQLite in a temporary folder, and PostgreSQL at BENCH_POSTGRES_URL
-(default: the `survey_bench` database of the local server, user survey) when it
-answers; `BENCH_DATABASES=sqlite` or `=postgresql` runs only one.
+Databases: SQLite in a temporary folder, and PostgreSQL next to BENCH_POSTGRES_URL
+(default: the local server, user survey, which may create databases): each
+benchmark uses its own database `survey_bench_<name>`, created when missing.
+`BENCH_DATABASES=sqlite` or `=postgresql` runs only one.
 """
 
 from __future__ import annotations
@@ -63,8 +64,27 @@ def databases(tag: str) -> list[tuple[str, str]]:
         folder = Path(tempfile.mkdtemp(prefix=f"bench-{tag}-"))
         found.append(("sqlite", f"sqlite:///{folder / 'bench.sqlite3'}"))
     if "postgresql" in wanted and postgres_available():
-        found.append(("postgresql", POSTGRES_URL))
+        found.append(("postgresql", own_database(POSTGRES_URL, tag)))
     return found
+
+
+def own_database(url: str, tag: str) -> str:
+    """`<database>_<tag>`, created if missing: each benchmark drops and rebuilds its own
+    schema, and two benchmarks sharing a database would wipe each other's rows."""
+    from sqlalchemy import create_engine, make_url, text
+
+    base = make_url(url)
+    name = f"{base.database}_{tag}"
+    engine = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first()
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def make_app(database_url: str):
