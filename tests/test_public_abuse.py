@@ -15,7 +15,10 @@ COUNTER = "ttphc-dat-dai"
 @pytest.fixture
 def limited(survey_data, database_url):
     """The same database, served by an app with its rate limits on (as in production)."""
-    return make_app(database_url, RATELIMIT_ENABLED=True)
+    limited_app = make_app(database_url, RATELIMIT_ENABLED=True)
+    yield limited_app
+    with limited_app.app_context():
+        db.engine.dispose()  # close its pooled connections now, not at garbage collection
 
 
 def per_minute(limit: str) -> int:

@@ -35,6 +35,11 @@ def test_a_single_sector_counter_opens_its_form_in_vietnamese(citizen):
     assert 'autocomplete="off"' in honeypot
 
 
+def test_no_shared_cache_may_keep_the_form_and_its_submission_id(citizen):
+    response = citizen.open(f"/c/{SINGLE}")
+    assert response.headers["Cache-Control"] == "private, no-cache"
+
+
 def test_the_page_has_no_inline_style_or_script(citizen):
     citizen.open(f"/c/{SINGLE}")
     assert "style=" not in citizen.page
@@ -153,7 +158,8 @@ def test_a_missing_overall_answer_is_shown_beside_the_question_with_answers_kept
     assert response.status_code == 422
     page = citizen.page
     assert page.count("Vui lòng trả lời câu hỏi này.") == 2  # summary + beside the field
-    assert 'href="#q_overall-0"' in page
+    assert re.search(r'<a href="#q_overall-0">Nhìn chung, Ông/Bà hài lòng[^<]*</a>: '
+                     r"Vui lòng trả lời câu hỏi này.", page)
     assert 'id="q_overall-error"' in page
     assert 'aria-describedby="q_overall-error"' in page
     assert re.search(r'<input checked[^>]*name="tc1"[^>]*value="5"', page)

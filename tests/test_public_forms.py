@@ -109,7 +109,9 @@ def test_the_overall_item_is_required_in_the_citizens_language(lang, message):
     form = form_for(SIPAS, {"tc1": "5", "submission_id": str(uuid.uuid4())}, lang=lang)
     assert not form.validate()
     assert form.errors == {"q_overall": [message]}
-    assert form.error_links() == [("q_overall-0", message)]
+    [(anchor, question, said)] = form.error_links()
+    assert (anchor, said) == ("q_overall-0", message)
+    assert question == form.q_overall.label.text
 
 
 @pytest.mark.usefixtures("request_ctx")

@@ -23,6 +23,7 @@ def tap(tablet, face: str, url=f"/k/{SINGLE}"):
 def test_the_kiosk_shows_five_faces_that_each_submit(tablet):
     response = tablet.open(f"/k/{SINGLE}")
     assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-cache"
     buttons = re.findall(r'<button type="submit" name="q_overall" value="(\d)"', tablet.page)
     assert sorted(buttons) == ["1", "2", "3", "4", "5"]
     assert "Rất hài lòng" in tablet.page
@@ -60,6 +61,9 @@ def test_tell_us_more_replaces_the_face_with_the_full_answer(app, tablet):
     more = more_link(tablet.page)
     form = tablet.open(more)
     assert form.status_code == 200
+    assert form.headers["Cache-Control"] == "no-store"  # the back button of a shared tablet
+    phone_field = re.search(r'<input[^>]*name="contact_phone"[^>]*>', tablet.page).group(0)
+    assert 'autocomplete="off"' in phone_field  # nor its autofill
     assert re.search(r'<input checked[^>]*name="q_overall"[^>]*value="2"', tablet.page)
     response = tablet.send(more, {"q_overall": "2", "cc1": "1", "q_comment": "Chờ lâu."})
     assert response.status_code == 302

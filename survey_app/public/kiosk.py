@@ -9,7 +9,7 @@ one person is counted once).
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, make_response, redirect, render_template, request, url_for
 
 from ..extensions import limiter
 from ..i18n import pick
@@ -71,11 +71,13 @@ def kiosk_faces(counter_code, sector_code=None):
             return _to_thanks(kiosk.Ticket(counter_code, sector, submission_id, score))
     labels = scale_labels(origin.definition)
     faces = [(str(n), pick(labels[str(n)], lang)) for n in range(5, 0, -1)]
-    return render_template(
+    page = make_response(render_template(
         "public/kiosk.html", form=form, point=point, faces=faces, field=form[overall],
         question=pick(items_of(origin.definition)[overall]["label"], lang),
         reload_seconds=KIOSK_IDLE_RELOAD_SECONDS,
-    ), (422 if form.errors else 200)
+    ), 422 if form.errors else 200)
+    page.headers["Cache-Control"] = "private, no-cache"  # its submission id is its own
+    return page
 
 
 @bp.get("/k/thanks/<ticket>")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -61,6 +61,12 @@ def survey_page(point: SurveyPoint, channel: str, *, token: str | None = None,
     except NoQuestionnaire:
         abort(503)
     form = build_form_class(origin.definition, lang)()
+    shared_device = channel == "kiosk"
+    if shared_device and form.has_contact:
+        # A kiosk tablet serves everyone: its browser must not offer the last person's
+        # name or phone number to the next one.
+        for field in (form.contact_name, form.contact_phone, form.contact_email):
+            field.render_kw = {**(field.render_kw or {}), "autocomplete": "off"}
     if request.method == "POST":
         if form.is_bot():
             return redirect(url_for("public.thanks"))
@@ -70,10 +76,17 @@ def survey_page(point: SurveyPoint, channel: str, *, token: str | None = None,
     elif overall is not None:  # the kiosk's face, carried into the full form
         form[origin.definition["overall_item"]].data = str(overall)
     status = 422 if form.errors else 200
-    return render_template(
+    page = make_response(render_template(
         "survey_form.html", form=form, header=header_for(point, origin.definition, lang),
         action=request.path,
-    ), status
+    ), status)
+    # The page carries its own submission id: a shared cache must never hand it to a
+    # second citizen (whose answers would then pass for a re-sent form and be dropped).
+    # A transaction's page, and a kiosk's full form (the back button of a shared
+    # tablet), are not kept at all.
+    page.headers["Cache-Control"] = (
+        "no-store" if token or shared_device else "private, no-cache")
+    return page
 
 
 def _submit(token: str | None):

@@ -13,7 +13,8 @@ gets a hidden `submission_id` (a re-sent form is recognised), a honeypot field a
 the optional contact fields; `web=False` leaves those out and `csrf=False` turns off
 CSRF, for validating rows of a paper import one by one.
 
-`form.answers()` gives the dict `services.submissions.submit` expects.
+`form.answers()` gives the dict `services.submissions.submit` expects. The field
+and validator classes live in `survey_fields`.
 """
 
 from __future__ import annotations
@@ -32,22 +33,32 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectChoice,
-    SelectMultipleField,
     StringField,
     TelField,
     TextAreaField,
 )
-from wtforms.validators import Length, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
+from wtforms.validators import Length
 
 from ..i18n import pick
 from .questionnaire_files import TEXT_MAX_LENGTH, items_of, not_used_label, scale_labels
 from .submissions import NOT_USED, Contact
+from .survey_fields import (
+    CheckboxesField,
+    NumberField,
+    NumberRange,
+    OneOf,
+    Optional,
+    ReachableWithComment,
+    Required,
+    Shape,
+    SubmissionId,
+    WhenConsented,
+    parse_number,
+)
 
 HONEYPOT = "website"
 CONTACT_FIELDS = ("contact_consent", "contact_name", "contact_phone", "contact_email")
 RESERVED = {"csrf_token", "submission_id", HONEYPOT, *CONTACT_FIELDS}
-UUID_SHAPE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 # Lenient on purpose: people write "0901 234 567", "+84 90-123-4567", "(0270) 3822 123".
 PHONE_SHAPE = re.compile(r"\+?[0-9 ().\-]{8,24}")
 EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -107,8 +118,8 @@ class SurveyForm(FlaskForm):
             email=(self.contact_email.data or "").strip(),
         )
 
-    def error_links(self) -> list[tuple[str | None, str]]:
-        """(anchor, first message) in page order, for the summary at the top of the page.
+    def error_links(self) -> list[tuple[str | None, str, str]]:
+        """(anchor, question, first message) in page order, for the summary at the top.
 
         The anchor is the control to land on: a group's first option, a field itself,
         or None for a hidden field the citizen cannot change.
@@ -117,13 +128,13 @@ class SurveyForm(FlaskForm):
         for field in self:
             if not field.errors:
                 continue
-            if field.type == "HiddenField" or field.type == "CSRFTokenField":
+            if field.type in {"HiddenField", "CSRFTokenField"}:
                 anchor = None
             elif field.type in {"RadioField", "CheckboxesField"}:
                 anchor = f"{field.id}-0"
             else:
                 anchor = field.id
-            links.append((anchor, field.errors[0]))
+            links.append((anchor, field.label.text if anchor else "", field.errors[0]))
         return links
 
 
@@ -150,79 +161,6 @@ def build_form_class(definition: dict, lang: str, *, csrf: bool = True,
 
 
 # --- fields -------------------------------------------------------------------------
-
-
-class Required:
-    """The item must be answered; the message names no field (it sits beside it)."""
-
-    field_flags = {"required": True}
-
-    def __init__(self, message: str):
-        self.message = message
-
-    def __call__(self, form, field):
-        data = field.raw_data or []
-        if not [value for value in data if isinstance(value, str) and value.strip()]:
-            raise StopValidation(self.message)
-
-
-class Optional:
-    """An unanswered optional item: stop here, no error."""
-
-    def __call__(self, form, field):
-        data = field.raw_data or []
-        if not [value for value in data if isinstance(value, str) and value.strip()]:
-            field.errors[:] = []
-            raise StopValidation()
-
-
-class OneOf:
-    """Every submitted value is one of the item's values (forged posts are refused)."""
-
-    def __init__(self, values, message: str):
-        self.values = set(values)
-        self.message = message
-
-    def __call__(self, form, field):
-        submitted = field.data if isinstance(field.data, list) else [field.data]
-        if any(value not in self.values for value in submitted):
-            raise ValidationError(self.message)
-
-
-class NumberField(StringField):
-    """A number typed by the citizen; a comma decimal ("3,5") is accepted as in Vietnam."""
-
-    widget = NumberInput(step="any")
-
-    def number(self) -> float | None:
-        text = (self.data or "").strip().replace(",", ".")
-        if not text:
-            return None
-        try:
-            value = float(text)
-        except ValueError:
-            return None
-        return value if value == value and abs(value) != float("inf") else None
-
-
-class NumberRange:
-    def __init__(self, low, high, message: str, not_a_number: str):
-        self.low, self.high = low, high
-        self.message, self.not_a_number = message, not_a_number
-
-    def __call__(self, form, field):
-        value = field.number()
-        if value is None:
-            raise StopValidation(self.not_a_number)
-        if (self.low is not None and value < self.low) or (
-            self.high is not None and value > self.high
-        ):
-            raise ValidationError(self.message)
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _presence(item: dict) -> list:
@@ -313,8 +251,7 @@ def _answer_value(kind: str, data):
     if kind == "multiple_choice":
         return list(data)
     if kind in {"number", "percentage"}:
-        text = str(data).strip().replace(",", ".")
-        return float(text) if text else None
+        return parse_number(data)
     return data
 
 
@@ -323,51 +260,6 @@ def _answer_value(kind: str, data):
 
 def _new_submission_id() -> str:
     return str(uuid.uuid4())
-
-
-class SubmissionId:
-    def __init__(self, message: str):
-        self.message = message
-
-    def __call__(self, form, field):
-        if not UUID_SHAPE.fullmatch(field.data or ""):
-            raise StopValidation(self.message)
-
-
-class WhenConsented:
-    """Contact fields count only with consent; without it they are ignored entirely."""
-
-    def __call__(self, form, field):
-        if not form.contact_consent.data:
-            field.errors[:] = []
-            raise StopValidation()
-
-
-class Shape:
-    def __init__(self, pattern: re.Pattern, message: str):
-        self.pattern, self.message = pattern, message
-
-    def __call__(self, form, field):
-        value = (field.data or "").strip()
-        if value and not self.pattern.fullmatch(value):
-            raise ValidationError(self.message)
-
-
-class ReachableWithComment:
-    """Consent to be contacted needs a comment to be contacted about, and a way to reach."""
-
-    def __init__(self, comment_item: str, no_comment: str, no_way: str):
-        self.comment_item, self.no_comment, self.no_way = comment_item, no_comment, no_way
-
-    def __call__(self, form, field):
-        if not field.data:
-            return
-        if not (form[self.comment_item].data or "").strip():
-            raise ValidationError(self.no_comment)
-        if not (form.contact_phone.data or "").strip() and not (
-            form.contact_email.data or ""
-        ).strip():
-            raise ValidationError(self.no_way)
 
 
 def _web_fields(definition: dict) -> dict:
