@@ -214,3 +214,29 @@ def test_the_csv_template_and_semicolon_files_read_back(campaign, health_analyst
     assert batch.rows == 1
     assert answers["gioi_tinh"] == "nu"
     assert answers["bhyt"] == "no"
+
+
+def test_a_file_over_the_row_limit_is_refused_before_any_check(campaign):
+    from survey_app.services.paper_files import UnreadableFile, english
+
+    rows = [paper_row(campaign, "bv-da-khoa-tra-vinh", today(), 5) for _ in range(3)]
+    with pytest.raises(UnreadableFile) as refused:
+        read_table("big.csv", csv_file(campaign, rows), max_rows=2)
+    assert english(refused.value.message) == "more than 2 questionnaires: split the file"
+
+
+def test_a_quota_is_a_target_not_a_cap(health_analyst):
+    data = health_input()
+    data.facilities[0].quota = 2
+    campaign = campaigns.create(data, health_analyst)
+    agency_id = data.facilities[0].agency_id
+    for score in (5, 4, 3):
+        paper_import.enter_one(campaign, paper_import.PaperForm(
+            0, agency_id, today(), {"q_overall": score}), health_analyst.id)
+    result = campaign_progress.progress(campaign, Scope.for_user(health_analyst),
+                                        with_sections=False)
+    facility = next(f for f in result.facilities if f.agency_id == agency_id)
+    assert facility.counts.quota == 2
+    assert facility.counts.responses == 3
+    assert facility.counts.quota_share == pytest.approx(1.5)
+    assert result.total.quota == 2 + campaign.facilities[1].quota

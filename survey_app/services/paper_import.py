@@ -39,6 +39,7 @@ from .questionnaire_files import items_of
 from .submissions import Extras, Origin, add_response
 from .survey_forms import build_form_class
 
+FLUSH_EVERY = 200
 MESSAGES = {
     "unknown_column": _l('"%(value)s" is not an item of this questionnaire'),
     "missing_column": _l("the column is missing"),
@@ -113,7 +114,10 @@ class RowChecker:
         self.campaign = campaign
         self.definition = campaign.questionnaire_version.definition
         self.items = items_of(self.definition)
-        self.form_class = build_form_class(self.definition, "vi", csrf=False, web=False)
+        # One form, re-filled for every row: binding ~50 fields per row would cost more
+        # than the checks themselves.
+        self.form = build_form_class(self.definition, "vi", csrf=False, web=False)(
+            formdata=MultiDict())
         self.facilities: dict[str, int] = {}
         for facility in campaign.facilities:
             self.facilities[facility.code.lower()] = facility.agency_id
@@ -142,7 +146,8 @@ class RowChecker:
             for part in value if isinstance(value, list) else [value]:
                 if part != "":
                     data.add(item_id, part)
-        form = self.form_class(formdata=data)
+        form = self.form
+        form.process(formdata=data)
         if not form.validate():
             for item_id in self.items:
                 if form[item_id].errors:
@@ -248,6 +253,8 @@ def import_table(campaign: Campaign, filename: str, table: Table, user_id: int |
         db.session.flush()
         for done, form in enumerate(forms, start=len(forms) + 1):
             _store(campaign, form, user_id, batch.id, now)
+            if done % FLUSH_EVERY == 0:
+                db.session.flush()  # stored rows leave memory; still one transaction
             if progress:
                 progress(done, total)
         db.session.commit()

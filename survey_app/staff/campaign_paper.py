@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired
 from ..extensions import csrf, db
 from ..models import ImportBatch
 from ..services import paper_import, paper_template
-from ..services.paper_files import UnreadableFile, read_table
+from ..services.paper_files import WEB_MAX_ROWS, UnreadableFile, read_table
 from ..services.survey_forms import build_form_class
 from . import bp
 from .campaign_forms import ImportForm
@@ -96,7 +96,7 @@ def paper_import_page(campaign_id: int):
     if submitted:
         upload = form.file.data
         try:
-            table = read_table(upload.filename or "", upload.read())
+            table = read_table(upload.filename or "", upload.read(), max_rows=WEB_MAX_ROWS)
             batch = paper_import.import_table(campaign, upload.filename or "upload",
                                               table, current_user.id)
         except UnreadableFile as error:
