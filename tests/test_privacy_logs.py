@@ -46,16 +46,22 @@ def all_logs():
     for name in list(logging.root.manager.loggerDict) + ["werkzeug", "flask_limiter",
                                                           "survey_app"]:
         logger = logging.getLogger(name)
-        touched.append((logger, logger.level, logger.propagate))
-        if logger.level > logging.WARNING:
+        touched.append((logger, logger.level, logger.propagate, logger.disabled))
+        # Every level opened up, except the SQL logger the app keeps at WARNING on
+        # purpose (its DEBUG logs result rows; test_sql_logs_stay_quiet checks the pin).
+        if not name.startswith("sqlalchemy.engine"):
             logger.setLevel(logging.DEBUG)
-        logger.propagate = True
+        # dictConfig (gunicorn's, another test's) disables existing loggers by default.
+        logger.propagate, logger.disabled = True, False
+    previous_disable = logging.root.manager.disable
+    logging.disable(logging.NOTSET)
     yield stream
+    logging.disable(previous_disable)
     root.removeHandler(handler)
     root.setLevel(old_level)
-    for logger, level, propagate in touched:
+    for logger, level, propagate, disabled in touched:
         logger.setLevel(level)
-        logger.propagate = propagate
+        logger.propagate, logger.disabled = propagate, disabled
 
 
 def _form(client, path):
@@ -123,3 +129,8 @@ def _this_quarter() -> str:
     from survey_app.services.periods import current_quarter
 
     return current_quarter().code
+
+
+def test_sql_logs_stay_quiet_unless_asked_for(extra_app):
+    extra_app()
+    assert logging.getLogger("sqlalchemy.engine").getEffectiveLevel() >= logging.WARNING
