@@ -74,3 +74,11 @@ def test_bumping_session_version_logs_out_everywhere(staff, client, app):
         db.session.get(StaffUser, user_id).session_version += 1
         db.session.commit()
     assert client.get("/staff/").status_code == 302
+
+
+def test_ensure_admin_refuses_a_weak_admin_password_clearly(app_context, runner, monkeypatch):
+    monkeypatch.setenv("ADMIN_PASSWORD", "admin")
+    result = runner.invoke(args=["users", "ensure-admin"])
+    assert result.exit_code == 2
+    assert result.output.startswith("error: ")
+    assert "Traceback" not in result.output

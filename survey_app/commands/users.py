@@ -20,7 +20,10 @@ def users():
 
 @users.command("ensure-admin", help="Create the first admin if none exists.")
 def ensure_admin():
-    user, generated = accounts.ensure_admin(os.environ.get("ADMIN_PASSWORD"))
+    try:
+        user, generated = accounts.ensure_admin(os.environ.get("ADMIN_PASSWORD"))
+    except accounts.AccountError as error:
+        _fail(error)
     if user is None:
         click.echo("an admin account exists already")
     elif generated:
