@@ -17,7 +17,8 @@ def questionnaires():
     pass
 
 
-def _read_all(paths: tuple[str, ...]):
+def _read_or_exit(paths: tuple[str, ...]):
+    """Read every file; print every problem and exit 2 if there is any."""
     files = questionnaire_files.find_files([Path(p) for p in paths])
     if not files:
         raise click.ClickException("no questionnaire files found")
@@ -27,28 +28,24 @@ def _read_all(paths: tuple[str, ...]):
             good.append(questionnaire_files.read(path))
         except questionnaire_files.InvalidQuestionnaire as error:
             problems.extend(error.problems)
-    return files, good, problems
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise SystemExit(INVALID)
+    return files, good
 
 
 @questionnaires.command(help="Check files (exit 0 when all are valid, 2 otherwise).")
 @click.argument("paths", nargs=-1, required=True)
 def validate(paths):
-    files, _good, problems = _read_all(paths)
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    if problems:
-        raise SystemExit(INVALID)
+    files, _good = _read_or_exit(paths)
     click.echo(f"{len(files)} questionnaire file(s) valid")
 
 
 @questionnaires.command(help="Load files as questionnaire versions (all or nothing).")
 @click.argument("paths", nargs=-1, required=True)
 def load(paths):
-    _files, good, problems = _read_all(paths)
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    if problems:
-        raise SystemExit(INVALID)
+    _files, good = _read_or_exit(paths)
     try:
         outcomes = service.load(good)
     except service.QuestionnaireConflict as error:
