@@ -49,7 +49,7 @@ KILLS_AT = (0.3, 0.65)  # share of citizens thanked when the server is killed
 # Seconds for the whole run (every loop below stops by then): generous, since a form
 # costs ~0.1 s of CPU on a 2-core machine shared with the load generator.
 DEADLINE = 120 + SUBMISSIONS * 0.25
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(DEADLINE + 300)]
 
 
 @dataclass
