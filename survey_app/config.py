@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from limits import parse_many
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_DIR / "instance"
 MIGRATIONS_DIR = PROJECT_DIR / "migrations"
@@ -39,6 +41,9 @@ def from_environment(env: os._Environ | dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Responses one counter or facility takes per minute/hour, from all addresses
+        # together (public/limits.py): raise it for an unusually busy service point.
+        "PLACE_RATE_LIMIT": env.get("PLACE_RATE_LIMIT", "30 per minute;300 per hour"),
         "INVITATION_TTL_DAYS": int(env.get("INVITATION_TTL_DAYS", "30")),
         "COMMENT_RETENTION_DAYS": int(env.get("COMMENT_RETENTION_DAYS", "730")),
         # Secure cookies whenever the public address is HTTPS (production), unless overridden.
@@ -77,11 +82,20 @@ FIXED = {
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,  # largest upload: a paper-survey import file
     "JSON_SORT_KEYS": False,
     "RATELIMIT_HEADERS_ENABLED": True,
+    # WTForms has no Vietnamese catalogue, so every form writes its own messages;
+    # Flask-WTF's lookup would only re-read WTForms' catalogues on every request.
+    "WTF_I18N_ENABLED": False,
 }
 
 
 def validate(config) -> None:
     """Refuse unsafe or incomplete configuration (outside debug and testing)."""
+    try:
+        parse_many(config["PLACE_RATE_LIMIT"])
+    except ValueError as error:
+        raise ConfigurationError(
+            f"PLACE_RATE_LIMIT {config['PLACE_RATE_LIMIT']!r} is not a rate limit "
+            "like '30 per minute;300 per hour'") from error
     # The remember-me cookie follows the session cookie (Flask-Login defaults it off).
     config.setdefault("REMEMBER_COOKIE_SECURE", config.get("SESSION_COOKIE_SECURE", False))
     if config.get("TESTING") or config.get("DEBUG"):

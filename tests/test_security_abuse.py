@@ -10,9 +10,10 @@ from seeding import add_responses, by_code
 from sqlalchemy import func, select
 
 from support import csrf_token_from
+from survey_app import create_app
+from survey_app.config import ConfigurationError
 from survey_app.extensions import db
 from survey_app.models import Agency, Response, Sector, TransactionVolume
-from survey_app.public.limits import PLACE_POST
 from survey_app.services import alerts, device_marks
 from survey_app.services.scope import Scope
 
@@ -143,8 +144,8 @@ def test_a_forged_mark_counts_as_a_first_answer(reference_data, extra_app):
 
 def test_one_counter_takes_a_bounded_number_of_answers_from_many_addresses(
         reference_data, extra_app):
-    limited = extra_app(RATELIMIT_ENABLED=True)
-    minute_limit = int(PLACE_POST.split(" ")[0])
+    minute_limit = 12  # PLACE_RATE_LIMIT, set lower than its default to keep the test short
+    limited = extra_app(RATELIMIT_ENABLED=True, PLACE_RATE_LIMIT=f"{minute_limit} per minute")
     statuses = []
     for i in range(minute_limit + 1):
         client = limited.test_client()
@@ -169,3 +170,20 @@ def test_the_dashboard_shows_the_alert(stuffed, staff):
     assert "ttphc-dat-dai: 41" in html
     quiet = staff.client.get("/staff/?period=2025-Q1").get_data(as_text=True)
     assert "Số phiếu vượt xa số giao dịch" not in quiet
+
+
+def test_the_default_place_limit_is_thirty_a_minute(reference_data, extra_app):
+    limited = extra_app(RATELIMIT_ENABLED=True)
+    assert limited.config["PLACE_RATE_LIMIT"] == "30 per minute;300 per hour"
+    statuses = []
+    for i in range(31):
+        client = limited.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.2.0.{i + 1}"
+        statuses.append(_answer(client).status_code)
+    assert statuses == [302] * 30 + [429]
+
+
+def test_a_bad_place_limit_stops_the_start():
+    with pytest.raises(ConfigurationError, match="PLACE_RATE_LIMIT 'lots' is not a rate limit"):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                    "PLACE_RATE_LIMIT": "lots"})

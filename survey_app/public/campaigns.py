@@ -17,7 +17,8 @@ from ..i18n import pick
 from ..services import campaigns, device_marks, submissions
 from ..services.survey_forms import build_form_class
 from . import bp
-from .limits import FORM_POST, PAGE_GET, PLACE_POST, place_bucket
+from .limits import FORM_POST, PAGE_GET, place_bucket, place_limit
+from .survey import blank_questions
 
 
 def _facility_or_404(code: str):
@@ -56,7 +57,7 @@ def _header(facility, definition: dict, lang: str) -> dict:
 
 @bp.route("/s/<code>", methods=["GET", "POST"])
 @limiter.limit(FORM_POST, methods=["POST"])
-@limiter.limit(PLACE_POST, methods=["POST"], key_func=place_bucket)
+@limiter.limit(place_limit, methods=["POST"], key_func=place_bucket)
 @limiter.limit(PAGE_GET, methods=["GET"])
 def campaign_survey(code: str):
     facility = _facility_or_404(code)
@@ -82,6 +83,7 @@ def campaign_survey(code: str):
             return redirect(url_for("public.thanks"))
     status = 422 if form.errors else 200
     # The citizen's form template, the same as at a counter.
+    blank = blank_questions(form) if request.method == "GET" else None
     return render_template("survey_form.html", form=form,
                            header=_header(facility, definition, lang),
-                           action=request.path), status
+                           action=request.path, blank_questions=blank), status

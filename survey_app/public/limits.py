@@ -6,17 +6,19 @@ not for one person, and still cap a script at a few responses a minute; the page
 views are generous. A kiosk is one tablet for everyone at its counter.
 """
 
-from flask import request
+from flask import current_app, request
 
 FORM_POST = "10 per minute;60 per hour"
 KIOSK_POST = "20 per minute;300 per hour"
 PAGE_GET = "120 per minute"
 
-# Per place, across all addresses (services/device_marks.py marks repeats, this caps
-# volume): a botnet spread over many addresses still adds at most this much to one
-# counter's or facility's figures. A busy provincial counter serves a few hundred
-# people a day, far below it.
-PLACE_POST = "30 per minute;300 per hour"
+
+def place_limit() -> str:
+    """Per place, across all addresses (services/device_marks.py marks repeats, this
+    caps volume): a botnet spread over many addresses still adds at most this much to
+    one counter's or facility's figures. The default (30 a minute, 300 an hour) is far
+    above a busy provincial counter's few hundred people a day."""
+    return current_app.config["PLACE_RATE_LIMIT"]
 
 
 def place_bucket() -> str:

@@ -12,7 +12,7 @@ from ..services import invitations, submissions
 from ..services.survey_points import UnknownChoice, UnknownCounter, choose, invitation_point
 from ..services.survey_points import open_counter as find_counter
 from . import bp
-from .limits import FORM_POST, PAGE_GET, PLACE_POST, place_bucket
+from .limits import FORM_POST, PAGE_GET, place_bucket, place_limit
 from .survey import link_state_page, survey_page
 
 
@@ -32,7 +32,7 @@ def counter_unavailable():
 
 @bp.route("/c/<counter_code>", methods=["GET", "POST"])
 @limiter.limit(FORM_POST, methods=["POST"])
-@limiter.limit(PLACE_POST, methods=["POST"], key_func=place_bucket)
+@limiter.limit(place_limit, methods=["POST"], key_func=place_bucket)
 @limiter.limit(PAGE_GET, methods=["GET"])
 def counter(counter_code):
     """A single-sector counter opens its form here; others first ask which sector."""
@@ -59,7 +59,7 @@ def counter(counter_code):
 @bp.route("/c/<counter_code>/<sector_code>", methods=["GET", "POST"])
 @bp.route("/c/<counter_code>/<sector_code>/<procedure_code>", methods=["GET", "POST"])
 @limiter.limit(FORM_POST, methods=["POST"])
-@limiter.limit(PLACE_POST, methods=["POST"], key_func=place_bucket)
+@limiter.limit(place_limit, methods=["POST"], key_func=place_bucket)
 @limiter.limit(PAGE_GET, methods=["GET"])
 def counter_survey(counter_code, sector_code, procedure_code=None):
     try:

@@ -9,11 +9,13 @@ same redirect and stores nothing. Errors re-render the form with the answers kep
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from ..i18n import pick
 from ..services import device_marks, submissions
@@ -76,9 +78,11 @@ def survey_page(point: SurveyPoint, channel: str, *, token: str | None = None,
     elif overall is not None:  # the kiosk's face, carried into the full form
         form[origin.definition["overall_item"]].data = str(overall)
     status = 422 if form.errors else 200
+    blank = request.method == "GET" and overall is None
     page = make_response(render_template(
         "survey_form.html", form=form, header=header_for(point, origin.definition, lang),
         action=request.path,
+        blank_questions=blank_questions(form, shared_device) if blank else None,
     ), status)
     # The page carries its own submission id: a shared cache must never hand it to a
     # second citizen (whose answers would then pass for a re-sent form and be dropped).
@@ -87,6 +91,27 @@ def survey_page(point: SurveyPoint, channel: str, *, token: str | None = None,
     page.headers["Cache-Control"] = (
         "no-store" if token or shared_device else "private, no-cache")
     return page
+
+
+# form class -> {variant: the questions rendered blank}; a class is one questionnaire
+# version in one language, so this holds a few pages' worth of HTML.
+_blank_pages: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def blank_questions(form: SurveyForm, variant: object = None) -> Markup:
+    """The questions of an unanswered `form`, rendered once per form class and variant.
+
+    Rendering two dozen radio groups is most of a page view's work, and a blank form's
+    questions are the same for every citizen: only the CSRF token and submission id,
+    rendered outside them, differ. `variant` names anything else that changes them
+    (the kiosk's autocomplete="off").
+    """
+    rendered = _blank_pages.setdefault(type(form), {})
+    if variant not in rendered:
+        # The output of an autoescaped template is safe HTML already.
+        html = render_template("_survey_questions.html", form=form)
+        rendered[variant] = Markup(html)  # noqa: S704
+    return rendered[variant]
 
 
 def _submit(token: str | None):

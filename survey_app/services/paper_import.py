@@ -207,13 +207,12 @@ def origin_for(campaign: Campaign, agency_id: int) -> Origin:
 
 def _store(campaign: Campaign, form: PaperForm, user_id: int | None, batch_id: int | None,
            now: datetime) -> None:
-    response = add_response(
+    add_response(
         origin_for(campaign, form.agency_id), form.answers,
         extras=Extras(entered_by_id=user_id, import_batch_id=batch_id,
                       answered_at=noon_utc(form.filled_on)),
         now=now,
     )
-    response.entered_at = now  # also for a CLI import, which has no staff user
 
 
 def enter_one(campaign: Campaign, form: PaperForm, user_id: int) -> None:

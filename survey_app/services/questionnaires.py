@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, exists, select
 
 from ..extensions import db
 from ..models import Questionnaire, QuestionnaireVersion, Response
@@ -84,9 +86,49 @@ def _fill(version: QuestionnaireVersion, qfile: QuestionnaireFile) -> None:
 def current_version(kind: str) -> QuestionnaireVersion | None:
     """The newest published version of the questionnaire of a kind (the one to serve)."""
     return db.session.execute(
-        select(QuestionnaireVersion)
-        .join(Questionnaire)
-        .where(Questionnaire.kind == kind, QuestionnaireVersion.status == "published")
-        .order_by(QuestionnaireVersion.loaded_at.desc(), QuestionnaireVersion.version.desc())
-        .limit(1)
+        select(QuestionnaireVersion).where(QuestionnaireVersion.id == _CURRENT_ID),
+        {"kind": kind},
     ).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class ServedVersion:
+    id: int
+    definition: dict
+
+
+# content_sha256 -> definition. A loaded file's content never changes under its hash,
+# so the citizen's form need not read and parse the questionnaire's JSON per request.
+_definitions: dict[str, dict] = {}
+_DEFINITIONS_KEPT = 64
+
+
+def serving_version(kind: str) -> ServedVersion | None:
+    """`current_version` for the citizen's form: one small query, the definition cached."""
+    row = db.session.connection().execute(_CURRENT_ID_AND_HASH, {"kind": kind}).first()
+    if row is None:
+        return None
+    definition = _definitions.get(row.content_sha256)
+    if definition is None:
+        definition = db.session.execute(
+            select(QuestionnaireVersion.definition).where(QuestionnaireVersion.id == row.id)
+        ).scalar_one()
+        if len(_definitions) >= _DEFINITIONS_KEPT:
+            _definitions.clear()
+        _definitions[row.content_sha256] = definition
+    return ServedVersion(row.id, definition)
+
+
+# The newest published version of the kind bound as "kind"; built once (it runs on
+# every citizen's page view and submission).
+_CURRENT_ID = (
+    select(QuestionnaireVersion.id)
+    .join(Questionnaire)
+    .where(Questionnaire.kind == bindparam("kind"), QuestionnaireVersion.status == "published")
+    .order_by(QuestionnaireVersion.loaded_at.desc(), QuestionnaireVersion.version.desc())
+    .limit(1)
+    .correlate(None)  # a subquery of its own, never tied to an outer version row
+    .scalar_subquery()
+)
+_CURRENT_ID_AND_HASH = select(QuestionnaireVersion.id, QuestionnaireVersion.content_sha256).where(
+    QuestionnaireVersion.id == _CURRENT_ID)

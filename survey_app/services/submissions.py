@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..extensions import db
@@ -99,8 +99,8 @@ def submit(origin: Origin, answers: dict, *, submission_id: str, token: str | No
 
 
 def _submit_once(origin, answers, submission_id, token, extras) -> bool:
-    if _already_stored(submission_id):
-        return False
+    # A re-sent form is found by its submission id's unique index, not by a query
+    # before every submission: the duplicate INSERT fails and we look then.
     now = utcnow()
     try:
         if token is not None:
@@ -108,7 +108,7 @@ def _submit_once(origin, answers, submission_id, token, extras) -> bool:
         add_response(origin, answers, submission_id=submission_id, extras=extras, now=now)
         db.session.commit()
     except IntegrityError:
-        # The same submission id won a race with us: the first copy is stored.
+        # The same submission id is stored already (a re-sent form, or a race we lost).
         db.session.rollback()
         if _already_stored(submission_id):
             return False
@@ -160,56 +160,76 @@ def _redeem(token: str, now: datetime) -> None:
 
 
 def add_response(origin: Origin, answers: dict, *, submission_id: str | None = None,
-                 extras: Extras | None = None, now: datetime | None = None) -> Response:
-    """Add a response with its answers to the session (the caller commits)."""
+                 extras: Extras | None = None, now: datetime | None = None) -> int:
+    """Write a response with its answers and comments in the session's transaction.
+
+    Returns the response's id; the caller commits. Plain INSERTs (the answers: one
+    multi-row statement) rather than ORM objects: this is the citizen's submit path,
+    and the unit of work cost more than everything else a submission does.
+    """
     extras = extras or Extras()
     now = now or utcnow()
     items = items_of(origin.definition)
     overall = answers.get(origin.definition["overall_item"])
-    response = Response(
-        questionnaire_version_id=origin.questionnaire_version_id,
-        campaign_id=origin.campaign_id,
-        agency_id=origin.agency_id,
-        counter_id=origin.counter_id,
-        sector_id=origin.sector_id,
-        procedure_id=origin.procedure_id,
-        channel=origin.channel,
-        language=origin.language,
-        submitted_hour=hour_of(extras.answered_at or now),
-        overall_score=overall if isinstance(overall, int) else None,
-        submission_id=submission_id,
-        repeat_device=extras.repeat_device,
-        entered_by_id=extras.entered_by_id,
-        entered_at=now if extras.entered_by_id else None,
-        import_batch_id=extras.import_batch_id,
-    )
+    typed_in = extras.entered_by_id is not None or extras.import_batch_id is not None
+    response_id = db.session.execute(RESPONSE_INSERT, {
+        "questionnaire_version_id": origin.questionnaire_version_id,
+        "campaign_id": origin.campaign_id,
+        "agency_id": origin.agency_id,
+        "counter_id": origin.counter_id,
+        "sector_id": origin.sector_id,
+        "procedure_id": origin.procedure_id,
+        "channel": origin.channel,
+        "language": origin.language,
+        "submitted_hour": hour_of(extras.answered_at or now),
+        "overall_score": overall if isinstance(overall, int) else None,
+        "submission_id": submission_id,
+        "repeat_device": extras.repeat_device,
+        "entered_by_id": extras.entered_by_id,
+        "entered_at": now if typed_in else None,
+        "import_batch_id": extras.import_batch_id,
+    }).scalar_one()
+    rows, comments = [], []
     for item_id, value in answers.items():
         kind = items[item_id]["type"]
         if value is None or value == "" or value == []:
             continue
         if kind == "text":
-            response.comments.append(Comment(item_code=item_id, text=value.strip()))
+            comments.append({"item_code": item_id, "text": value.strip(), **NO_CONTACT})
         else:
-            response.answers.extend(_answer_rows(item_id, kind, value))
-    if extras.contact and response.comments:
-        first = response.comments[0]
-        first.contact_consent = True
-        first.contact_name = extras.contact.name or None
-        first.contact_phone = extras.contact.phone or None
-        first.contact_email = extras.contact.email or None
-    db.session.add(response)
-    return response
+            rows.extend(_answer_rows(item_id, kind, value))
+    if extras.contact and comments:  # the contact goes with the first comment only
+        comments[0].update(
+            contact_consent=True, contact_name=extras.contact.name or None,
+            contact_phone=extras.contact.phone or None,
+            contact_email=extras.contact.email or None)
+    if rows:
+        db.session.execute(ANSWER_INSERT, [{"response_id": response_id, **r} for r in rows])
+    if comments:
+        db.session.execute(COMMENT_INSERT, [
+            {"response_id": response_id, "status": "new", "tags": [], **c} for c in comments])
+    return response_id
 
 
-def _answer_rows(item_id: str, kind: str, value) -> list[Answer]:
+# Table-level statements: the ORM's bulk-insert layer costs more than the INSERTs.
+RESPONSE_INSERT = insert(Response.__table__).returning(Response.__table__.c.id)
+ANSWER_INSERT = insert(Answer.__table__)
+COMMENT_INSERT = insert(Comment.__table__)
+NO_CONTACT = {"contact_consent": False, "contact_name": None, "contact_phone": None,
+              "contact_email": None}
+
+
+def _answer_rows(item_id: str, kind: str, value) -> list[dict]:
+    """The answer rows of one item; every row has the same keys (one INSERT for all)."""
+    row = {"item_code": item_id, "score": None, "choice": None, "number": None}
     if kind == "scale5":
         if value == NOT_USED:
-            return [Answer(item_code=item_id, choice=NOT_USED)]
-        return [Answer(item_code=item_id, score=int(value))]
+            return [{**row, "choice": NOT_USED}]
+        return [{**row, "score": int(value)}]
     if kind == "multiple_choice":
-        return [Answer(item_code=item_id, choice=choice) for choice in value]
+        return [{**row, "choice": choice} for choice in value]
     if kind in {"single_choice", "yes_no"}:
-        return [Answer(item_code=item_id, choice=str(value))]
+        return [{**row, "choice": str(value)}]
     if kind in {"number", "percentage"}:
-        return [Answer(item_code=item_id, number=float(value))]
+        return [{**row, "number": float(value)}]
     raise ValueError(f"item {item_id}: unknown type {kind!r}")

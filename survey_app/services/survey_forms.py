@@ -19,6 +19,8 @@ and validator classes live in `survey_fields`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -138,9 +140,43 @@ class SurveyForm(FlaskForm):
         return links
 
 
+# (content digest, lang, csrf, web) -> class. Building one costs more than a citizen's
+# whole request otherwise; a class holds no per-request state, so it is built once.
+_classes: dict[tuple, type[SurveyForm]] = {}
+_CLASSES_KEPT = 128
+
+
 def build_form_class(definition: dict, lang: str, *, csrf: bool = True,
                      web: bool = True) -> type[SurveyForm]:
     """A form class for `definition`, all of its texts and messages in `lang`."""
+    key = (_digest(definition), lang, csrf, web)
+    built = _classes.get(key)
+    if built is None:
+        if len(_classes) >= _CLASSES_KEPT:
+            _classes.clear()
+        built = _classes[key] = _build(definition, lang, csrf=csrf, web=web)
+    return built
+
+
+# id(definition) -> (definition, digest). The citizen's form hands in the same cached
+# dict on every request (questionnaires.serving_version); holding it here keeps its id
+# from being reused by another object while the entry lives.
+_digests: dict[int, tuple[dict, bytes]] = {}
+
+
+def _digest(definition: dict) -> bytes:
+    known = _digests.get(id(definition))
+    if known is not None and known[0] is definition:
+        return known[1]
+    digest = hashlib.sha256(
+        json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()).digest()
+    if len(_digests) >= 16:  # other callers load a fresh dict each time: keep few
+        _digests.clear()
+    _digests[id(definition)] = (definition, digest)
+    return digest
+
+
+def _build(definition: dict, lang: str, *, csrf: bool, web: bool) -> type[SurveyForm]:
     with force_locale(lang):
         attrs: dict = {"definition": definition}
         sections = []

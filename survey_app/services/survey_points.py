@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
-from ..models import Counter, Invitation, Procedure
+from ..models import Agency, Counter, Invitation, Procedure, Sector
+from ..models.reference import counter_sectors
 from . import questionnaires
 from .submissions import Origin
 
@@ -78,7 +78,7 @@ class SurveyPoint:
     procedure: Named | None
 
     def origin(self, channel: str, language: str) -> Origin:
-        version = questionnaires.current_version(COUNTER_QUESTIONNAIRE)
+        version = questionnaires.serving_version(COUNTER_QUESTIONNAIRE)
         if version is None:
             raise NoQuestionnaire(f"no published {COUNTER_QUESTIONNAIRE} questionnaire")
         return Origin(
@@ -92,14 +92,59 @@ class SurveyPoint:
 
 def open_counter(code: str) -> CounterPoint:
     """The active counter with this public code, or UnknownCounter."""
-    counter = db.session.execute(
-        select(Counter)
-        .where(Counter.code == code, Counter.active.is_(True))
-        .options(selectinload(Counter.sectors), selectinload(Counter.agency))
-    ).scalar_one_or_none()
-    if counter is None:
+    point = _load_counter(_COUNTER_BY_CODE, code=code)
+    if point is None:
         raise UnknownCounter(f"no counter in service with code {code!r}")
-    return _counter_point(counter)
+    return point
+
+
+def _counter_rows():
+    """A counter, its agency, sectors and procedures: a row per sector × procedure."""
+    return (
+        select(Counter.id, Counter.code, Counter.name_vi, Counter.name_en, Counter.agency_id,
+               Agency.name_vi.label("agency_vi"), Agency.name_en.label("agency_en"),
+               Sector.id.label("sector_id"), Sector.code.label("sector_code"),
+               Sector.name_vi.label("sector_vi"), Sector.name_en.label("sector_en"),
+               Procedure.id.label("procedure_id"), Procedure.code.label("procedure_code"),
+               Procedure.name_vi.label("procedure_vi"), Procedure.name_en.label("procedure_en"))
+        .join(Agency, Agency.id == Counter.agency_id)
+        .outerjoin(counter_sectors, counter_sectors.c.counter_id == Counter.id)
+        .outerjoin(Sector, Sector.id == counter_sectors.c.sector_id)
+        .outerjoin(Procedure, Procedure.sector_id == Sector.id)
+        .order_by(Sector.name_vi, Sector.id, Procedure.code)
+    )
+
+
+# Built once: constructing this statement costs more than running it, on a path that
+# every page view and submission takes.
+_COUNTER_BY_CODE = _counter_rows().where(Counter.code == bindparam("code"),
+                                         Counter.active.is_(True))
+_COUNTER_BY_ID = _counter_rows().where(Counter.id == bindparam("id"))
+
+
+def _load_counter(statement, **params) -> CounterPoint | None:
+    # On the connection: a plain SELECT has no use for the ORM's execution layer.
+    rows = db.session.connection().execute(statement, params).all()
+    if not rows:
+        return None
+    sectors: dict[int, tuple] = {}  # sector id -> (row, [procedures]) in display order
+    for row in rows:
+        if row.sector_id is None:
+            continue
+        _first, procedures = sectors.setdefault(row.sector_id, (row, []))
+        if row.procedure_id is not None:
+            procedures.append(Named(row.procedure_id, row.procedure_code,
+                                    {"vi": row.procedure_vi, "en": row.procedure_en}))
+    head = rows[0]
+    return CounterPoint(
+        id=head.id, code=head.code, name={"vi": head.name_vi, "en": head.name_en},
+        agency_id=head.agency_id, agency_name={"vi": head.agency_vi, "en": head.agency_en},
+        sectors=tuple(
+            SectorChoice(row.sector_id, row.sector_code,
+                         {"vi": row.sector_vi, "en": row.sector_en}, tuple(procedures))
+            for row, procedures in sectors.values()
+        ),
+    )
 
 
 def choose(counter: CounterPoint, sector_code: str | None = None,
@@ -126,32 +171,13 @@ def choose(counter: CounterPoint, sector_code: str | None = None,
 
 def invitation_point(invitation: Invitation) -> SurveyPoint:
     """The counter, sector and procedure an invitation was issued for."""
-    counter = _counter_point(invitation.counter)
+    counter = _load_counter(_COUNTER_BY_ID, id=invitation.counter_id)
     sector = procedure = None
     if invitation.sector is not None:
         sector = _sector_choice(invitation.sector, ())
     if invitation.procedure is not None:
         procedure = _named(invitation.procedure)
     return SurveyPoint(counter, sector, procedure)
-
-
-def _counter_point(counter: Counter) -> CounterPoint:
-    sector_ids = [s.id for s in counter.sectors]
-    procedures: dict[int, list[Named]] = {}
-    if sector_ids:
-        rows = db.session.execute(
-            select(Procedure).where(Procedure.sector_id.in_(sector_ids)).order_by(Procedure.code)
-        ).scalars()
-        for procedure in rows:
-            procedures.setdefault(procedure.sector_id, []).append(_named(procedure))
-    sectors = tuple(
-        _sector_choice(sector, tuple(procedures.get(sector.id, ())))
-        for sector in sorted(counter.sectors, key=lambda s: s.name_vi)
-    )
-    return CounterPoint(
-        id=counter.id, code=counter.code, name=_names(counter), agency_id=counter.agency_id,
-        agency_name=_names(counter.agency), sectors=sectors,
-    )
 
 
 def _sector_choice(sector, procedures: tuple[Named, ...]) -> SectorChoice:
