@@ -1,4 +1,4 @@
-"""flask reference load PATH…"""
+"""flask reference load PATH…; flask reference volumes FILE"""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..services import reference_data
+from ..services import reference_data, transaction_volumes
+from ..services.paper_files import UnreadableFile
 
 
 @click.group(help="Reference data: agencies, counters, sectors, procedures, targets.")
@@ -27,3 +28,21 @@ def load(paths):
             click.echo(problem, err=True)
         raise SystemExit(2) from None
     click.echo(", ".join(f"{count} {kind}" for kind, count in counts.items() if count))
+
+
+@reference.command(help="Load transaction counts per agency, sector and period (CSV or XLSX: "
+                        "agency, sector, first_day, last_day, transactions) for the volume "
+                        "alerts. All or nothing; a period loaded again replaces its count.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def volumes(file: Path):
+    try:
+        rows = transaction_volumes.read(file.name, file.read_bytes())
+    except UnreadableFile as error:
+        click.echo(f"{file.name}: {error}", err=True)
+        raise SystemExit(2) from None
+    except transaction_volumes.InvalidVolumes as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        raise SystemExit(2) from None
+    added, replaced = transaction_volumes.load(rows)
+    click.echo(f"{added} period(s) added, {replaced} replaced")
