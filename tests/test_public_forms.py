@@ -35,7 +35,7 @@ def request_ctx(app):
 
 def form_for(definition, data, lang="vi", **options):
     # CSRF is the web views' business (tested there); here only the items are checked.
-    form_class = build_form_class(definition, lang, **{"csrf": False, **options})
+    form_class = build_form_class(definition, lang, **options)
     return form_class(formdata=MultiDict(data))
 
 
@@ -211,7 +211,7 @@ def test_consented_contact_details_are_returned_trimmed():
 
 @pytest.mark.usefixtures("request_ctx")
 def test_paper_rows_validate_without_csrf_or_web_fields():
-    form_class = build_form_class(SIPAS, "vi", csrf=False, web=False)
+    form_class = build_form_class(SIPAS, "vi", web=False)
     form = form_class(formdata=MultiDict({"q_overall": "2", "cc1": "5"}))
     assert form.validate(), form.errors
     assert form.answers() == {"q_overall": 2, "cc1": 5}

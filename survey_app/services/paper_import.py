@@ -116,7 +116,7 @@ class RowChecker:
         self.items = items_of(self.definition)
         # One form, re-filled for every row: binding ~50 fields per row would cost more
         # than the checks themselves.
-        self.form = build_form_class(self.definition, "vi", csrf=False, web=False)(
+        self.form = build_form_class(self.definition, "vi", web=False)(
             formdata=MultiDict())
         self.facilities: dict[str, int] = {}
         for facility in campaign.facilities:

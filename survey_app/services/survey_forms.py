@@ -10,8 +10,11 @@ the questionnaire's items (field name = item id), labelled and validated in `lan
 Every message is written in the citizen's language when the class is built (WTForms
 ships no Vietnamese, so no built-in message may reach the page). A web form also
 gets a hidden `submission_id` (a re-sent form is recognised), a honeypot field and
-the optional contact fields; `web=False` leaves those out and `csrf=False` turns off
-CSRF, for validating rows of a paper import one by one.
+the optional contact fields; `web=False` leaves those out, for paper questionnaires.
+
+The forms carry no CSRF field of their own: the app-wide CSRFProtect checks every
+POST before any view runs, so the page renders `csrf_token()` itself. A second,
+form-level check would only sign and verify the same token twice per submission.
 
 `form.answers()` gives the dict `services.submissions.submit` expects. The field
 and validator classes live in `survey_fields`.
@@ -89,6 +92,9 @@ class Section:
 class SurveyForm(FlaskForm):
     """Base of every built form; the builder adds one field per item."""
 
+    class Meta:
+        csrf = False  # CSRFProtect checks the request (see the module doc)
+
     definition: dict = {}
     layout: list[Section] = []
     has_contact: bool = False
@@ -140,21 +146,20 @@ class SurveyForm(FlaskForm):
         return links
 
 
-# (content digest, lang, csrf, web) -> class. Building one costs more than a citizen's
+# (content digest, lang, web) -> class. Building one costs more than a citizen's
 # whole request otherwise; a class holds no per-request state, so it is built once.
 _classes: dict[tuple, type[SurveyForm]] = {}
 _CLASSES_KEPT = 128
 
 
-def build_form_class(definition: dict, lang: str, *, csrf: bool = True,
-                     web: bool = True) -> type[SurveyForm]:
+def build_form_class(definition: dict, lang: str, *, web: bool = True) -> type[SurveyForm]:
     """A form class for `definition`, all of its texts and messages in `lang`."""
-    key = (_digest(definition), lang, csrf, web)
+    key = (_digest(definition), lang, web)
     built = _classes.get(key)
     if built is None:
         if len(_classes) >= _CLASSES_KEPT:
             _classes.clear()
-        built = _classes[key] = _build(definition, lang, csrf=csrf, web=web)
+        built = _classes[key] = _build(definition, lang, web=web)
     return built
 
 
@@ -176,7 +181,7 @@ def _digest(definition: dict) -> bytes:
     return digest
 
 
-def _build(definition: dict, lang: str, *, csrf: bool, web: bool) -> type[SurveyForm]:
+def _build(definition: dict, lang: str, *, web: bool) -> type[SurveyForm]:
     with force_locale(lang):
         attrs: dict = {"definition": definition}
         sections = []
@@ -191,8 +196,6 @@ def _build(definition: dict, lang: str, *, csrf: bool, web: bool) -> type[Survey
         attrs["layout"] = sections
         if web:
             attrs.update(_web_fields(definition))
-        if not csrf:  # otherwise Flask-WTF's default: on unless WTF_CSRF_ENABLED is False
-            attrs["Meta"] = type("Meta", (), {"csrf": False})
     return type("BuiltSurveyForm", (SurveyForm,), attrs)
 
 
