@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, exists, select
 
 from ..extensions import db
 from ..models import Questionnaire, QuestionnaireVersion, Response
+from . import reference_cache
 from .questionnaire_files import QuestionnaireFile
 
 
@@ -97,26 +98,14 @@ class ServedVersion:
     definition: dict
 
 
-# content_sha256 -> definition. A loaded file's content never changes under its hash,
-# so the citizen's form need not read and parse the questionnaire's JSON per request.
-_definitions: dict[str, dict] = {}
-_DEFINITIONS_KEPT = 64
-
-
 def serving_version(kind: str) -> ServedVersion | None:
-    """`current_version` for the citizen's form: one small query, the definition cached."""
-    row = db.session.connection().execute(_CURRENT_ID_AND_HASH, {"kind": kind}).first()
-    if row is None:
-        return None
-    definition = _definitions.get(row.content_sha256)
-    if definition is None:
-        definition = db.session.execute(
-            select(QuestionnaireVersion.definition).where(QuestionnaireVersion.id == row.id)
-        ).scalar_one()
-        if len(_definitions) >= _DEFINITIONS_KEPT:
-            _definitions.clear()
-        _definitions[row.content_sha256] = definition
-    return ServedVersion(row.id, definition)
+    """`current_version` for the citizen's form, kept a few seconds (reference_cache)."""
+    return reference_cache.remembered(("serving", kind), lambda: _serving_version(kind))
+
+
+def _serving_version(kind: str) -> ServedVersion | None:
+    row = db.session.connection().execute(_SERVING, {"kind": kind}).first()
+    return ServedVersion(row.id, row.definition) if row is not None else None
 
 
 # The newest published version of the kind bound as "kind"; built once (it runs on
@@ -130,5 +119,5 @@ _CURRENT_ID = (
     .correlate(None)  # a subquery of its own, never tied to an outer version row
     .scalar_subquery()
 )
-_CURRENT_ID_AND_HASH = select(QuestionnaireVersion.id, QuestionnaireVersion.content_sha256).where(
+_SERVING = select(QuestionnaireVersion.id, QuestionnaireVersion.definition).where(
     QuestionnaireVersion.id == _CURRENT_ID)

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, select
 from ..extensions import db
 from ..models import Agency, Counter, Invitation, Procedure, Sector
 from ..models.reference import counter_sectors
-from . import questionnaires
+from . import questionnaires, reference_cache
 from .submissions import Origin
 
 COUNTER_QUESTIONNAIRE = "administrative"
@@ -92,7 +92,8 @@ class SurveyPoint:
 
 def open_counter(code: str) -> CounterPoint:
     """The active counter with this public code, or UnknownCounter."""
-    point = _load_counter(_COUNTER_BY_CODE, code=code)
+    point = reference_cache.remembered(
+        ("counter", code), lambda: _load_counter(_COUNTER_BY_CODE, code=code))
     if point is None:
         raise UnknownCounter(f"no counter in service with code {code!r}")
     return point
@@ -171,7 +172,9 @@ def choose(counter: CounterPoint, sector_code: str | None = None,
 
 def invitation_point(invitation: Invitation) -> SurveyPoint:
     """The counter, sector and procedure an invitation was issued for."""
-    counter = _load_counter(_COUNTER_BY_ID, id=invitation.counter_id)
+    counter = reference_cache.remembered(
+        ("counter id", invitation.counter_id),
+        lambda: _load_counter(_COUNTER_BY_ID, id=invitation.counter_id))
     sector = procedure = None
     if invitation.sector is not None:
         sector = _sector_choice(invitation.sector, ())
