@@ -172,7 +172,10 @@ def add_response(origin: Origin, answers: dict, *, submission_id: str | None = N
     items = items_of(origin.definition)
     overall = answers.get(origin.definition["overall_item"])
     typed_in = extras.entered_by_id is not None or extras.import_batch_id is not None
-    response_id = db.session.execute(RESPONSE_INSERT, {
+    # On the session's connection (its transaction): INSERTs have no use for the ORM's
+    # execution layer.
+    connection = db.session.connection()
+    response_id = connection.execute(RESPONSE_INSERT, {
         "questionnaire_version_id": origin.questionnaire_version_id,
         "campaign_id": origin.campaign_id,
         "agency_id": origin.agency_id,
@@ -204,9 +207,9 @@ def add_response(origin: Origin, answers: dict, *, submission_id: str | None = N
             contact_phone=extras.contact.phone or None,
             contact_email=extras.contact.email or None)
     if rows:
-        db.session.execute(ANSWER_INSERT, [{"response_id": response_id, **r} for r in rows])
+        connection.execute(ANSWER_INSERT, [{"response_id": response_id, **r} for r in rows])
     if comments:
-        db.session.execute(COMMENT_INSERT, [
+        connection.execute(COMMENT_INSERT, [
             {"response_id": response_id, "status": "new", "tags": [], **c} for c in comments])
     return response_id
 
