@@ -44,9 +44,11 @@ def _world():
     ).scalar_one()
     items = [i for i, item in items_of(version.definition).items() if item["type"] == "scale5"]
     overall = version.definition["overall_item"]
+    # Each factor's columns in the score matrix: the tallies the app writes with a response.
+    factors = [[items.index(i) for i in f["items"]] for f in version.definition["factors"]]
     first_id = (db.session.execute(select(func.max(text("id"))).select_from(
         text("responses"))).scalar() or 0) + 1
-    return np.array(cells), version.id, items, overall, first_id
+    return np.array(cells), version.id, items, overall, factors, first_id
 
 
 def load(app, n: int, *, answers: bool = True, seed: int = 7) -> dict:
@@ -55,7 +57,7 @@ def load(app, n: int, *, answers: bool = True, seed: int = 7) -> dict:
 
     rng = np.random.default_rng(seed)
     with app.app_context():
-        cells, version_id, items, overall, first_id = _world()
+        cells, version_id, items, overall, factors, first_id = _world()
         postgres = db.engine.dialect.name == "postgresql"
         raw = db.engine.raw_connection()
     progress = Progress("responses", n)
@@ -80,11 +82,16 @@ def load(app, n: int, *, answers: bool = True, seed: int = 7) -> dict:
                 ids.tolist(), [version_id] * size, chosen[:, 0].tolist(), chosen[:, 1].tolist(),
                 chosen[:, 2].tolist(), channel, ["vi"] * size, when, overall_scores.tolist(),
                 strict=True))
-            answer_rows = _answer_rows(rng, ids, items, overall, scores) if answers else []
+            answer_rows, tally_rows = [], []
+            if answers:
+                not_used = rng.random(scores.shape) < 0.04
+                not_used[:, items.index(overall)] = False
+                answer_rows = _answer_rows(ids, items, scores, not_used)
+                tally_rows = _tally_rows(ids, factors, scores, not_used)
             if postgres:
-                _copy(cursor, response_rows, answer_rows)
+                _copy(cursor, response_rows, answer_rows, tally_rows)
             else:
-                _insert(cursor, response_rows, answer_rows)
+                _insert(cursor, response_rows, answer_rows, tally_rows)
             raw.commit()
             written_answers += len(answer_rows)
             progress(start + size)
@@ -98,10 +105,8 @@ def load(app, n: int, *, answers: bool = True, seed: int = 7) -> dict:
     return {"responses": n, "answers": written_answers}
 
 
-def _answer_rows(rng, ids, items, overall, scores) -> list[tuple]:
+def _answer_rows(ids, items, scores, not_used) -> list[tuple]:
     """(response_id, item, score or None, 'not_used' or None): ~4 % not used, never overall."""
-    not_used = rng.random(scores.shape) < 0.04
-    not_used[:, items.index(overall)] = False
     response_ids = np.repeat(ids, len(items)).tolist()
     codes = items * len(ids)
     flat_scores = scores.ravel().tolist()
@@ -110,11 +115,34 @@ def _answer_rows(rng, ids, items, overall, scores) -> list[tuple]:
             for r, c, s, nu in zip(response_ids, codes, flat_scores, flat_not_used, strict=True)]
 
 
+def _tally_rows(ids, factors, scores, not_used) -> list[tuple]:
+    """response_factors rows (id, then satisfied and scored per slot), as
+    services/factor_tallies.py writes them with each response."""
+    from survey_app.models import FACTOR_SLOTS
+
+    scored = ~not_used
+    satisfied = scored & (scores >= 4)
+    zeros = np.zeros(len(ids), dtype=np.int64)
+    columns = [ids]
+    for slot in range(FACTOR_SLOTS):
+        members = factors[slot] if slot < len(factors) else None
+        columns += ([satisfied[:, members].sum(1), scored[:, members].sum(1)]
+                    if members else [zeros, zeros])
+    table = np.column_stack(columns)
+    return [tuple(row) for row in table[table[:, 2::2].sum(1) > 0].tolist()]
+
+
+def _tally_columns() -> str:
+    from survey_app.services.factor_tallies import COLUMNS
+
+    return ", ".join(COLUMNS)
+
+
 RESPONSE_COLUMNS = ("id, questionnaire_version_id, agency_id, counter_id, sector_id, channel, "
                     "language, submitted_hour, overall_score, repeat_device")
 
 
-def _copy(cursor, responses, answers) -> None:
+def _copy(cursor, responses, answers, tallies) -> None:
     with cursor.copy(f"COPY responses ({RESPONSE_COLUMNS}) FROM STDIN") as copy:
         copy.write("".join(f"{i}\t{v}\t{a}\t{c}\t{s}\t{ch}\t{lang}\t{w}\t{o}\tf\n"
                            for i, v, a, c, s, ch, lang, w, o in responses))
@@ -122,9 +150,12 @@ def _copy(cursor, responses, answers) -> None:
         with cursor.copy("COPY answers (response_id, item_code, score, choice) FROM STDIN") as copy:
             copy.write("".join(f"{r}\t{c}\t{NULL if s is None else s}\t{n or NULL}\n"
                                for r, c, s, n in answers))
+    if tallies:
+        with cursor.copy(f"COPY response_factors ({_tally_columns()}) FROM STDIN") as copy:
+            copy.write("".join("\t".join(map(str, row)) + "\n" for row in tallies))
 
 
-def _insert(cursor, responses, answers) -> None:
+def _insert(cursor, responses, answers, tallies) -> None:
     cursor.executemany(
         f"INSERT INTO responses ({RESPONSE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
         responses)
@@ -132,6 +163,9 @@ def _insert(cursor, responses, answers) -> None:
         cursor.executemany(
             "INSERT INTO answers (response_id, item_code, score, choice) VALUES (?, ?, ?, ?)",
             answers)
+    if tallies:
+        cursor.executemany(f"INSERT INTO response_factors ({_tally_columns()}) "  # noqa: S608
+                           f"VALUES ({', '.join('?' * len(tallies[0]))})", tallies)
 
 
 def _analyze(app) -> None:
@@ -144,6 +178,7 @@ def _analyze(app) -> None:
             raw.driver_connection.autocommit = True
             raw.cursor().execute("VACUUM ANALYZE responses")
             raw.cursor().execute("VACUUM ANALYZE answers")
+            raw.cursor().execute("VACUUM ANALYZE response_factors")
             raw.close()
         else:
             with db.engine.begin() as connection:

@@ -22,6 +22,7 @@ from survey_app.models import (
     Response,
     Sector,
 )
+from survey_app.services import factor_tallies
 
 
 def load_reference(app, runner) -> None:
@@ -63,7 +64,7 @@ def add_responses(count: int, *, scores, agency: str, sector: str | None = None,
     sector_row = by_code(Sector, sector) if sector else None
     counter_row = by_code(Counter, counter) if counter else None
     scores = scores if isinstance(scores, list) else [scores]
-    rows = []
+    rows, given = [], []
     for i in range(count):
         response = Response(
             questionnaire_version_id=version.id, agency_id=agency_row.id,
@@ -72,14 +73,19 @@ def add_responses(count: int, *, scores, agency: str, sector: str | None = None,
             submitted_hour=at, overall_score=scores[i % len(scores)],
             repeat_device=repeat_device,
         )
+        scored = {}
         for item, value in (answers or {}).items():
             values = value if isinstance(value, list) else [value]
-            score = values[i % len(values)]
+            score = scored[item] = values[i % len(values)]
             response.answers.append(Answer(item_code=item, score=score,
                                            choice=None if score else "not_used"))
         if comments and i < len(comments):
             response.comments.append(Comment(item_code="q_comment", text=comments[i], tags=[]))
         rows.append(response)
+        given.append(scored)
     db.session.add_all(rows)
+    db.session.flush()
+    for response, scored in zip(rows, given, strict=True):  # as submissions.add_response does
+        factor_tallies.record(response.id, version.definition, scored)
     db.session.commit()
     return rows

@@ -4,11 +4,13 @@ Runs on a fresh SQLite file, and on PostgreSQL when TEST_DATABASE_URL points at 
 (a sibling database `<name>_migrations`, so the suite's own schema is untouched).
 """
 
+import json
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, make_url
+from sqlalchemy import inspect, make_url, text
 
 from support import make_app
 from survey_app.extensions import db
@@ -46,3 +48,42 @@ def test_upgrade_matches_models_and_downgrade_empties(empty_database):
         remaining = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
         assert remaining == set()
         db.engine.dispose()
+
+
+def test_upgrade_tallies_the_factors_of_responses_already_stored(empty_database):
+    """Responses written before response_factors existed get their tallies from their
+    answers, as submissions.add_response would have written them."""
+    app = make_app(empty_database)
+    definition = {"factors": [{"id": "a", "items": ["a1", "a2"]}, {"id": "b", "items": ["b1"]}]}
+    with app.app_context():
+        upgrade(revision="73acf6b6ded5")
+        with db.engine.begin() as connection:
+            run = connection.exec_driver_sql
+            run("INSERT INTO levels (code, name_vi, name_en) VALUES ('x', 'x', 'x')")
+            run("INSERT INTO agencies (id, code, name_vi, name_en, level_code, kind) "
+                "VALUES (1, 'a', 'a', 'a', 'x', 'department')")
+            run("INSERT INTO questionnaires (id, code, kind) VALUES (1, 'q', 'administrative')")
+            connection.execute(text(
+                "INSERT INTO questionnaire_versions (id, questionnaire_id, version, status, "
+                "content_sha256, title_vi, title_en, instrument, definition, loaded_at) VALUES "
+                "(1, 1, 1, 'published', 'x', 'q', 'q', 'i', :definition, '2025-01-01')"),
+                {"definition": json.dumps(definition)})
+            for response_id in (1, 2, 3):
+                run("INSERT INTO responses (id, questionnaire_version_id, agency_id, channel, "
+                    "language, submitted_hour, repeat_device) VALUES "
+                    f"({response_id}, 1, 1, 'counter', 'vi', '2025-08-01 03:00:00', false)")
+            answers = [(1, "a1", 5), (1, "a2", 2), (1, "b1", None), (1, "q0", 5),
+                       (2, "b1", 4), (3, "q0", 3), (3, "a1", None)]
+            for response_id, item, score in answers:
+                connection.execute(text(
+                    "INSERT INTO answers (response_id, item_code, score, choice) "
+                    "VALUES (:r, :i, :s, :c)"),
+                    {"r": response_id, "i": item, "s": score, "c": None if score else "not_used"})
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT response_id, satisfied_1, scored_1, satisfied_2, scored_2, scored_3 "
+                "FROM response_factors ORDER BY response_id")).all()
+        db.engine.dispose()
+    # response 3 has no scored factor answer: no row, as add_response writes none
+    assert [tuple(row) for row in rows] == [(1, 1, 2, 0, 0, 0), (2, 0, 0, 1, 1, 0)]

@@ -14,13 +14,22 @@ from .reference import (
     agency_sectors,
     counter_sectors,
 )
-from .response import CHANNELS, Answer, Comment, ImportBatch, Response
+from .response import (
+    CHANNELS,
+    FACTOR_SLOTS,
+    Answer,
+    Comment,
+    ImportBatch,
+    Response,
+    response_factors,
+)
 from .staff import ROLES, AuditLog, StaffScope, StaffUser
 from .target import Plan, Target
 from .types import utcnow
 
 __all__ = [
     "CHANNELS",
+    "FACTOR_SLOTS",
     "QUESTIONNAIRE_KINDS",
     "ROLES",
     "Agency",
@@ -47,5 +56,6 @@ __all__ = [
     "TransactionVolume",
     "agency_sectors",
     "counter_sectors",
+    "response_factors",
     "utcnow",
 ]

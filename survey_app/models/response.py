@@ -11,11 +11,13 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Column,
     Float,
     ForeignKey,
     Index,
     SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -93,6 +95,25 @@ class Answer(db.Model):
     number: Mapped[float | None] = mapped_column(Float)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+# Factors a questionnaire version may define (its schema's maxItems): the slots of
+# response_factors below.
+FACTOR_SLOTS = 8
+
+# Per response, each factor's satisfied (4–5) and scored answers, in the order of its
+# version's `factors` (slot 1 = the first factor). Derived from the answers when the
+# response is written (services/factor_tallies.py); the answers stay the record. The
+# service index sums these over responses: counting them from the answer rows took
+# ~25 s per dashboard view at a million responses. A response with no scored answer
+# in any factor has no row.
+response_factors = Table(
+    "response_factors",
+    db.metadata,
+    Column("response_id", ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True),
+    *[Column(f"{kind}_{slot}", SmallInteger, nullable=False)
+      for slot in range(1, FACTOR_SLOTS + 1) for kind in ("satisfied", "scored")],
+)
 
 
 class Comment(db.Model):

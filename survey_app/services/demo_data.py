@@ -43,7 +43,7 @@ from ..models import (
     Response,
     Sector,
 )
-from . import demo_answers, demo_texts
+from . import demo_answers, demo_texts, factor_tallies
 from .demo_story import CAMPAIGN_SHARE, CHANNEL_EFFECT, CHANNEL_MIX, Slice, active, calibrate
 from .demo_story import slices as quarter_slices
 from .demo_writer import RowWriter
@@ -87,6 +87,7 @@ class _Form:
     item_offsets: np.ndarray
     other_items: list[dict]
     comment_item: str | None
+    definition: dict
 
 
 @dataclass
@@ -142,6 +143,7 @@ def generate(
         writer = RowWriter(db.session.connection())
         writer.write("responses", batch.response_columns, batch.responses, ("submitted_hour",))
         writer.write("answers", batch.answer_columns, batch.answers)
+        writer.write("response_factors", factor_tallies.COLUMNS, batch.factor_tallies)
         writer.write("comments", batch.comment_columns, batch.comments, ("handled_at",))
         db.session.commit()
         done += size
@@ -290,7 +292,8 @@ def _forms() -> dict[str, _Form]:
                    for i in scale]
         comment = next((i["id"] for i in items if i["type"] == "text" and i.get("personal")), None)
         others = [i for i in items if i["type"] not in ("scale5", "text")]
-        forms[kind] = _Form(version.id, kind, overall, scale, np.array(offsets), others, comment)
+        forms[kind] = _Form(version.id, kind, overall, scale, np.array(offsets), others, comment,
+                            definition)
     return forms
 
 
@@ -302,6 +305,7 @@ class _Batch:
     responses: list[tuple]
     answers: list[tuple]
     comments: list[tuple]
+    factor_tallies: list[tuple]
     response_columns = ("id", "questionnaire_version_id", "campaign_id", "agency_id", "counter_id",
                         "sector_id", "procedure_id", "channel", "language", "submitted_hour",
                         "overall_score", "repeat_device")
@@ -347,7 +351,7 @@ def _draw(rng, cells: _Cells, slices: list[Slice], size: int, first_id: int, end
     # 80 % of responses name their procedure (when the sector lists any).
     named = rng.random(size) < 0.8
     pick = rng.integers(1 << 30, size=size)
-    responses, answers, comments = [], [], []
+    responses, answers, comments, tallies = [], [], [], []
     for i, c in enumerate(cell.tolist()):
         procs = cells.procedures[c]
         responses.append((
@@ -362,13 +366,15 @@ def _draw(rng, cells: _Cells, slices: list[Slice], size: int, first_id: int, end
     for members in by_form.values():
         rows = np.array(members)
         form = cells.form[int(cell[rows[0]])]
-        answers += demo_answers.item_answers(rng, form, ids[rows], rate[rows], satisfied[rows],
-                                             overall[rows])
+        scored = demo_answers.item_answers(rng, form, ids[rows], rate[rows], satisfied[rows],
+                                           overall[rows])
+        answers += scored
+        tallies += factor_tallies.rows_from_answers(form.definition, scored)
         answers += demo_answers.other_answers(rng, form, ids[rows])
         if form.comment_item:
             comments += demo_texts.comments(
                 rng, form.comment_item, ids[rows], satisfied[rows], utc[rows],
                 cells.agency[cell[rows]], demo_texts.COMMENT_RATE, end, form.kind,
             )
-    return _Batch(responses, answers, comments)
+    return _Batch(responses, answers, comments, tallies)
 

@@ -24,8 +24,10 @@ Limits, said plainly: the normal interval undercovers for small n and indices ne
 are a simple random sample of transactions, which an open QR survey is not (no
 weighting by transaction volumes here); and the mean of factor indices gives each
 factor equal weight whatever its number of items, which is the official rule as we
-read it, not a statistical choice. All of it runs in SQL: a per-respondent
-subquery and one outer row of sums and cross-products (2F + F(2F+1) numbers).
+read it, not a statistical choice. All of it runs in SQL, one row per respondent:
+each response's factor tallies are counted when it is written (table
+response_factors, services/factor_tallies.py), and one outer row of sums and
+cross-products (2F + F(2F+1) numbers) is all that comes back.
 """
 
 from __future__ import annotations
@@ -35,10 +37,10 @@ from dataclasses import dataclass, field
 from statistics import NormalDist
 
 import numpy as np
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import case, func, select
 
 from ..extensions import db
-from ..models import Answer, Questionnaire, QuestionnaireVersion, Response
+from ..models import Questionnaire, QuestionnaireVersion, Response, response_factors
 from .periods import Period
 from .reporting import (
     CONFIDENCE,
@@ -88,48 +90,49 @@ class ServiceIndex:
     factors: list[FactorIndex] = field(default_factory=list)
 
 
-def _factor_map(kinds) -> tuple[list[tuple[str, dict]], dict[str, list[tuple[int, list]]]]:
-    """Factors in display order (newest version first), and per factor (version, items)."""
+def _factor_map(kinds) -> tuple[list[tuple[str, dict]], dict[str, dict[int, int]]]:
+    """Factors in display order (newest version first), and per factor its tally slot
+    in each version that has it (slot k = the version's k-th factor)."""
     versions = db.session.execute(
         select(QuestionnaireVersion.id, QuestionnaireVersion.definition)
         .join(Questionnaire).where(Questionnaire.kind.in_(kinds))
         .order_by(QuestionnaireVersion.loaded_at.desc(), QuestionnaireVersion.id.desc())
     ).all()
     order: list[tuple[str, dict]] = []
-    items: dict[str, list[tuple[int, list]]] = {}
+    slots: dict[str, dict[int, int]] = {}
     for version_id, definition in versions:
-        for factor in (definition or {}).get("factors", []):
-            if factor["id"] not in items:
+        for slot, factor in enumerate((definition or {}).get("factors", []), start=1):
+            if factor["id"] not in slots:
                 order.append((factor["id"], factor.get("label", {})))
-                items[factor["id"]] = []
-            items[factor["id"]].append((version_id, list(factor["items"])))
-    return order, items
+                slots[factor["id"]] = {}
+            slots[factor["id"]][version_id] = slot
+    return order, slots
 
 
 def service_index(period: Period, scope: Scope, kinds=("administrative",), groups=(),
                   filters: Filters = NO_FILTERS) -> ServiceIndex:
     """Factor indices and their mean for questionnaires of `kinds` (and sector `groups`)."""
-    order, items = _factor_map(kinds)
+    order, slots = _factor_map(kinds)
     result = ServiceIndex(factors=[FactorIndex(fid, label) for fid, label in order])
     if not order:
         return result
+    versions = sorted({v for by_version in slots.values() for v in by_version})
     conditions = response_conditions(period.start, period.end, scope, filters)
-    conditions.append(Response.questionnaire_version_id.in_(
-        sorted({v for pairs in items.values() for v, _ in pairs})))
+    conditions.append(Response.questionnaire_version_id.in_(versions))
     if groups:
         conditions.append(Response.sector_id.in_(sector_ids_of_groups(groups)))
-    in_factor = [_factor_condition(items[fid]) for fid, _ in order]
-    every_item = sorted({code for pairs in items.values() for _, codes in pairs for code in codes})
+    # One row per respondent with a scored factor answer: its tallies, written with the
+    # response (services/factor_tallies.py).
     per_respondent = (
         select(
-            *[func.sum(case((cond & (Answer.score >= 4), 1), else_=0)).label(f"s{i}")
-              for i, cond in enumerate(in_factor)],
-            *[func.sum(case((cond, 1), else_=0)).label(f"m{i}")
-              for i, cond in enumerate(in_factor)],
+            *[_tally("satisfied", slots[fid], versions).label(f"s{i}")
+              for i, (fid, _) in enumerate(order)],
+            *[_tally("scored", slots[fid], versions).label(f"m{i}")
+              for i, (fid, _) in enumerate(order)],
         )
-        .select_from(Answer).join(Response, Response.id == Answer.response_id)
-        .where(Answer.score.is_not(None), Answer.item_code.in_(every_item), *conditions)
-        .group_by(Answer.response_id)
+        .select_from(response_factors)
+        .join(Response, Response.id == response_factors.c.response_id)
+        .where(*conditions)
         .subquery()
     )
     size = len(order)
@@ -152,13 +155,17 @@ def service_index(period: Period, scope: Scope, kinds=("administrative",), group
     return result
 
 
-def _factor_condition(pairs: list[tuple[int, list]]):
-    """Answers of one factor: by item code alone when every version agrees on the items
-    (the usual case, and a cheaper test per answer row), else per version."""
-    if len({tuple(sorted(codes)) for _, codes in pairs}) == 1:
-        return Answer.item_code.in_(pairs[0][1])
-    return or_(*[and_(Response.questionnaire_version_id == v, Answer.item_code.in_(codes))
-                 for v, codes in pairs])
+def _tally(kind: str, by_version: dict[int, int], versions: list[int]):
+    """A factor's satisfied or scored answers in a response: its slot's column, or (when
+    versions place it differently or lack it) the column its response's version uses."""
+    by_slot: dict[int, list[int]] = {}
+    for version, slot in by_version.items():
+        by_slot.setdefault(slot, []).append(version)
+    if len(by_slot) == 1 and len(by_version) == len(versions):
+        return response_factors.c[f"{kind}_{next(iter(by_slot))}"]
+    return case(*[(Response.questionnaire_version_id.in_(sorted(vs)),
+                   response_factors.c[f"{kind}_{slot}"]) for slot, vs in sorted(by_slot.items())],
+                else_=0)
 
 
 def _fill(result: ServiceIndex, n: int, totals, cross, respondents) -> None:

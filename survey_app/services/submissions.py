@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..extensions import db
 from ..models import Answer, Comment, Invitation, Response, utcnow
+from . import factor_tallies
 from .questionnaire_files import items_of
 from .tokens import sha256_hex
 
@@ -161,7 +162,8 @@ def _redeem(token: str, now: datetime) -> None:
 
 def add_response(origin: Origin, answers: dict, *, submission_id: str | None = None,
                  extras: Extras | None = None, now: datetime | None = None) -> int:
-    """Write a response with its answers and comments in the session's transaction.
+    """Write a response with its answers, factor tallies and comments in the session's
+    transaction.
 
     Returns the response's id; the caller commits. Plain INSERTs (the answers: one
     multi-row statement) rather than ORM objects: this is the citizen's submit path,
@@ -208,6 +210,7 @@ def add_response(origin: Origin, answers: dict, *, submission_id: str | None = N
             contact_email=extras.contact.email or None)
     if rows:
         connection.execute(ANSWER_INSERT, [{"response_id": response_id, **r} for r in rows])
+    factor_tallies.record(response_id, origin.definition, answers, connection)
     if comments:
         connection.execute(COMMENT_INSERT, [
             {"response_id": response_id, "status": "new", "tags": [], **c} for c in comments])

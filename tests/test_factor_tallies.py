@@ -1,0 +1,101 @@
+"""Factor tallies (table response_factors) agree with the answers on every write path:
+the citizen's form, the bulk demo writer, and what the service index reads."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from support import Citizen
+from survey_app.extensions import db
+from survey_app.models import Answer, QuestionnaireVersion, Response, response_factors
+from survey_app.services import demo_data, factor_indices, factor_tallies, questionnaires
+from survey_app.services.periods import parse_period
+from survey_app.services.scope import Scope
+
+SIPAS_FACTORS = ["tiep-can", "thu-tuc", "cong-chuc", "ket-qua", "gop-y"]
+
+
+def tallies_by_response() -> dict[int, tuple]:
+    rows = db.session.execute(select(response_factors).order_by(response_factors.c.response_id))
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def tallies_from_answers() -> dict[int, tuple]:
+    """What the stored answers say, recounted here from scratch."""
+    definitions = dict(db.session.execute(
+        select(QuestionnaireVersion.id, QuestionnaireVersion.definition)).all())
+    version_of = dict(db.session.execute(
+        select(Response.id, Response.questionnaire_version_id)).all())
+    counts: dict[int, list[int]] = {}
+    for response_id, item, score in db.session.execute(
+            select(Answer.response_id, Answer.item_code, Answer.score)
+            .where(Answer.score.is_not(None))):
+        factors = definitions[version_of[response_id]].get("factors") or []
+        for slot, factor in enumerate(factors):
+            if item in factor["items"]:
+                row = counts.setdefault(response_id, [0] * 16)
+                row[2 * slot] += score >= 4
+                row[2 * slot + 1] += 1
+    return {response_id: tuple(row) for response_id, row in counts.items()}
+
+
+def test_the_citizens_form_writes_its_tallies(client, survey_data):
+    with survey_data.app_context():
+        definition = questionnaires.current_version("administrative").definition
+    [access, procedure] = [f["items"] for f in definition["factors"][:2]]
+    answers = {"q_overall": "4", access[0]: "5", access[1]: "2", access[2]: "not_used",
+               procedure[0]: "4"}
+    response = Citizen(client).answer("/c/ttphc-dat-dai", answers)
+    assert response.status_code == 302
+    with survey_data.app_context():
+        [stored] = db.session.execute(select(Response.id)).scalars().all()
+        tallies = tallies_by_response()
+    # slot 1 (access): one satisfied of two scored; slot 2: one of one; the rest none
+    assert tallies == {stored: (1, 2, 1, 1) + (0,) * 12}
+
+
+def test_a_form_without_factor_answers_has_no_tallies(client, survey_data):
+    assert Citizen(client).answer("/c/ttphc-dat-dai", {"q_overall": "3"}).status_code == 302
+    with survey_data.app_context():
+        assert tallies_by_response() == {}
+
+
+def test_demo_data_tallies_match_its_answers(reference_data):
+    demo_data.generate(400, seed=3, start=date(2025, 1, 1), end=date(2026, 1, 1))
+    expected = tallies_from_answers()
+    assert len(expected) > 300  # nearly every respondent answers some factor item
+    assert tallies_by_response() == expected
+
+
+def test_service_index_counts_what_the_answers_say(reference_data):
+    demo_data.generate(400, seed=4, start=date(2025, 1, 1), end=date(2026, 1, 1))
+    index = factor_indices.service_index(parse_period("2025"), Scope.all_data())
+    assert [f.id for f in index.factors] == SIPAS_FACTORS
+    recount = tallies_from_answers()
+    administrative = set(db.session.execute(
+        select(Response.id).join(QuestionnaireVersion)
+        .where(QuestionnaireVersion.id.in_(_administrative_versions()))).scalars())
+    mine = [row for response_id, row in recount.items() if response_id in administrative]
+    assert index.respondents == len(mine)
+    for slot, factor in enumerate(index.factors):
+        assert factor.satisfied == sum(row[2 * slot] for row in mine)
+        assert factor.answers == sum(row[2 * slot + 1] for row in mine)
+        assert factor.index == pytest.approx(factor.satisfied / factor.answers)
+
+
+def _administrative_versions() -> list[int]:
+    from survey_app.models import Questionnaire
+
+    return list(db.session.execute(
+        select(QuestionnaireVersion.id).join(Questionnaire)
+        .where(Questionnaire.kind == "administrative")).scalars())
+
+
+def test_tally_ignores_everything_but_scores_of_factor_items():
+    definition = {"factors": [{"id": "a", "items": ["a1", "a2"]}]}
+    assert factor_tallies.tally(definition, {"a1": "not_used", "x": 5}) is None
+    row = factor_tallies.tally(definition, {"a1": 4, "a2": 3, "x": 5})
+    assert (row["satisfied_1"], row["scored_1"], row["scored_2"]) == (1, 2, 0)
