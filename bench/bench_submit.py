@@ -2,7 +2,7 @@
 
 For each database: gunicorn with gunicorn.conf.py (5 sync workers on 2 cores) serves
 the app with TRUSTED_PROXIES=1 (as behind nginx); wrk (C, with Lua scripts) keeps
-50 connections busy for BENCH_SECONDS (default 20) on each of:
+50 connections busy on each of:
 
 - *page*: GET of a counter's survey form (/c/<counter>/<sector>);
 - *submit*: POST of a filled form (a fresh submission id each time; the session
@@ -10,7 +10,12 @@ the app with TRUSTED_PROXIES=1 (as behind nginx); wrk (C, with Lua scripts) keep
 - *citizen*: GET and POST alternating, what a real citizen does;
 
 and the same three against bench/baseline_app.py (GET: one SELECT, POST: one INSERT
-and commit) in the same gunicorn configuration. Each request carries its own
+and commit) in the same gunicorn configuration. Between them, the POSTs go to
+bench/floor_app.py: the baseline plus only what a survey submit must do (CSRF,
+rate limits, the questionnaire's WTForms validation, the response's INSERTs), i.e.
+how far the libraries alone let the ratio go. The three servers run side by side
+and take turns: BENCH_ROUNDS rounds (3) of BENCH_SECONDS (10) per server and
+line, the median round reported. Each request carries its own
 X-Forwarded-For address so the per-address rate limits (on, as in production, with
 in-memory counters) see many citizens, not one. Afterwards the responses stored
 are counted against wrk's successful POSTs.
@@ -34,7 +39,8 @@ from urllib.parse import urlencode
 import common
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "50"))
-SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))  # a round
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 SESSIONS = 50
 
 LUA = """
@@ -172,15 +178,32 @@ def worker_cpu_seconds(server) -> float:
     return total
 
 
-def measure_server(server, path: str, bodies, cookies) -> dict:
-    wrk(server.port, path, "mix", bodies, cookies, 3)  # warm-up: every worker, every path
-    results = {}
+def measure(servers: dict, bodies, cookies) -> dict:
+    """Figures of each server (name -> (server, path, modes)) for each of its modes.
+
+    The servers take turns, ROUNDS rounds of SECONDS each, so that a stretch of a
+    slower or faster machine (a shared host) weighs on every server alike.
+    Throughput and latency are the median round's; CPU is over all rounds.
+    """
+    for server, path, modes in servers.values():
+        wrk(server.port, path, modes[-1], bodies, cookies, 3)  # warm-up: every worker
+    rounds: dict = {}
     for mode in ("get", "post", "mix"):
-        before = worker_cpu_seconds(server)
-        result = wrk(server.port, path, mode, bodies, cookies, SECONDS)
-        used = worker_cpu_seconds(server) - before
-        result["cpu_ms"] = 1000 * used / max(result["requests"], 1)
-        results[mode] = result
+        for _ in range(ROUNDS):
+            for name, (server, path, modes) in servers.items():
+                if mode not in modes:
+                    continue
+                before = worker_cpu_seconds(server)
+                result = wrk(server.port, path, mode, bodies, cookies, SECONDS)
+                result["cpu"] = worker_cpu_seconds(server) - before
+                rounds.setdefault((name, mode), []).append(result)
+    results: dict = {}
+    for (name, mode), done in rounds.items():
+        median = sorted(done, key=lambda r: r["rps"])[len(done) // 2]
+        requests = sum(r["requests"] for r in done)
+        results.setdefault(name, {})[mode] = {
+            **median, "requests": requests, "failed": sum(r["failed"] for r in done),
+            "cpu_ms": 1000 * sum(r["cpu"] for r in done) / max(requests, 1)}
     return results
 
 
@@ -196,29 +219,38 @@ def run() -> None:
         path = counter_path(app)
         # Every POST goes to one counter: its per-place cap (30 a minute by default)
         # would answer nearly all of them 429 and measure the limiter, not the submit.
+        # Workers are not recycled: a recycled worker's CPU would drop out of the sums.
         env = {"TRUSTED_PROXIES": 1, "SECRET_KEY": common.BENCH_SECRET_KEY,
-               "PLACE_RATE_LIMIT": "1000000 per minute"}
+               "PLACE_RATE_LIMIT": "1000000 per minute", "GUNICORN_MAX_REQUESTS": 0}
         workers = os.cpu_count() * 2 + 1
-        ours_server = LiveServer(url, logs / f"app-{name}.log", workers=workers, **env)
-        ours_server.start()
+        apps = {"ours": "survey_app.wsgi:app", "floor": "bench.floor_app:app",
+                "baseline": "bench.baseline_app:app"}
+        servers = {key: LiveServer(url, logs / f"{key}-{name}.log", workers=workers, app=module,
+                                   **env) for key, module in apps.items()}
         try:
-            bodies, cookies = harvest(ours_server.port, path)
+            for server in servers.values():
+                server.start()
+            bodies, cookies = harvest(servers["ours"].port, path)
             before = stored_responses(app)
-            ours = measure_server(ours_server, path, bodies, cookies)
+            results = measure({
+                "ours": (servers["ours"], path, ("get", "post", "mix")),
+                "floor": (servers["floor"], path, ("post",)),
+                "baseline": (servers["baseline"], "/", ("get", "post", "mix")),
+            }, bodies, cookies)
             stored = stored_responses(app) - before
         finally:
-            ours_server.stop()
-        base_server = LiveServer(url, logs / f"baseline-{name}.log", workers=workers,
-                                 app="bench.baseline_app:app", **env)
-        base_server.start()
-        try:
-            base = measure_server(base_server, "/", bodies, cookies)
-        finally:
-            base_server.stop()
-        _print(name, ours, base, stored)
+            for server in servers.values():
+                server.stop()
+        ours, base = results["ours"], results["baseline"]
+        _print(name, ours, base)
+        _print_floor(name, results["floor"]["post"], base["post"])
+        posts = (ours["post"]["requests"] + ours["mix"]["requests"] // 2
+                 + results["floor"]["post"]["requests"])
+        print(f"           responses stored {stored:,} for ~{posts:,} POSTs answered by ours and "
+              "the floor (plus warm-up and POSTs in flight at the end)")
 
 
-def _print(name: str, ours: dict, base: dict, stored: int) -> None:
+def _print(name: str, ours: dict, base: dict) -> None:
     labels = {"get": "open the survey page", "post": "submit a response",
               "mix": "citizen: page then submit"}
     for mode, label in labels.items():
@@ -236,9 +268,17 @@ def _print(name: str, ours: dict, base: dict, stored: int) -> None:
         print(f"           worker CPU per request: ours {o['cpu_ms']:.1f} ms, baseline "
               f"{b['cpu_ms']:.1f} ms (ratio {b['cpu_ms'] / o['cpu_ms']:.2f}; 2 idle cores "
               f"would serve ~{2000 / o['cpu_ms']:.0f} req/s of ours)")
-    posts = ours["post"]["requests"] + ours["mix"]["requests"] // 2
-    print(f"           responses stored {stored:,} for ~{posts:,} POSTs answered "
-          "(plus warm-up and POSTs in flight at the end)")
+
+
+def _print_floor(name: str, floor: dict, base: dict) -> None:
+    extra = {"p50_ms": floor["p50"], "p99_ms": floor["p99"], "cpu_ms": floor["cpu_ms"],
+             "baseline_cpu_ms": base["cpu_ms"], "failed": floor["failed"],
+             "connections": CONNECTIONS, "seconds": SECONDS}
+    common.report("submit", name, f"floor: libraries only, submit ({CONNECTIONS} conn.)",
+                  floor["rps"], base["rps"], "req/s", "what the goal can reach", extra)
+    print(f"           latency p50/p99 {floor['p50']:.1f}/{floor['p99']:.1f} ms; worker CPU per "
+          f"request {floor['cpu_ms']:.1f} ms; non-2xx/3xx {floor['failed']} "
+          f"{floor['socket_errors']}")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ keeping are copied into bench/README.md with the machine and the date; every run
 also appends its records to bench/results.jsonl.
 
 Environment: BENCH_DATABASES (sqlite,postgresql), BENCH_POSTGRES_URL,
-BENCH_SIZES (1000000,5000000), BENCH_SECONDS (20), BENCH_CONNECTIONS (50),
+BENCH_SIZES (1000000,5000000), BENCH_SECONDS (10) and BENCH_ROUNDS (3),
+BENCH_CONNECTIONS (50),
 BENCH_POSTERS (1000); BENCH_ONLY=submit,volume,posters,analysis runs a subset.
 """
 
