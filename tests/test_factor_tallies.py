@@ -3,15 +3,21 @@ the citizen's form, the bulk demo writer, and what the service index reads."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from support import Citizen
 from survey_app.extensions import db
-from survey_app.models import Answer, QuestionnaireVersion, Response, response_factors
-from survey_app.services import demo_data, factor_indices, factor_tallies, questionnaires
+from survey_app.models import Agency, Answer, QuestionnaireVersion, Response, response_factors
+from survey_app.services import (
+    demo_data,
+    factor_indices,
+    factor_tallies,
+    questionnaires,
+    submissions,
+)
 from survey_app.services.periods import parse_period
 from survey_app.services.scope import Scope
 
@@ -99,3 +105,33 @@ def test_tally_ignores_everything_but_scores_of_factor_items():
     assert factor_tallies.tally(definition, {"a1": "not_used", "x": 5}) is None
     row = factor_tallies.tally(definition, {"a1": 4, "a2": 3, "x": 5})
     assert (row["satisfied_1"], row["scored_1"], row["scored_2"]) == (1, 2, 0)
+
+
+def test_versions_that_order_factors_differently_are_summed_by_factor(reference_data):
+    """A later version may list the factors in another order: each response's tallies
+    sit in its own version's slots, and the index adds them up by factor id."""
+    first = questionnaires.current_version("administrative")
+    reordered = {**first.definition, "factors": list(reversed(first.definition["factors"]))}
+    second = QuestionnaireVersion(
+        questionnaire_id=first.questionnaire_id, version=first.version + 1, status="published",
+        content_sha256="0" * 64, title_vi=first.title_vi, title_en=first.title_en,
+        instrument=first.instrument, definition=reordered)
+    db.session.add(second)
+    db.session.commit()
+    access = first.definition["factors"][0]["items"]  # first in one version, last in the other
+    agency = db.session.execute(select(Agency.id).where(Agency.code == "p-thanh-duc")).scalar()
+    when = datetime(2025, 8, 1, 3, tzinfo=UTC)
+    for version, score, count in ((first, 5, 3), (second, 2, 2)):
+        origin = submissions.Origin(questionnaire_version_id=version.id,
+                                    definition=version.definition, agency_id=agency,
+                                    channel="counter", language="vi")
+        for _ in range(count):
+            submissions.add_response(origin, {item: score for item in access}, now=when)
+    db.session.commit()
+    index = factor_indices.service_index(parse_period("2025-Q3"), Scope.all_data())
+    by_id = {factor.id: factor for factor in index.factors}
+    assert (by_id["tiep-can"].satisfied, by_id["tiep-can"].answers) == (
+        3 * len(access), 5 * len(access))
+    assert by_id["tiep-can"].respondents == 5
+    assert all(by_id[other].answers == 0 for other in SIPAS_FACTORS[1:])
+    assert index.respondents == 5
