@@ -1,14 +1,15 @@
 """Invitations: checks on counter, agency, sector and procedure; hashes only; token lookup."""
 
 import re
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from support import PUBLIC_BASE_URL
 from survey_app.extensions import db
-from survey_app.models import Counter, Invitation, Procedure
+from survey_app.models import ApiKey, Counter, Invitation, Procedure
 from survey_app.services import api_keys, invitations
 from survey_app.services.tokens import sha256_hex
 
@@ -170,3 +171,40 @@ def test_find_for_key_only_within_the_issuing_agency(centre_key, reference_only)
     assert invitations.find_for_key(api_keys.authenticate(sibling), issued.token) is not None
     assert invitations.find_for_key(api_keys.authenticate(stranger), issued.token) is None
     assert invitations.find_for_key(centre_key, "not-a-token!") is None
+
+
+def test_simultaneous_requests_for_one_dossier_leave_one_open_link(app, centre_key):
+    """A one-stop system that retries at once sends the same dossier twice in parallel:
+    the dossier still ends with exactly one link that can be answered."""
+    key_id = centre_key.id
+    db.session.commit()
+    failures = []
+
+    def issue(dossier: str, barrier: threading.Barrier) -> None:
+        with app.app_context():
+            key = db.session.get(ApiKey, key_id)
+            barrier.wait()
+            try:
+                invitations.issue(key, "ttphc-dat-dai", dossier=dossier)
+            except Exception as error:  # noqa: BLE001 - reported by the assertion below
+                failures.append(repr(error))
+            finally:
+                db.session.remove()
+
+    dossiers = [f"HS-cung-luc-{n}" for n in range(15)]
+    for dossier in dossiers:
+        barrier = threading.Barrier(2)
+        pair = [threading.Thread(target=issue, args=(dossier, barrier)) for _ in range(2)]
+        for thread in pair:
+            thread.start()
+        for thread in pair:
+            thread.join(timeout=60)
+    assert failures == []
+    now = datetime.now(UTC)
+    open_links = db.session.execute(
+        select(Invitation.dossier_sha256, func.count())
+        .where(Invitation.used_at.is_(None), Invitation.expires_at > now)
+        .group_by(Invitation.dossier_sha256)
+    ).all()
+    assert sorted(count for _hash, count in open_links) == [1] * len(dossiers)
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 2 * len(dossiers)

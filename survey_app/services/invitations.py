@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from ..extensions import db
 from ..models import Agency, ApiKey, Counter, Invitation, Procedure, Sector, utcnow
@@ -227,15 +227,17 @@ def _dossier_hash(dossier: str | None) -> str | None:
 
 
 def _supersede(api_key: ApiKey, dossier_hash: str, now: datetime) -> None:
+    """Expire the dossier's open link, or refuse when its survey was answered.
+
+    Safe against concurrency: two requests for one dossier are taken one after the
+    other (`_one_at_a_time`), and the answered check comes after the UPDATE, which
+    waits for a citizen's redemption of the same row and so sees it.
+    """
+    _one_at_a_time(api_key.agency_id, dossier_hash)
     same_agency_keys = select(ApiKey.id).where(ApiKey.agency_id == api_key.agency_id)
     earlier = Invitation.dossier_sha256 == dossier_hash, Invitation.api_key_id.in_(
         same_agency_keys
     )
-    answered = db.session.execute(
-        select(Invitation.id).where(*earlier, Invitation.used_at.is_not(None)).limit(1)
-    ).first()
-    if answered:
-        raise DossierAnswered("the survey of this dossier has already been answered")
     # The earlier link stops working ("expired"), so one dossier gets at most one answer.
     db.session.execute(
         update(Invitation)
@@ -243,3 +245,22 @@ def _supersede(api_key: ApiKey, dossier_hash: str, now: datetime) -> None:
         .values(expires_at=now)
         .execution_options(synchronize_session=False)
     )
+    answered = db.session.execute(
+        select(Invitation.id).where(*earlier, Invitation.used_at.is_not(None)).limit(1)
+    ).first()
+    if answered:
+        db.session.rollback()
+        raise DossierAnswered("the survey of this dossier has already been answered")
+
+
+def _one_at_a_time(agency_id: int, dossier_hash: str) -> None:
+    """Hold a lock on (agency, dossier) until the transaction ends.
+
+    On PostgreSQL two requests for one dossier would otherwise both find no open link
+    to expire (neither sees the other's uncommitted row) and both insert one. SQLite
+    has one writer at a time: the UPDATE that follows waits for the other's commit.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        key = int(dossier_hash[:8], 16) - 2**31  # the lock's second int4
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:agency, :dossier)"),
+                           {"agency": agency_id, "dossier": key})
