@@ -29,7 +29,7 @@ def timed(function) -> tuple[float, object]:
 def main() -> None:
     import qrcode
 
-    from survey_app.services import posters, qr
+    from survey_app.services.printing import posters, qr
 
     app = common.make_app("sqlite://")  # fonts and config only; no table is read
     items = [posters.Poster(f"UBND phường {i % 124 + 1}", f"Bộ phận Một cửa — quầy {i:04d}",

@@ -30,10 +30,12 @@ from survey_app.models import (
     Response,
     Sector,
 )
-from survey_app.services import comments, factor_indices, reporting
-from survey_app.services.periods import parse_period
-from survey_app.services.reporting import Filters
-from survey_app.services.scope import Scope
+from survey_app.services.access.scope import Scope
+from survey_app.services.reporting import factor_indices
+from survey_app.services.reporting import figures as reporting
+from survey_app.services.reporting.figures import Filters
+from survey_app.services.reporting.periods import parse_period
+from survey_app.services.responses import comments
 
 PROJECT = Path(__file__).resolve().parent.parent
 ITEMS = ["tc1", "tc2", "tc3", "tc4", "tt1", "tt2", "tt3", "tt4", "tt5", "cc1", "cc2", "cc3",

@@ -52,8 +52,8 @@ GROUP_BY = {
 # --- measurements (each in its own child process) ------------------------------------------
 
 def measure(kind: str, url: str) -> dict:
-    from survey_app.services import periods
-    from survey_app.services.scope import Scope
+    from survey_app.services.access.scope import Scope
+    from survey_app.services.reporting import periods
 
     app = common.make_app(url)
     year = periods.year_period(2025)
@@ -62,14 +62,14 @@ def measure(kind: str, url: str) -> dict:
         if kind == "cells":
             result = {"cells": len(_cells(year))}
         elif kind == "report":
-            from survey_app.services.reports import data
+            from survey_app.services.reporting.exports import data
 
             report = data.collect(year, Scope.all_data())
             result = {"sectors": len(report.sectors), "agencies": len(report.agencies)}
         elif kind == "groupby":
             result = {"cells": _bare_group_by(year)}
         elif kind == "export":
-            from survey_app.services.reports import csv_export
+            from survey_app.services.reporting.exports import csv_export
 
             size = rows = 0
             for chunk in csv_export.stream(year, Scope.all_data(allows_comments=False)):
@@ -99,8 +99,9 @@ def _cells(year):
     import analysis
     from survey_app.extensions import db
     from survey_app.models import Response, Sector
-    from survey_app.services import periods, reporting
-    from survey_app.services.scope import Scope
+    from survey_app.services.access.scope import Scope
+    from survey_app.services.reporting import figures as reporting
+    from survey_app.services.reporting import periods
 
     quarters = periods.quarters_of(2025)
     bucket = case(*[(and_(Response.submitted_hour >= q.start, Response.submitted_hour < q.end), i)
@@ -140,8 +141,8 @@ def _bare_group_by(year) -> int:
 
 def _pivot_sql(year, dialect: str) -> str:
     """The same rows as the CSV export (answers pivoted per response), as plain SQL."""
-    from survey_app.services.reports import csv_export
-    from survey_app.services.scope import Scope
+    from survey_app.services.access.scope import Scope
+    from survey_app.services.reporting.exports import csv_export
 
     items = csv_export.item_columns(csv_export._versions(year, Scope.all_data()))
     as_text = "CAST({} AS TEXT)"

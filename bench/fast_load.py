@@ -30,7 +30,7 @@ SQLITE_TIME = ".000000"  # SQLAlchemy's SQLite DateTime text ends with microseco
 def _world():
     from survey_app.extensions import db
     from survey_app.models import Counter, Questionnaire, QuestionnaireVersion, counter_sectors
-    from survey_app.services.questionnaire_files import items_of
+    from survey_app.services.questionnaires.files import items_of
 
     cells = db.session.execute(
         select(Counter.agency_id, Counter.id, counter_sectors.c.sector_id)
@@ -133,7 +133,7 @@ def _tally_rows(ids, factors, scores, not_used) -> list[tuple]:
 
 
 def _tally_columns() -> str:
-    from survey_app.services.factor_tallies import COLUMNS
+    from survey_app.services.responses.factor_tallies import COLUMNS
 
     return ", ".join(COLUMNS)
 

@@ -28,10 +28,10 @@ from survey_app.database import configure_engine
 from survey_app.extensions import babel, csrf, db, limiter
 from survey_app.models import Counter
 from survey_app.public.limits import FORM_POST, place_bucket, place_limit
-from survey_app.services import submissions
-from survey_app.services.questionnaires import current_version
-from survey_app.services.survey_forms import build_form_class
-from survey_app.services.survey_points import COUNTER_QUESTIONNAIRE
+from survey_app.services.questionnaires.forms import build_form_class
+from survey_app.services.questionnaires.versions import current_version
+from survey_app.services.responses import submissions
+from survey_app.services.responses.survey_points import COUNTER_QUESTIONNAIRE
 
 app = Flask(__name__)
 app.config.update(app_config.from_environment())

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-from . import config as app_config
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from survey_app import config as app_config
+from survey_app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: Mapping | None = None) -> Flask:
@@ -24,8 +24,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from .commands import register_commands
-    from .web import register_web_hooks
+    from survey_app.commands import register_commands
+    from survey_app.web import register_web_hooks
 
     register_web_hooks(app)
     register_commands(app)
@@ -35,9 +35,9 @@ def create_app(config: Mapping | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import models  # noqa: F401 - register every table on the metadata
-    from .database import configure_engine
-    from .i18n import select_locale, select_timezone
+    from survey_app import models  # noqa: F401 - register every table on the metadata
+    from survey_app.database import configure_engine
+    from survey_app.i18n import select_locale, select_timezone
 
     db.init_app(app)
     with app.app_context():
@@ -50,10 +50,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .api import bp as api_bp
-    from .health import bp as health_bp
-    from .public import bp as public_bp
-    from .staff import bp as staff_bp
+    from survey_app.api import bp as api_bp
+    from survey_app.health import bp as health_bp
+    from survey_app.public import bp as public_bp
+    from survey_app.staff import bp as staff_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(public_bp)

@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .extensions import db, limiter
+from survey_app.extensions import db, limiter
 
 bp = Blueprint("health", __name__)
 

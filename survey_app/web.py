@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .i18n import LANGUAGES, local_time, pick
+from survey_app.i18n import LANGUAGES, local_time, pick
 
 # No inline script or style anywhere: the policy can then forbid both.
 CONTENT_SECURITY_POLICY = (

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from survey_app.extensions import db
 from survey_app.i18n import DISPLAY_TZ
 from survey_app.models import Agency, Sector, StaffScope, StaffUser, utcnow
-from survey_app.services import campaigns, questionnaires
-from survey_app.services.questionnaire_files import items_of
+from survey_app.services.campaigns import setup as campaigns
+from survey_app.services.questionnaires import versions as questionnaires
+from survey_app.services.questionnaires.files import items_of
 
 
 def today() -> date:
@@ -28,7 +29,7 @@ def agency(code: str) -> Agency:
 
 
 def analyst(username: str, sector_code: str) -> StaffUser:
-    from survey_app.services import accounts
+    from survey_app.services.access import accounts
 
     user = accounts.create_user(username, "correct horse battery staple", "analyst")
     user.scopes.append(StaffScope(sector_id=sector(sector_code).id))

@@ -90,7 +90,7 @@ def reference_data(app_context, runner):
 def reference_only(app_context):
     """Only the real reference data (agencies, counters, sectors): a quarter of the time of
     `reference_data`, for tests that need no questionnaire."""
-    from survey_app.services import reference_data as loader
+    from survey_app.services.reference import files as loader
 
     loader.load(loader.find_files([PROJECT / "reference"]))
     return app_context

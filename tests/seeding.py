@@ -22,7 +22,7 @@ from survey_app.models import (
     Response,
     Sector,
 )
-from survey_app.services import factor_tallies
+from survey_app.services.responses import factor_tallies
 
 
 def load_reference(app, runner) -> None:

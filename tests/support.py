@@ -62,7 +62,7 @@ class StaffActions:
 
     def create(self, username="admin", role="admin", scopes=()) -> int:
         """Create an account; `scopes` are StaffScope(sector_id=…, agency_id=…) rows."""
-        from survey_app.services import accounts
+        from survey_app.services.access import accounts
 
         with self.app.app_context():
             user = accounts.create_user(username, self.PASSWORD, role)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from support import StaffActions
 from survey_app.extensions import db
 from survey_app.models import Agency, AuditLog, Comment, StaffScope
-from survey_app.services import api_keys
+from survey_app.services.access import api_keys
 
 CENTRE_COMMENT = "Quầy đất đai trung tâm tỉnh: chờ lâu"
 WARD_COMMENT = "Phường Thành Đức: cán bộ nhiệt tình"

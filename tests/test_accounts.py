@@ -5,7 +5,7 @@ import pytest
 from support import StaffActions
 from survey_app.extensions import db
 from survey_app.models import StaffUser
-from survey_app.services import accounts
+from survey_app.services.access import accounts
 
 
 def test_ensure_admin_generates_a_password_once(app_context, runner, monkeypatch):

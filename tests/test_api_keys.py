@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import ApiKey
-from survey_app.services import api_keys
-from survey_app.services.tokens import sha256_hex
+from survey_app.services.access import api_keys
+from survey_app.services.responses.tokens import sha256_hex
 
 KEY = re.compile(r"svk_[A-Za-z0-9_-]{43}")
 

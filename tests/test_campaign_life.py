@@ -27,7 +27,7 @@ from survey_app.models import (
     Sector,
     StaffScope,
 )
-from survey_app.services import questionnaires
+from survey_app.services.questionnaires import versions as questionnaires
 
 
 @pytest.fixture

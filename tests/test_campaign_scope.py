@@ -11,8 +11,9 @@ from sqlalchemy import select
 from support import PROJECT, csrf_token_from
 from survey_app.extensions import db
 from survey_app.models import Campaign, Response, Sector, StaffScope
-from survey_app.services import campaigns, paper_import
-from survey_app.services.paper_files import read_table
+from survey_app.services.campaigns import setup as campaigns
+from survey_app.services.paper import imports as paper_import
+from survey_app.services.paper.files import read_table
 
 
 @pytest.fixture
@@ -83,7 +84,7 @@ def test_staff_pages_need_a_login(client, hospital_campaign):
 
 
 def test_the_questionnaire_is_fixed_once_responses_exist(app, hospital_campaign):
-    from survey_app.services import questionnaires
+    from survey_app.services.questionnaires import versions as questionnaires
 
     with app.app_context():
         campaign = db.session.get(Campaign, hospital_campaign)

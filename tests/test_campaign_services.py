@@ -16,9 +16,11 @@ from sqlalchemy import func, select
 import analysis
 from survey_app.extensions import db
 from survey_app.models import Answer, ImportBatch, Response
-from survey_app.services import campaign_progress, campaigns, paper_import
-from survey_app.services.paper_files import read_table
-from survey_app.services.scope import Scope
+from survey_app.services.access.scope import Scope
+from survey_app.services.campaigns import progress as campaign_progress
+from survey_app.services.campaigns import setup as campaigns
+from survey_app.services.paper import imports as paper_import
+from survey_app.services.paper.files import read_table
 
 
 @pytest.fixture
@@ -55,7 +57,7 @@ def test_window_is_stored_in_utc_from_local_days(campaign):
 
 
 def test_an_education_questionnaire_does_not_fit_health(health_analyst):
-    from survey_app.services import questionnaires
+    from survey_app.services.questionnaires import versions as questionnaires
 
     data = health_input()
     data.version_id = questionnaires.current_version("education_parent").id
@@ -195,7 +197,7 @@ def test_the_previous_wave_is_compared_with_newcombes_interval(health_analyst):
 
 
 def test_the_csv_template_and_semicolon_files_read_back(campaign, health_analyst):
-    from survey_app.services import paper_template
+    from survey_app.services.paper import template as paper_template
 
     template = paper_template.csv_bytes(campaign).decode("utf-8-sig")
     header = template.splitlines()[0].split(",")
@@ -217,7 +219,7 @@ def test_the_csv_template_and_semicolon_files_read_back(campaign, health_analyst
 
 
 def test_a_file_over_the_row_limit_is_refused_before_any_check(campaign):
-    from survey_app.services.paper_files import UnreadableFile, english
+    from survey_app.services.paper.files import UnreadableFile, english
 
     rows = [paper_row(campaign, "bv-da-khoa-tra-vinh", today(), 5) for _ in range(3)]
     with pytest.raises(UnreadableFile) as refused:

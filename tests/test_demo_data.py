@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
+from survey_app.demo import generate as demo_data
 from survey_app.extensions import db
 from survey_app.models import Answer, Campaign, Comment, Response, StaffUser
-from survey_app.services import demo_data, reporting
-from survey_app.services.periods import parse_period
-from survey_app.services.scope import Scope
+from survey_app.services.access.scope import Scope
+from survey_app.services.reporting import figures as reporting
+from survey_app.services.reporting.periods import parse_period
 
 YEAR = (date(2025, 1, 1), date(2026, 1, 1))
 

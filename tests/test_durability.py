@@ -38,8 +38,8 @@ from survey_app.models import (
     Response,
     utcnow,
 )
-from survey_app.services import tokens
-from survey_app.services.questionnaire_files import items_of
+from survey_app.services.questionnaires.files import items_of
+from survey_app.services.responses import tokens
 
 # CI runs the full count on each database; a developer's run a smaller one by default.
 SUBMISSIONS = int(os.environ.get("DURABILITY_SUBMISSIONS", "2000" if IN_CI else "200"))

@@ -9,17 +9,14 @@ import pytest
 from sqlalchemy import select
 
 from support import Citizen
+from survey_app.demo import generate as demo_data
 from survey_app.extensions import db
 from survey_app.models import Agency, Answer, QuestionnaireVersion, Response, response_factors
-from survey_app.services import (
-    demo_data,
-    factor_indices,
-    factor_tallies,
-    questionnaires,
-    submissions,
-)
-from survey_app.services.periods import parse_period
-from survey_app.services.scope import Scope
+from survey_app.services.access.scope import Scope
+from survey_app.services.questionnaires import versions as questionnaires
+from survey_app.services.reporting import factor_indices
+from survey_app.services.reporting.periods import parse_period
+from survey_app.services.responses import factor_tallies, submissions
 
 SIPAS_FACTORS = ["tiep-can", "thu-tuc", "cong-chuc", "ket-qua", "gop-y"]
 

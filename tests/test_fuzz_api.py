@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from support import missing_part
 from survey_app.extensions import db
 from survey_app.models import Invitation
-from survey_app.services import api_keys
+from survey_app.services.access import api_keys
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,

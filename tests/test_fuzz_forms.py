@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 from support import csrf_token_from
 from survey_app.extensions import db
 from survey_app.models import Answer, Comment, Invitation, Response
-from survey_app.services import api_keys, invitations
+from survey_app.services.access import api_keys
+from survey_app.services.responses import invitations
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,

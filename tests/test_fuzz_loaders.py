@@ -32,7 +32,9 @@ from survey_app.models import (
     Sector,
     Target,
 )
-from survey_app.services import questionnaire_files, questionnaires, reference_data
+from survey_app.services.questionnaires import files as questionnaire_files
+from survey_app.services.questionnaires import versions as questionnaires
+from survey_app.services.reference import files as reference_data
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 # No shrinking: a mutated 40 kB file shrinks for minutes; the failure report shows

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from support import PUBLIC_BASE_URL
 from survey_app.extensions import db
 from survey_app.models import ApiKey, Counter, Invitation, Procedure
-from survey_app.services import api_keys, invitations
-from survey_app.services.tokens import sha256_hex
+from survey_app.services.access import api_keys
+from survey_app.services.responses import invitations
+from survey_app.services.responses.tokens import sha256_hex
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from openapi_spec_validator import validate as validate_spec
 
 from support import PUBLIC_BASE_URL
 from survey_app.extensions import db
-from survey_app.services import api_keys, invitations
+from survey_app.services.access import api_keys
+from survey_app.services.responses import invitations
 
 API = "/api/v1"
 

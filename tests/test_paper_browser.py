@@ -13,7 +13,7 @@ from sqlalchemy import select
 from support import PROJECT, missing_part
 from survey_app.extensions import db
 from survey_app.models import Response
-from survey_app.services import campaigns
+from survey_app.services.campaigns import setup as campaigns
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from survey_app.extensions import db
 from survey_app.models import ImportBatch, Response
-from survey_app.services import campaigns
+from survey_app.services.campaigns import setup as campaigns
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import io
 from pypdf import PdfReader
 from reportlab.pdfgen import canvas
 
-from survey_app.services import pdf_fonts
+from survey_app.services.printing import pdf_fonts
 
 
 def test_vietnamese_text_survives_a_pdf_round_trip():

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from survey_app.services.periods import (
+from survey_app.services.reporting.periods import (
     PeriodError,
     last_closed_quarter,
     parse_period,

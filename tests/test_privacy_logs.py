@@ -20,7 +20,7 @@ from sqlalchemy import select
 from support import StaffActions, csrf_token_from
 from survey_app.extensions import db
 from survey_app.models import Comment
-from survey_app.services import api_keys
+from survey_app.services.access import api_keys
 
 PHONE = "0987 654 321"
 EMAIL = "tran.thi.planted@example.vn"
@@ -126,7 +126,7 @@ def test_a_full_run_logs_no_personal_data_and_no_secret(reference_data, extra_ap
 
 
 def _this_quarter() -> str:
-    from survey_app.services.periods import current_quarter
+    from survey_app.services.reporting.periods import current_quarter
 
     return current_quarter().code
 

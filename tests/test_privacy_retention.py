@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from survey_app.extensions import db
 from survey_app.models import Answer, AuditLog, Comment, Invitation, Response, utcnow
-from survey_app.services import api_keys, invitations, retention
-from survey_app.services.submissions import hour_of
+from survey_app.services.access import api_keys
+from survey_app.services.responses import invitations, retention
+from survey_app.services.responses.submissions import hour_of
 
 PHONE, EMAIL = "0912 345 678", "nguyen.thi.hoa@example.vn"
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from support import Citizen, hidden_fields_from, stored_responses
 from survey_app.extensions import db
 from survey_app.models import Counter, Procedure, Sector
-from survey_app.services import questionnaires
+from survey_app.services.questionnaires import versions as questionnaires
 
 SINGLE = "ttphc-dat-dai"  # serves land only
 SEVERAL = "ttphc-tu-phap"  # serves justice, notarisation and civil status

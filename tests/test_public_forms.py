@@ -6,9 +6,9 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from support import PROJECT
-from survey_app.services import questionnaire_files
-from survey_app.services.submissions import Contact
-from survey_app.services.survey_forms import build_form_class
+from survey_app.services.questionnaires import files as questionnaire_files
+from survey_app.services.questionnaires.forms import build_form_class
+from survey_app.services.responses.submissions import Contact
 
 SIPAS = questionnaire_files.read(PROJECT / "questionnaires" / "one-stop-sipas.v1.yaml").definition
 OUTPATIENT = questionnaire_files.read(

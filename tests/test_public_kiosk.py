@@ -5,7 +5,7 @@ import re
 import pytest
 
 from support import Citizen, stored_responses
-from survey_app.services import kiosk
+from survey_app.services.responses import kiosk
 
 SINGLE = "ttphc-dat-dai"
 SEVERAL = "ttphc-tu-phap"

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from seeding import add_responses, load_reference
 
-from survey_app.services.periods import last_closed_quarter
+from survey_app.services.reporting.periods import last_closed_quarter
 
 
 def test_public_results_show_rates_only_for_cells_of_30_or_more(app, runner, client):

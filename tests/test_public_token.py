@@ -8,7 +8,7 @@ from sqlalchemy import select
 from support import Citizen, stored_responses
 from survey_app.extensions import db
 from survey_app.models import Counter, Invitation, Procedure, utcnow
-from survey_app.services import tokens
+from survey_app.services.responses import tokens
 
 COUNTER = "ttphc-tu-phap"
 

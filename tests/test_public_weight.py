@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import Counter, Invitation, utcnow
-from survey_app.services import tokens
+from survey_app.services.responses import tokens
 
 BUDGET = 60 * 1024  # bytes, uncompressed: a cheap phone on a slow connection
 

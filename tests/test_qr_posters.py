@@ -14,7 +14,7 @@ from sqlalchemy import select
 from support import PUBLIC_BASE_URL, missing_part
 from survey_app.extensions import db
 from survey_app.models import Agency, Counter, Sector, StaffScope
-from survey_app.services import posters, qr
+from survey_app.services.printing import posters, qr
 
 zxingcpp = pytest.importorskip("zxingcpp")
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from support import PROJECT
 from survey_app.extensions import db
 from survey_app.models import Questionnaire, QuestionnaireVersion
-from survey_app.services import questionnaire_files
+from survey_app.services.questionnaires import files as questionnaire_files
 
 QUESTIONNAIRES = PROJECT / "questionnaires"
 MINIMAL = {

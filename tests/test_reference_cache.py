@@ -8,7 +8,8 @@ from sqlalchemy import select, text
 from support import Citizen
 from survey_app.extensions import db
 from survey_app.models import Counter
-from survey_app.services import questionnaires, reference_cache
+from survey_app.services.questionnaires import versions as questionnaires
+from survey_app.services.reference import cache as reference_cache
 
 COUNTER = "ttphc-dat-dai"
 

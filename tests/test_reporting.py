@@ -13,10 +13,11 @@ from seeding import add_responses, by_code
 import analysis
 from survey_app.extensions import db
 from survey_app.models import Agency, Sector, StaffScope, StaffUser
-from survey_app.services import factor_indices, reporting
-from survey_app.services.periods import parse_period
-from survey_app.services.reporting import Filters
-from survey_app.services.scope import Scope
+from survey_app.services.access.scope import Scope
+from survey_app.services.reporting import factor_indices
+from survey_app.services.reporting import figures as reporting
+from survey_app.services.reporting.figures import Filters
+from survey_app.services.reporting.periods import parse_period
 
 Q3 = parse_period("2025-Q3")
 IN_Q3 = datetime(2025, 8, 1, 3, tzinfo=UTC)

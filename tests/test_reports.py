@@ -12,13 +12,14 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import and_, func, select
 
+from survey_app.demo import generate as demo_data
 from survey_app.extensions import db
 from survey_app.models import AuditLog, Response, Sector, StaffScope
-from survey_app.services import demo_data, reporting
-from survey_app.services.periods import parse_period
-from survey_app.services.reports import words
-from survey_app.services.reports.data import ADMINISTRATIVE
-from survey_app.services.scope import Scope
+from survey_app.services.access.scope import Scope
+from survey_app.services.reporting import figures as reporting
+from survey_app.services.reporting.exports import words
+from survey_app.services.reporting.exports.data import ADMINISTRATIVE
+from survey_app.services.reporting.periods import parse_period
 
 PERIOD = "2025-Q3"
 

@@ -14,8 +14,9 @@ from survey_app import create_app
 from survey_app.config import ConfigurationError
 from survey_app.extensions import db
 from survey_app.models import Agency, Response, Sector, TransactionVolume
-from survey_app.services import alerts, device_marks
-from survey_app.services.scope import Scope
+from survey_app.services.access.scope import Scope
+from survey_app.services.reporting import alerts
+from survey_app.services.responses import device_marks
 
 SECRET = "test-secret-key-that-is-long-enough"
 TODAY = date(2025, 8, 1)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from support import StaffActions, csrf_token_from
 from survey_app.extensions import db
 from survey_app.models import AuditLog, StaffUser, utcnow
-from survey_app.services import accounts, totp
+from survey_app.services.access import accounts, totp
 from survey_app.staff.auth import LOGIN_AT
 
 # RFC 6238, appendix B: the SHA-1 secret is the ASCII string "12345678901234567890".

@@ -19,7 +19,8 @@ from sqlalchemy import select
 from survey_app.config import from_environment
 from survey_app.extensions import db
 from survey_app.models import Agency, Campaign, Comment, Counter, Sector, StaffUser
-from survey_app.services import api_keys, invitations
+from survey_app.services.access import api_keys
+from survey_app.services.responses import invitations
 
 WALKED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 

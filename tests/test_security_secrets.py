@@ -8,8 +8,9 @@ from sqlalchemy import select
 from survey_app import create_app
 from survey_app.config import ConfigurationError
 from survey_app.extensions import db
-from survey_app.services import api_keys, invitations
-from survey_app.services.tokens import sha256_hex
+from survey_app.services.access import api_keys
+from survey_app.services.responses import invitations
+from survey_app.services.responses.tokens import sha256_hex
 
 
 @pytest.mark.parametrize("key", [" " * 20, "a" * 40, " changeme ", "ab" * 7, "secret"])

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from support import StaffActions, csrf_token_from
 from survey_app.extensions import db
 from survey_app.models import Agency, AuditLog, Comment, Sector, StaffScope
-from survey_app.services import comments
-from survey_app.services.periods import parse_period
-from survey_app.services.scope import Scope
+from survey_app.services.access.scope import Scope
+from survey_app.services.reporting.periods import parse_period
+from survey_app.services.responses import comments
 
 AT = datetime(2025, 8, 1, 3, tzinfo=UTC)
 

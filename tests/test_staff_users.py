@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from support import StaffActions, csrf_token_from
 from survey_app.extensions import db
 from survey_app.models import Agency, Sector, StaffUser
-from survey_app.services import accounts
+from survey_app.services.access import accounts
 
 
 @pytest.fixture

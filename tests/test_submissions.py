@@ -9,7 +9,8 @@ from sqlalchemy import func, inspect, select
 
 from survey_app.extensions import db
 from survey_app.models import Answer, Comment, Counter, Invitation, Response, utcnow
-from survey_app.services import questionnaires, submissions, tokens
+from survey_app.services.questionnaires import versions as questionnaires
+from survey_app.services.responses import submissions, tokens
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import re
 
-from survey_app.services import tokens
+from survey_app.services.responses import tokens
 
 
 def test_tokens_are_short_url_safe_and_distinct():

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import TransactionVolume
-from survey_app.services import alerts
-from survey_app.services.scope import Scope
+from survey_app.services.access.scope import Scope
+from survey_app.services.reporting import alerts
 
 HEADER = "agency,sector,first_day,last_day,transactions\n"
 

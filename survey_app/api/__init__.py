@@ -2,9 +2,9 @@
 
 from flask import Blueprint
 
-from ..extensions import csrf, limiter
-from .auth import rate_limit, rate_limit_bucket, require_key
-from .errors import ApiError, reply
+from survey_app.api.auth import rate_limit, rate_limit_bucket, require_key
+from survey_app.api.errors import ApiError, reply
+from survey_app.extensions import csrf, limiter
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)  # bearer-key authenticated, no cookies: CSRF does not apply
@@ -13,4 +13,4 @@ bp.register_error_handler(ApiError, reply)
 # Per key, not per address: one province-wide one-stop system sits behind one address.
 limiter.limit(rate_limit, key_func=rate_limit_bucket)(bp)
 
-from . import routes  # noqa: E402,F401
+from survey_app.api import routes  # noqa: E402,F401

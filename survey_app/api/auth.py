@@ -12,9 +12,9 @@ import hashlib
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 
-from ..models import ApiKey
-from ..services import api_keys
-from .errors import unauthorized
+from survey_app.api.errors import unauthorized
+from survey_app.models import ApiKey
+from survey_app.services.access import api_keys
 
 PUBLIC_VIEWS = {"api.openapi"}
 DEFAULT_RATE_LIMIT = "120 per minute"

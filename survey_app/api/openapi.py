@@ -7,8 +7,8 @@ documented status match these schemas.
 
 from __future__ import annotations
 
-from ..services.invitations import MAX_DOSSIER_LENGTH, MAX_TTL_DAYS
-from .payload import MAX_BODY_BYTES, MAX_CODE_LENGTH
+from survey_app.api.payload import MAX_BODY_BYTES, MAX_CODE_LENGTH
+from survey_app.services.responses.invitations import MAX_DOSSIER_LENGTH, MAX_TTL_DAYS
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 

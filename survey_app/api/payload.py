@@ -7,8 +7,8 @@ import json
 from flask import Request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..services.invitations import MAX_DOSSIER_LENGTH, MAX_TTL_DAYS
-from .errors import ApiError
+from survey_app.api.errors import ApiError
+from survey_app.services.responses.invitations import MAX_DOSSIER_LENGTH, MAX_TTL_DAYS
 
 MAX_BODY_BYTES = 4096  # an invitation request is ~200 bytes; refuse anything far larger
 

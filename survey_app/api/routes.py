@@ -6,12 +6,13 @@ from datetime import UTC
 
 from flask import Response, current_app, jsonify, request, url_for
 
-from ..services import invitations, qr
-from . import bp
-from .auth import current_key
-from .errors import ApiError
-from .openapi import document
-from .payload import invitation_request
+from survey_app.api import bp
+from survey_app.api.auth import current_key
+from survey_app.api.errors import ApiError
+from survey_app.api.openapi import document
+from survey_app.api.payload import invitation_request
+from survey_app.services.printing import qr
+from survey_app.services.responses import invitations
 
 # Problems with what the body names: 422, except another agency's counter (403) and a
 # dossier already answered (409).

@@ -4,16 +4,16 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from . import second_factor  # noqa: F401 - adds `users totp-reset`
-    from .api_keys import api_keys
-    from .demo import demo
-    from .imports import import_responses
-    from .purge import purge
-    from .qr import qr
-    from .questionnaires import questionnaires
-    from .reference import reference
-    from .report import report
-    from .users import users
+    from survey_app.commands import second_factor  # noqa: F401 - adds `users totp-reset`
+    from survey_app.commands.api_keys import api_keys
+    from survey_app.commands.demo import demo
+    from survey_app.commands.imports import import_responses
+    from survey_app.commands.purge import purge
+    from survey_app.commands.qr import qr
+    from survey_app.commands.questionnaires import questionnaires
+    from survey_app.commands.reference import reference
+    from survey_app.commands.report import report
+    from survey_app.commands.users import users
 
     for group in (questionnaires, reference, users, api_keys, qr):
         app.cli.add_command(group)

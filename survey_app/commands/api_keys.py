@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..i18n import local_time
-from ..services import api_keys as service
+from survey_app.i18n import local_time
+from survey_app.services.access import api_keys as service
 
 INVALID = 2
 

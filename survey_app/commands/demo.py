@@ -16,9 +16,10 @@ import click
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import Agency, Sector, StaffScope, StaffUser
-from ..services import accounts, demo_data
+from survey_app.demo import generate as demo_data
+from survey_app.extensions import db
+from survey_app.models import Agency, Sector, StaffScope, StaffUser
+from survey_app.services.access import accounts
 
 INVALID = 2
 # (username, role, display name, scope: ("sector"|"agency", code) or None)

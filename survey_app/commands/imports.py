@@ -15,11 +15,11 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..i18n import local_time
-from ..models import Campaign, StaffUser
-from ..services import paper_import
-from ..services.paper_files import UnreadableFile, english, read_table
+from survey_app.extensions import db
+from survey_app.i18n import local_time
+from survey_app.models import Campaign, StaffUser
+from survey_app.services.paper import imports as paper_import
+from survey_app.services.paper.files import UnreadableFile, english, read_table
 
 INVALID = 2
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from ..i18n import local_time
-from ..services import retention
+from survey_app.i18n import local_time
+from survey_app.services.responses import retention
 
 INVALID = 2
 

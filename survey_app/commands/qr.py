@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from ..services import posters as service
+from survey_app.services.printing import posters as service
 
 INVALID = 2
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..services import questionnaire_files
-from ..services import questionnaires as service
+from survey_app.services.questionnaires import files as questionnaire_files
+from survey_app.services.questionnaires import versions as service
 
 INVALID = 2
 

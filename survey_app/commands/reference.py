@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..services import reference_data, transaction_volumes
-from ..services.paper_files import UnreadableFile
+from survey_app.services.paper.files import UnreadableFile
+from survey_app.services.reference import files as reference_data
+from survey_app.services.reference import volumes as transaction_volumes
 
 
 @click.group(help="Reference data: agencies, counters, sectors, procedures, targets.")

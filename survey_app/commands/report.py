@@ -14,10 +14,10 @@ from pathlib import Path
 
 import click
 
-from ..services import reports
-from ..services.periods import PeriodError, parse_period
-from ..services.reports import csv_export, data
-from ..services.scope import Scope, ScopeError
+from survey_app.services.access.scope import Scope, ScopeError
+from survey_app.services.reporting import exports as reports
+from survey_app.services.reporting.exports import csv_export, data
+from survey_app.services.reporting.periods import PeriodError, parse_period
 
 INVALID = 2
 # Progress steps of a PDF/XLSX build: the data steps, then (PDF) its sections.

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import click
 
-from ..services import totp
-from .users import users
+from survey_app.commands.users import users
+from survey_app.services.access import totp
 
 
 @users.command("totp-reset", help="Remove an account's second factor (a lost phone).")

@@ -9,8 +9,8 @@ import click
 from flask import current_app
 from flask_babel import force_locale
 
-from ..models import ROLES
-from ..services import accounts, users_admin
+from survey_app.models import ROLES
+from survey_app.services.access import accounts, users_admin
 
 
 @click.group(help="Staff accounts.")

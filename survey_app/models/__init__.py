@@ -1,9 +1,9 @@
 """SQLAlchemy models, one module per aggregate; imported here so Alembic sees them all."""
 
-from .campaign import Campaign, CampaignFacility
-from .invitation import ApiKey, Invitation
-from .questionnaire import QUESTIONNAIRE_KINDS, Questionnaire, QuestionnaireVersion
-from .reference import (
+from survey_app.models.campaign import Campaign, CampaignFacility
+from survey_app.models.invitation import ApiKey, Invitation
+from survey_app.models.questionnaire import QUESTIONNAIRE_KINDS, Questionnaire, QuestionnaireVersion
+from survey_app.models.reference import (
     Agency,
     Counter,
     Level,
@@ -14,7 +14,7 @@ from .reference import (
     agency_sectors,
     counter_sectors,
 )
-from .response import (
+from survey_app.models.response import (
     CHANNELS,
     FACTOR_SLOTS,
     Answer,
@@ -23,9 +23,9 @@ from .response import (
     Response,
     response_factors,
 )
-from .staff import ROLES, AuditLog, StaffScope, StaffUser
-from .target import Plan, Target
-from .types import utcnow
+from survey_app.models.staff import ROLES, AuditLog, StaffScope, StaffUser
+from survey_app.models.target import Plan, Target
+from survey_app.models.types import utcnow
 
 __all__ = [
     "CHANNELS",

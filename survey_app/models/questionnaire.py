@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from survey_app.extensions import db
+from survey_app.models.types import UTCDateTime, utcnow
 
 QUESTIONNAIRE_KINDS = (
     "administrative", "health_inpatient", "health_outpatient", "education_parent",

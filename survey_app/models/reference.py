@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from survey_app.extensions import db
 
 counter_sectors = Table(
     "counter_sectors",

@@ -23,8 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from survey_app.extensions import db
+from survey_app.models.types import UTCDateTime, utcnow
 
 CHANNELS = ("token", "counter", "kiosk", "paper", "link")
 COMMENT_STATUSES = ("new", "assigned", "handled")

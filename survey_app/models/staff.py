@@ -9,8 +9,8 @@ from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from survey_app.extensions import db
+from survey_app.models.types import UTCDateTime, utcnow
 
 ROLES = ("admin", "analyst", "agency", "viewer")
 

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import JSON, Date, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from survey_app.extensions import db
 
 
 class Plan(db.Model):

@@ -12,13 +12,14 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
-from ..extensions import limiter
-from ..i18n import pick
-from ..services import campaigns, device_marks, submissions
-from ..services.survey_forms import build_form_class
-from . import bp
-from .limits import FORM_POST, PAGE_GET, place_bucket, place_limit
-from .survey import blank_questions
+from survey_app.extensions import limiter
+from survey_app.i18n import pick
+from survey_app.public import bp
+from survey_app.public.limits import FORM_POST, PAGE_GET, place_bucket, place_limit
+from survey_app.public.survey import blank_questions
+from survey_app.services.campaigns import setup as campaigns
+from survey_app.services.questionnaires.forms import build_form_class
+from survey_app.services.responses import device_marks, submissions
 
 
 def _facility_or_404(code: str):

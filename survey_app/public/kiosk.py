@@ -11,22 +11,22 @@ from __future__ import annotations
 
 from flask import abort, make_response, redirect, render_template, request, url_for
 
-from ..extensions import limiter
-from ..i18n import pick
-from ..services import kiosk, submissions
-from ..services.questionnaire_files import items_of, scale_labels
-from ..services.survey_forms import build_form_class
-from ..services.survey_points import (
+from survey_app.extensions import limiter
+from survey_app.i18n import pick
+from survey_app.public import bp
+from survey_app.public.limits import KIOSK_POST, PAGE_GET
+from survey_app.public.survey import current_language, survey_page
+from survey_app.services.questionnaires.files import items_of, scale_labels
+from survey_app.services.questionnaires.forms import build_form_class
+from survey_app.services.responses import kiosk, submissions
+from survey_app.services.responses.survey_points import (
     NoQuestionnaire,
     SurveyPoint,
     UnknownChoice,
     UnknownCounter,
     choose,
 )
-from ..services.survey_points import open_counter as find_counter
-from . import bp
-from .limits import KIOSK_POST, PAGE_GET
-from .survey import current_language, survey_page
+from survey_app.services.responses.survey_points import open_counter as find_counter
 
 KIOSK_RESET_SECONDS = 10
 # The faces page reloads itself now and then, so that its CSRF token (valid four

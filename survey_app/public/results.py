@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 from flask import current_app, render_template
 
-from ..services import periods, reporting
-from ..services.reporting import Filters
-from ..services.scope import Scope
-from . import bp
+from survey_app.public import bp
+from survey_app.services.access.scope import Scope
+from survey_app.services.reporting import figures as reporting
+from survey_app.services.reporting import periods
+from survey_app.services.reporting.figures import Filters
 
 CACHE_SECONDS = 15 * 60
 PUBLIC_SCOPE = Scope.all_data(allows_comments=False)

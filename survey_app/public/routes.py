@@ -7,13 +7,18 @@ the citizen on the same form.
 
 from flask import redirect, render_template, request, url_for
 
-from ..extensions import limiter
-from ..services import invitations, submissions
-from ..services.survey_points import UnknownChoice, UnknownCounter, choose, invitation_point
-from ..services.survey_points import open_counter as find_counter
-from . import bp
-from .limits import FORM_POST, PAGE_GET, place_bucket, place_limit
-from .survey import link_state_page, survey_page
+from survey_app.extensions import limiter
+from survey_app.public import bp
+from survey_app.public.limits import FORM_POST, PAGE_GET, place_bucket, place_limit
+from survey_app.public.survey import link_state_page, survey_page
+from survey_app.services.responses import invitations, submissions
+from survey_app.services.responses.survey_points import (
+    UnknownChoice,
+    UnknownCounter,
+    choose,
+    invitation_point,
+)
+from survey_app.services.responses.survey_points import open_counter as find_counter
 
 
 @bp.get("/")

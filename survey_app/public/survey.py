@@ -17,10 +17,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from ..i18n import pick
-from ..services import device_marks, submissions
-from ..services.survey_forms import SurveyForm, build_form_class
-from ..services.survey_points import NoQuestionnaire, SurveyPoint
+from survey_app.i18n import pick
+from survey_app.services.questionnaires.forms import SurveyForm, build_form_class
+from survey_app.services.responses import device_marks, submissions
+from survey_app.services.responses.survey_points import NoQuestionnaire, SurveyPoint
 
 # Status of the page of a refused transaction link: the survey is gone for good
 # once used or expired (410); a token we never issued is simply not found (404).

@@ -19,4 +19,4 @@ def require_login():
     return None
 
 
-from . import alerts, auth, campaign_paper, campaigns, posters, reports, routes, totp  # noqa: E402,F401
+from survey_app.staff import alerts, auth, campaign_paper, campaigns, posters, reports, routes, totp  # noqa: E402,F401

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from ..services import alerts
-from ..services.scope import Scope
-from . import bp
+from survey_app.services.access.scope import Scope
+from survey_app.services.reporting import alerts
+from survey_app.staff import bp
 
 
 @bp.context_processor

@@ -13,9 +13,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..extensions import limiter, login_manager
-from ..services import accounts
-from . import bp
+from survey_app.extensions import limiter, login_manager
+from survey_app.services.access import accounts
+from survey_app.staff import bp
 
 LOGIN_AT = "login_at"  # when this session logged in (for the absolute session limit)
 PENDING = "pending_login"  # a right password waiting for its one-time code

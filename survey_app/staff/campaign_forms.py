@@ -14,8 +14,8 @@ from wtforms import DateField, DecimalField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.validators import Optional as OptionalValidator
 
-from ..i18n import pick
-from ..services import campaigns
+from survey_app.i18n import pick
+from survey_app.services.campaigns import setup as campaigns
 
 
 class CampaignForm(FlaskForm):

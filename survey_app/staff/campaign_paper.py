@@ -18,14 +18,15 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired
 
-from ..extensions import csrf, db
-from ..models import ImportBatch
-from ..services import paper_import, paper_template
-from ..services.paper_files import WEB_MAX_ROWS, UnreadableFile, read_table
-from ..services.survey_forms import build_form_class
-from . import bp
-from .campaign_forms import ImportForm
-from .campaigns import managed_or_404
+from survey_app.extensions import csrf, db
+from survey_app.models import ImportBatch
+from survey_app.services.paper import imports as paper_import
+from survey_app.services.paper import template as paper_template
+from survey_app.services.paper.files import WEB_MAX_ROWS, UnreadableFile, read_table
+from survey_app.services.questionnaires.forms import build_form_class
+from survey_app.staff import bp
+from survey_app.staff.campaign_forms import ImportForm
+from survey_app.staff.campaigns import managed_or_404
 
 
 def _entry_form_class(campaign, lang: str):

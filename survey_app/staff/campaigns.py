@@ -13,13 +13,15 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..extensions import db
-from ..models import Sector
-from ..services import campaign_posters, campaigns, qr
-from ..services import campaign_progress as progress_service
-from ..services.scope import Scope
-from . import bp
-from .campaign_forms import CampaignForm, facility_rows
+from survey_app.extensions import db
+from survey_app.models import Sector
+from survey_app.services.access.scope import Scope
+from survey_app.services.campaigns import posters as campaign_posters
+from survey_app.services.campaigns import progress as progress_service
+from survey_app.services.campaigns import setup as campaigns
+from survey_app.services.printing import qr
+from survey_app.staff import bp
+from survey_app.staff.campaign_forms import CampaignForm, facility_rows
 
 
 def visible_or_404(campaign_id: int):

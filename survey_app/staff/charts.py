@@ -14,10 +14,10 @@ from flask import Response, abort
 from flask_babel import get_locale
 
 from analysis import charts
-
-from ..services import factor_indices, reporting
-from . import bp
-from .common import BadQuery, bad_request, current_scope, read_report_query
+from survey_app.services.reporting import factor_indices
+from survey_app.services.reporting import figures as reporting
+from survey_app.staff import bp
+from survey_app.staff.common import BadQuery, bad_request, current_scope, read_report_query
 
 # Text stays text in the SVG (not glyph outlines): smaller, selectable, readable by
 # screen readers. Set once: svg.fonttype affects only SVG output.

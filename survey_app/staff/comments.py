@@ -12,12 +12,18 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from ..extensions import db
-from ..models import Agency
-from ..models.response import COMMENT_STATUSES
-from ..services import comments as service
-from . import bp
-from .common import BadQuery, bad_request, current_scope, period_choices, read_period
+from survey_app.extensions import db
+from survey_app.models import Agency
+from survey_app.models.response import COMMENT_STATUSES
+from survey_app.services.responses import comments as service
+from survey_app.staff import bp
+from survey_app.staff.common import (
+    BadQuery,
+    bad_request,
+    current_scope,
+    period_choices,
+    read_period,
+)
 
 STATUS_LABELS = {"new": _l("New"), "assigned": _l("Assigned"), "handled": _l("Handled")}
 

@@ -15,11 +15,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import CHANNELS, QUESTIONNAIRE_KINDS, Agency, Level, Sector, SectorGroup
-from ..services import periods
-from ..services.reporting import Filters
-from ..services.scope import Scope
+from survey_app.extensions import db
+from survey_app.models import CHANNELS, QUESTIONNAIRE_KINDS, Agency, Level, Sector, SectorGroup
+from survey_app.services.access.scope import Scope
+from survey_app.services.reporting import periods
+from survey_app.services.reporting.figures import Filters
 
 CHANNEL_LABELS = {
     "token": _l("Transaction link (verified)"),

@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import render_template
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import CHANNELS, QUESTIONNAIRE_KINDS, Level
-from ..services import comments, factor_indices, reporting
-from . import bp
-from .common import (
+from survey_app.extensions import db
+from survey_app.models import CHANNELS, QUESTIONNAIRE_KINDS, Level
+from survey_app.services.reporting import factor_indices
+from survey_app.services.reporting import figures as reporting
+from survey_app.services.responses import comments
+from survey_app.staff import bp
+from survey_app.staff.common import (
     CHANNEL_LABELS,
     KIND_LABELS,
     BadQuery,

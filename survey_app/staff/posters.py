@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, render_template
 
-from ..models import Counter
-from ..services import posters as service
-from ..services import qr
-from . import bp
-from .common import current_scope
+from survey_app.models import Counter
+from survey_app.services.printing import posters as service
+from survey_app.services.printing import qr
+from survey_app.staff import bp
+from survey_app.staff.common import current_scope
 
 
 @bp.get("/posters")

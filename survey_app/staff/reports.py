@@ -12,9 +12,15 @@ import io
 from flask import Response, abort, render_template, request, stream_with_context
 from flask_login import current_user
 
-from ..services import reports
-from . import bp
-from .common import BadQuery, bad_request, current_scope, period_choices, read_period
+from survey_app.services.reporting import exports as reports
+from survey_app.staff import bp
+from survey_app.staff.common import (
+    BadQuery,
+    bad_request,
+    current_scope,
+    period_choices,
+    read_period,
+)
 
 
 @bp.get("/reports")

@@ -23,11 +23,12 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from ..extensions import db, limiter
-from ..services import accounts, qr
-from ..services import totp as service
-from . import bp
-from .auth import LOGIN_AT, PENDING, start_session
+from survey_app.extensions import db, limiter
+from survey_app.services.access import accounts
+from survey_app.services.access import totp as service
+from survey_app.services.printing import qr
+from survey_app.staff import bp
+from survey_app.staff.auth import LOGIN_AT, PENDING, start_session
 
 PENDING_SECONDS = 300  # five minutes to type the code after the password
 MAX_CODE_TRIES = 5

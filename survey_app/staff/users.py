@@ -11,11 +11,11 @@ from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..extensions import db
-from ..models import ROLES, Agency, Sector, StaffUser
-from ..services import accounts, users_admin
-from . import bp
-from .common import require_role
+from survey_app.extensions import db
+from survey_app.models import ROLES, Agency, Sector, StaffUser
+from survey_app.services.access import accounts, users_admin
+from survey_app.staff import bp
+from survey_app.staff.common import require_role
 
 ROLE_LABELS = {
     "admin": _l("Administrator (Home Affairs: everything)"),

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from support import missing_part
 from survey_app.extensions import db
 from survey_app.models import Counter, Invitation, utcnow
-from survey_app.services import tokens
+from survey_app.services.responses import tokens
 
 pytestmark = pytest.mark.browser
 

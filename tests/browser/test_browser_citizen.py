@@ -12,7 +12,8 @@ from sqlalchemy import select
 from support import stored_responses
 from survey_app.extensions import db
 from survey_app.models import Counter, Invitation, Procedure, utcnow
-from survey_app.services import posters, qr, tokens
+from survey_app.services.printing import posters, qr
+from survey_app.services.responses import tokens
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,1 @@
+"""Synthetic data for demos, tests and benchmarks (never used by production paths)."""

@@ -1,0 +1,1 @@
+"""Staff access: accounts, second factor, API keys, scopes, the audit log."""

@@ -1,0 +1,147 @@
+"""Staff accounts: authentication with lockout, creation, the first admin."""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from survey_app.extensions import db
+from survey_app.models import ROLES, StaffUser, utcnow
+from survey_app.services.access import audit
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 12
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+class LoginRefused(Exception):
+    """Wrong credentials, a disabled account or a temporary lockout (one vague message)."""
+
+
+class AccountError(ValueError):
+    """An account cannot be created or changed as asked."""
+
+
+def load_session_user(session_id: str) -> StaffUser | None:
+    """The user of a session id `<id>:<session_version>`; stale versions are logged out."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(StaffUser, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def authenticate(username: str, password: str) -> StaffUser:
+    user = db.session.execute(
+        select(StaffUser).where(func.lower(StaffUser.username) == username.strip().lower())
+    ).scalar_one_or_none()
+    refusal = LoginRefused("Wrong username or password, or the account is locked for a while.")
+    now = utcnow()
+    if user is None or not user.active:
+        # Spend the same scrypt time as a real check: timing must not tell which names exist.
+        check_password_hash(_dummy_hash(), password)
+        raise refusal
+    if user.locked_until and user.locked_until > now:
+        raise refusal
+    if not user.check_password(password):
+        note_failed_login(user)
+        raise refusal
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    db.session.commit()
+    return user
+
+
+# Words that top every leaked-password list, in English and Vietnamese, and the
+# project's own names: a password that is one of them plus digits and symbols
+# ("Password2025!", "matkhau@123456") falls to the first guesses of any attacker.
+COMMON_WORDS = frozenset({
+    "password", "passw0rd", "qwerty", "qwertyuiop", "asdfgh", "zxcvbn", "abc", "abcd",
+    "abcdef", "admin", "administrator", "welcome", "letmein", "iloveyou", "changeme",
+    "secret", "login", "root", "test", "matkhau", "matkhaumoi", "anhyeuem", "emyeuanh",
+    "iloveu", "vietnam", "vinhlong", "khaosat", "hailong", "sonoivu", "motcua",
+    "ubnd", "congchuc", "quantri",
+})
+
+
+def note_failed_login(user: StaffUser) -> None:
+    """Count a failure (a wrong password or one-time code); lock the account at the limit."""
+    user.failed_logins += 1
+    if user.failed_logins >= MAX_FAILED_LOGINS:
+        user.locked_until = utcnow() + LOCKOUT
+        user.failed_logins = 0
+    db.session.commit()
+
+
+def check_password_strength(password: str, username: str = "") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    if len(set(password)) < 6:
+        raise AccountError("the password is too repetitive")
+    lowered = password.lower()
+    name = username.strip().lower()
+    if len(name) >= 3 and name in lowered:
+        raise AccountError("the password must not contain the username")
+    letters = "".join(c for c in lowered if c.isalpha())
+    if letters in COMMON_WORDS or lowered in COMMON_WORDS:
+        raise AccountError("the password is too common: choose a phrase of several words")
+    if lowered.isdigit() or _is_sequence(lowered):
+        raise AccountError("the password is too easy to guess")
+
+
+def _is_sequence(text: str) -> bool:
+    """Keyboard or counting runs such as 123456789012 or abcdefghijkl."""
+    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:], strict=False)}
+    return steps <= {1} or steps <= {-1}
+
+
+def end_all_sessions(user_id: int) -> None:
+    """Log an account out on every device: sessions carry the version they started on."""
+    user = db.session.get(StaffUser, user_id)
+    if user is None:
+        raise AccountError("no such account")
+    user.session_version += 1
+    audit.record(user.id, "account.logout_everywhere")
+
+
+def create_user(username: str, password: str, role: str, display_name: str = "") -> StaffUser:
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    username = username.strip()
+    if not username:
+        raise AccountError("the username is empty")
+    taken = db.session.execute(
+        select(StaffUser.id).where(func.lower(StaffUser.username) == username.lower())
+    ).first()
+    if taken:
+        raise AccountError(f"the username {username!r} is taken")
+    check_password_strength(password, username)
+    user = StaffUser(username=username, display_name=display_name or username, role=role)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def ensure_admin(password: str | None) -> tuple[StaffUser | None, str | None]:
+    """Create the first admin if there is none; returns (user, generated password or None)."""
+    exists = db.session.execute(select(StaffUser.id).where(StaffUser.role == "admin")).first()
+    if exists:
+        return None, None
+    generated = None
+    if not password:
+        password = generated = secrets.token_urlsafe(15)
+    user = create_user("admin", password, "admin", "Administrator")
+    return user, generated

@@ -1,0 +1,146 @@
+"""Managing staff accounts and their scopes (admin pages and `flask users …`).
+
+Scope rules, checked before anything is written:
+
+- admin: no scope rows (an admin reads everything);
+- agency: exactly one agency row (the agency and its sub-units), no sector rows;
+- analyst, viewer: at least one sector or agency row.
+
+Disabling an account bumps its session version, so its open sessions end at once;
+the last active admin cannot be disabled (nobody could manage accounts then).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from survey_app.extensions import db
+from survey_app.models import ROLES, Agency, Sector, StaffScope, StaffUser
+from survey_app.services.access.accounts import AccountError, create_user
+from survey_app.services.access.scope import ScopeError, ids_by_code
+
+
+@dataclass
+class UserRow:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    active: bool
+    sectors: list[dict]
+    agencies: list[dict]
+    last_login_at: object
+
+
+def check_scope(role: str, sector_ids: set[int], agency_ids: set[int]) -> None:
+    """Raise AccountError when the grants do not fit the role (see module docstring)."""
+    if role not in ROLES:
+        raise AccountError(_l("Unknown role; choose one of %(roles)s.", roles=", ".join(ROLES)))
+    if role == "admin" and (sector_ids or agency_ids):
+        raise AccountError(_l("An administrator reads everything: choose no sectors or "
+                              "agencies."))
+    if role == "agency" and (sector_ids or len(agency_ids) != 1):
+        raise AccountError(_l("An agency account needs exactly one agency and no sectors."))
+    if role in ("analyst", "viewer") and not (sector_ids or agency_ids):
+        raise AccountError(_l("This role needs at least one sector or agency."))
+    known_sectors = set(db.session.execute(
+        select(Sector.id).where(Sector.id.in_(sector_ids))).scalars()) if sector_ids else set()
+    known_agencies = set(db.session.execute(
+        select(Agency.id).where(Agency.id.in_(agency_ids))).scalars()) if agency_ids else set()
+    if known_sectors != set(sector_ids) or known_agencies != set(agency_ids):
+        raise AccountError(_l("A chosen sector or agency does not exist."))
+
+
+def ids_from_codes(sector_codes, agency_codes) -> tuple[set[int], set[int]]:
+    """Sector and agency ids by code; AccountError naming unknown codes."""
+    try:
+        return (ids_by_code(Sector, list(sector_codes), "sector"),
+                ids_by_code(Agency, list(agency_codes), "agency"))
+    except ScopeError as error:
+        raise AccountError(str(error)) from None
+
+
+def find_user(username: str) -> StaffUser:
+    user = db.session.execute(
+        select(StaffUser).where(func.lower(StaffUser.username) == username.strip().lower())
+    ).scalar_one_or_none()
+    if user is None:
+        raise AccountError(_l("No account is named %(name)s.", name=username))
+    return user
+
+
+def create_with_scope(username: str, role: str, sector_ids=(), agency_ids=(),
+                      password: str | None = None,
+                      display_name: str = "") -> tuple[StaffUser, str | None]:
+    """Create an account with its grants; returns (user, generated password or None).
+
+    Without a password one is generated (to be shown once, never stored in clear).
+    """
+    sector_ids, agency_ids = set(sector_ids), set(agency_ids)
+    check_scope(role, sector_ids, agency_ids)
+    generated = None
+    if not password:
+        password = generated = secrets.token_urlsafe(15)
+    user = create_user(username, password, role, display_name)
+    _replace_scope(user, sector_ids, agency_ids)
+    db.session.commit()
+    return user, generated
+
+
+def _replace_scope(user: StaffUser, sector_ids: set[int], agency_ids: set[int]) -> None:
+    user.scopes.clear()
+    for sector_id in sorted(sector_ids):
+        user.scopes.append(StaffScope(sector_id=sector_id))
+    for agency_id in sorted(agency_ids):
+        user.scopes.append(StaffScope(agency_id=agency_id))
+
+
+def set_scope(user: StaffUser, sector_ids=(), agency_ids=(), role: str | None = None) -> None:
+    """Replace the user's grants (and role, if given); their sessions restart."""
+    role = role or user.role
+    sector_ids, agency_ids = set(sector_ids), set(agency_ids)
+    check_scope(role, sector_ids, agency_ids)
+    if user.role == "admin" and role != "admin":
+        _keep_one_admin(user)
+    user.role = role
+    _replace_scope(user, sector_ids, agency_ids)
+    # A narrower scope must apply now, not at the next login.
+    user.session_version += 1
+    db.session.commit()
+
+
+def _keep_one_admin(user: StaffUser) -> None:
+    others = db.session.execute(
+        select(func.count()).select_from(StaffUser).where(
+            StaffUser.role == "admin", StaffUser.active.is_(True), StaffUser.id != user.id)
+    ).scalar()
+    if not others:
+        raise AccountError(_l("This is the last active administrator: create another one "
+                              "first."))
+
+
+def set_active(user: StaffUser, active: bool) -> None:
+    """Disable (ending its sessions) or re-enable an account."""
+    if not active and user.role == "admin" and user.active:
+        _keep_one_admin(user)
+    if user.active and not active:
+        user.session_version += 1
+    user.active = active
+    db.session.commit()
+
+
+def list_users() -> list[UserRow]:
+    users = db.session.execute(select(StaffUser).order_by(StaffUser.username)).scalars()
+    rows = []
+    for user in users:
+        sectors = [{"vi": s.sector.name_vi, "en": s.sector.name_en, "code": s.sector.code}
+                   for s in user.scopes if s.sector_id is not None]
+        agencies = [{"vi": s.agency.name_vi, "en": s.agency.name_en, "code": s.agency.code}
+                    for s in user.scopes if s.agency_id is not None]
+        rows.append(UserRow(user.id, user.username, user.display_name, user.role, user.active,
+                            sectors, agencies, user.last_login_at))
+    return rows

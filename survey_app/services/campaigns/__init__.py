@@ -1,0 +1,1 @@
+"""Sector survey campaigns: setup, posters, progress and section indices."""

@@ -1,0 +1,391 @@
+"""Sector survey campaigns: who may run them, their window, facilities, quotas and links.
+
+A campaign is a health or education department's survey wave: one questionnaire
+version, a respondent group, facilities (hospitals, health centres, schools) from
+the reference data, a window (opened and closed on local dates, stored in UTC)
+and a quota per facility, proposed from the facility's volume (patients
+discharged, pupils enrolled) and the wanted margin of error by
+`analysis.sample_size`.
+
+Rules kept here, in one place:
+
+- which questionnaire kinds fit a sector (data below: health_* for y-te,
+  education_parent for giao-duc) and which agencies are facilities of a sector;
+- who may see a campaign (`Scope.campaigns_filter`) and who may run one (admins,
+  and analysts whose scope holds the campaign's sector);
+- facilities and quotas change until the campaign closes; the questionnaire
+  version never changes once responses exist; a facility with responses stays;
+- a facility is in at most one open-at-the-same-time campaign of a questionnaire
+  kind, so that a paper form or a section index belongs to exactly one wave.
+
+Error messages are lazy strings: they are rendered in the reader's language by
+the view (services never need a request).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, func, select
+
+import analysis
+from survey_app.extensions import db
+from survey_app.i18n import DISPLAY_TZ
+from survey_app.models import (
+    Agency,
+    Campaign,
+    CampaignFacility,
+    Questionnaire,
+    QuestionnaireVersion,
+    Response,
+    Sector,
+    StaffUser,
+    agency_sectors,
+    utcnow,
+)
+from survey_app.services.access.scope import Scope
+
+# Which questionnaire kinds a department may field, by sector code (data, not code paths).
+SECTOR_KINDS = {
+    "y-te": ("health_inpatient", "health_outpatient"),
+    "giao-duc": ("education_parent",),
+}
+FACILITY_KINDS = ("hospital", "health-centre", "school")
+RESPONDENT_GROUPS = {
+    "inpatient": {"vi": "Người bệnh nội trú", "en": "Inpatients"},
+    "outpatient": {"vi": "Người bệnh ngoại trú", "en": "Outpatients"},
+    "parent": {"vi": "Cha mẹ học sinh", "en": "Parents"},
+    "pupil": {"vi": "Học sinh", "en": "Pupils"},
+}
+DEFAULT_GROUP = {
+    "health_inpatient": "inpatient", "health_outpatient": "outpatient",
+    "education_parent": "parent",
+}
+MANAGER_ROLES = frozenset({"admin", "analyst"})
+# Link codes are typed by people who cannot scan: no 0/o, 1/l/i look-alikes.
+CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+CODE_LENGTH = 8
+MAX_QUOTA = 100_000
+
+
+class CampaignError(ValueError):
+    """A campaign cannot be created or changed as asked; `field` names the form field."""
+
+    def __init__(self, message, field: str | None = None):
+        # The untranslated text (a lazy string renders only inside a request).
+        super().__init__(getattr(message, "_args", (message,))[0])
+        self.message = message
+        self.field = field
+
+
+class CampaignNotFound(LookupError):
+    """No such campaign, or not in the reader's scope (the two look the same on purpose)."""
+
+
+@dataclass
+class FacilityInput:
+    agency_id: int
+    volume: int | None = None
+    quota: int | None = None
+
+
+@dataclass
+class CampaignInput:
+    """What a department enters; dates are local calendar days, both inclusive."""
+
+    name_vi: str
+    name_en: str
+    sector_id: int
+    version_id: int
+    respondent_group: str
+    opens_on: date
+    closes_on: date
+    margin: float | None = None
+    previous_campaign_id: int | None = None
+    facilities: list[FacilityInput] = field(default_factory=list)
+
+
+# --- time --------------------------------------------------------------------------------
+
+def local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=DISPLAY_TZ).astimezone(UTC)
+
+
+def window_of(opens_on: date, closes_on: date) -> tuple[datetime, datetime]:
+    """UTC instants: local midnight starting `opens_on`, local midnight after `closes_on`."""
+    return local_midnight(opens_on), local_midnight(closes_on + timedelta(days=1))
+
+
+def local_days(campaign: Campaign) -> tuple[date, date]:
+    """First and last local day of the window (the close instant itself is excluded)."""
+    last = (campaign.closes_at - timedelta(microseconds=1)).astimezone(DISPLAY_TZ).date()
+    return campaign.opens_at.astimezone(DISPLAY_TZ).date(), last
+
+
+def window_state(campaign: Campaign, now: datetime | None = None) -> str:
+    now = now or utcnow()
+    if now < campaign.opens_at:
+        return "not_yet_open"
+    if now >= campaign.closes_at:
+        return "closed"
+    return "open"
+
+
+# --- who may do what -----------------------------------------------------------------------
+
+def visible_campaigns(scope: Scope) -> list[Campaign]:
+    return list(db.session.execute(
+        select(Campaign).where(scope.campaigns_filter())
+        .order_by(Campaign.opens_at.desc(), Campaign.id.desc())
+    ).scalars())
+
+
+def get_visible(campaign_id: int, scope: Scope) -> Campaign:
+    campaign = db.session.execute(
+        select(Campaign).where(Campaign.id == campaign_id, scope.campaigns_filter())
+    ).scalar_one_or_none()
+    if campaign is None:
+        raise CampaignNotFound(campaign_id)
+    return campaign
+
+
+def may_manage(user: StaffUser, scope: Scope, sector_id: int) -> bool:
+    """Run campaigns (create, edit, enter and import paper forms) of a sector."""
+    return user.role in MANAGER_ROLES and scope.allows_sector(sector_id)
+
+
+def get_managed(campaign_id: int, user: StaffUser) -> Campaign:
+    """A campaign the user may run; anything else is 'not found' (no existence leak)."""
+    scope = Scope.for_user(user)
+    campaign = get_visible(campaign_id, scope)
+    if not may_manage(user, scope, campaign.sector_id):
+        raise CampaignNotFound(campaign_id)
+    return campaign
+
+
+def manageable_sectors(user: StaffUser) -> list[Sector]:
+    scope = Scope.for_user(user)
+    sectors = db.session.execute(
+        select(Sector).where(Sector.code.in_(SECTOR_KINDS)).order_by(Sector.code)
+    ).scalars()
+    return [s for s in sectors if may_manage(user, scope, s.id)]
+
+
+# --- choices ---------------------------------------------------------------------------------
+
+def versions_for(sector: Sector) -> list[QuestionnaireVersion]:
+    kinds = SECTOR_KINDS.get(sector.code, ())
+    return list(db.session.execute(
+        select(QuestionnaireVersion).join(Questionnaire)
+        .where(Questionnaire.kind.in_(kinds), QuestionnaireVersion.status == "published")
+        .order_by(Questionnaire.code, QuestionnaireVersion.version.desc())
+    ).scalars())
+
+
+def facilities_for(sector_id: int) -> list[Agency]:
+    return list(db.session.execute(
+        select(Agency).join(agency_sectors, agency_sectors.c.agency_id == Agency.id)
+        .where(agency_sectors.c.sector_id == sector_id, Agency.kind.in_(FACILITY_KINDS))
+        .order_by(Agency.kind, Agency.name_vi)
+    ).scalars())
+
+
+def previous_candidates(sector_id: int, exclude_id: int | None = None) -> list[Campaign]:
+    query = select(Campaign).where(Campaign.sector_id == sector_id)
+    if exclude_id is not None:
+        query = query.where(Campaign.id != exclude_id)
+    return list(db.session.execute(query.order_by(Campaign.opens_at.desc())).scalars())
+
+
+def propose_quota(volume: int | None, margin: float | None) -> int | None:
+    """Sample size for the margin at 95 %, p = 0.5, finite population = the volume."""
+    if not volume or not margin:
+        return None
+    return analysis.sample_size(margin, population=volume)
+
+
+# --- create and edit -------------------------------------------------------------------------
+
+def create(data: CampaignInput, user: StaffUser) -> Campaign:
+    sector = _checked_sector(data.sector_id, user)
+    campaign = Campaign(sector_id=sector.id, created_by_id=user.id, code=_campaign_code(sector))
+    campaign.owner_agency_id = _department_of(sector)
+    _apply(campaign, data, sector, has_responses=False)
+    db.session.add(campaign)
+    db.session.commit()
+    return campaign
+
+
+def update(campaign: Campaign, data: CampaignInput, user: StaffUser,
+           now: datetime | None = None) -> Campaign:
+    if window_state(campaign, now) == "closed":
+        raise CampaignError(_l("This campaign is closed: it can no longer be changed."))
+    sector = _checked_sector(campaign.sector_id, user)
+    try:
+        _apply(campaign, data, sector, has_responses=has_responses(campaign.id))
+        db.session.commit()
+    except CampaignError:
+        db.session.rollback()
+        raise
+    return campaign
+
+
+def close_now(campaign: Campaign, now: datetime | None = None) -> None:
+    """End the window at once (the link then shows the closed page)."""
+    now = now or utcnow()
+    if window_state(campaign, now) == "closed":
+        return
+    campaign.closes_at = max(now, campaign.opens_at)
+    db.session.commit()
+
+
+def has_responses(campaign_id: int, agency_id: int | None = None) -> bool:
+    condition = Response.campaign_id == campaign_id
+    if agency_id is not None:
+        condition = condition & (Response.agency_id == agency_id)
+    return bool(db.session.execute(select(exists().where(condition))).scalar())
+
+
+def _checked_sector(sector_id: int, user: StaffUser) -> Sector:
+    sector = db.session.get(Sector, sector_id)
+    if sector is None or sector.code not in SECTOR_KINDS:
+        raise CampaignError(_l("Choose the health or education sector."), "sector")
+    if not may_manage(user, Scope.for_user(user), sector.id):
+        raise CampaignError(_l("You may not run campaigns in this sector."), "sector")
+    return sector
+
+
+def _apply(campaign: Campaign, data: CampaignInput, sector: Sector, has_responses: bool) -> None:
+    name_vi = (data.name_vi or "").strip()
+    if not name_vi:
+        raise CampaignError(_l("Give the campaign a name."), "name_vi")
+    version = db.session.get(QuestionnaireVersion, data.version_id)
+    if version is None or version.questionnaire.kind not in SECTOR_KINDS[sector.code]:
+        raise CampaignError(_l("This questionnaire does not fit the sector."), "version")
+    if has_responses and version.id != campaign.questionnaire_version_id:
+        raise CampaignError(
+            _l("The questionnaire cannot change: this campaign already has responses."), "version"
+        )
+    if data.respondent_group not in RESPONDENT_GROUPS:
+        raise CampaignError(_l("Choose a respondent group."), "respondent_group")
+    if data.closes_on < data.opens_on:
+        raise CampaignError(_l("The closing day is before the opening day."), "closes_on")
+    if data.margin is not None and not 0.005 <= data.margin <= 0.2:
+        raise CampaignError(_l("The margin of error must be between 0.5 and 20 percent."), "margin")
+    previous = data.previous_campaign_id
+    if previous is not None and (previous == campaign.id or previous not in
+                                 {c.id for c in previous_candidates(sector.id)}):
+        raise CampaignError(_l("Choose an earlier campaign of the same sector."), "previous")
+    campaign.name_vi = name_vi[:300]
+    campaign.name_en = ((data.name_en or "").strip() or name_vi)[:300]
+    campaign.questionnaire_version_id = version.id
+    campaign.respondent_group = data.respondent_group
+    campaign.opens_at, campaign.closes_at = window_of(data.opens_on, data.closes_on)
+    campaign.margin = data.margin
+    campaign.previous_campaign_id = previous
+    _apply_facilities(campaign, data, sector, version.questionnaire.kind)
+
+
+def _apply_facilities(campaign: Campaign, data: CampaignInput, sector: Sector, kind: str) -> None:
+    allowed = {agency.id: agency for agency in facilities_for(sector.id)}
+    wanted: dict[int, FacilityInput] = {}
+    for item in data.facilities:
+        if item.agency_id not in allowed:
+            raise CampaignError(_l("A chosen facility is not a facility of this sector."),
+                                "facilities")
+        for number, label in ((item.volume, _l("volume")), (item.quota, _l("quota"))):
+            if number is not None and not 0 < number <= 10_000_000:
+                raise CampaignError(_l("%(name)s: the %(what)s must be a positive number.",
+                                       name=allowed[item.agency_id].name_vi, what=label),
+                                    "facilities")
+        wanted[item.agency_id] = item
+    if not wanted:
+        raise CampaignError(_l("Choose at least one facility."), "facilities")
+    current = {f.agency_id: f for f in campaign.facilities}
+    for agency_id, facility in current.items():
+        if agency_id not in wanted:
+            if campaign.id is not None and has_responses(campaign.id, agency_id):
+                raise CampaignError(
+                    _l("%(name)s already has responses and stays in the campaign.",
+                       name=facility.agency.name_vi), "facilities")
+            campaign.facilities.remove(facility)
+    for agency_id, item in wanted.items():
+        facility = current.get(agency_id)
+        if facility is None:
+            facility = CampaignFacility(agency_id=agency_id, code=_facility_code())
+            campaign.facilities.append(facility)
+        facility.volume = item.volume
+        quota = item.quota if item.quota is not None else propose_quota(item.volume, data.margin)
+        facility.quota = min(quota, MAX_QUOTA) if quota is not None else None
+    _refuse_overlap(campaign, kind, list(wanted))
+
+
+def _refuse_overlap(campaign: Campaign, kind: str, agency_ids: list[int]) -> None:
+    """A facility may not be in two campaigns of one questionnaire kind at the same time."""
+    clash = db.session.execute(
+        select(Campaign.name_vi, Agency.name_vi)
+        .join(CampaignFacility, CampaignFacility.campaign_id == Campaign.id)
+        .join(Agency, Agency.id == CampaignFacility.agency_id)
+        .join(QuestionnaireVersion, QuestionnaireVersion.id == Campaign.questionnaire_version_id)
+        .join(Questionnaire, Questionnaire.id == QuestionnaireVersion.questionnaire_id)
+        .where(
+            Questionnaire.kind == kind,
+            CampaignFacility.agency_id.in_(agency_ids),
+            Campaign.opens_at < campaign.closes_at,
+            Campaign.closes_at > campaign.opens_at,
+            Campaign.id != (campaign.id or -1),
+        ).limit(1)
+    ).first()
+    if clash:
+        raise CampaignError(
+            _l("%(facility)s is already in the campaign “%(campaign)s” at the same time "
+               "with this kind of questionnaire.", facility=clash[1], campaign=clash[0]),
+            "facilities")
+
+
+def _department_of(sector: Sector) -> int:
+    """The department (sở) that handles the sector: it owns the campaign."""
+    agency_id = db.session.execute(
+        select(Agency.id).join(agency_sectors, agency_sectors.c.agency_id == Agency.id)
+        .where(agency_sectors.c.sector_id == sector.id, Agency.kind == "department")
+        .order_by(Agency.code).limit(1)
+    ).scalar_one_or_none()
+    if agency_id is None:
+        raise CampaignError(_l("No department handles this sector in the reference data."),
+                            "sector")
+    return agency_id
+
+
+def _random_code(length: int) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def _campaign_code(sector: Sector) -> str:
+    return f"{sector.code}-{utcnow():%Y%m}-{_random_code(6)}"
+
+
+def _facility_code() -> str:
+    while True:  # 31^8 codes: a clash is rare, but a unique column would refuse it
+        code = _random_code(CODE_LENGTH)
+        taken = db.session.execute(
+            select(func.count()).select_from(CampaignFacility).where(CampaignFacility.code == code)
+        ).scalar()
+        if not taken:
+            return code
+
+
+# --- the public link ---------------------------------------------------------------------------
+
+def facility_by_code(code: str) -> CampaignFacility | None:
+    if not code or len(code) > 60:
+        return None
+    return db.session.execute(
+        select(CampaignFacility).where(CampaignFacility.code == code)
+    ).scalar_one_or_none()
+
+
+def facility_url(base_url: str, code: str) -> str:
+    return f"{base_url.rstrip('/')}/s/{code}"

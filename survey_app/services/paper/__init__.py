@@ -1,0 +1,1 @@
+"""Paper questionnaires: import templates, reading files, typed entry and file import."""

@@ -1,0 +1,219 @@
+"""Reading paper-survey files (CSV or XLSX) into plain rows of text, and their cell rules.
+
+The layout (the template made by `paper_template` follows it):
+
+- row 1: column names: `facility`, `date`, then one column per questionnaire item
+  (the item id: a1, b3, q_overall …); the order of columns does not matter;
+- rows whose first cell starts with `#` are notes and skipped (the template's
+  hint row is one);
+- every other non-empty row is one paper questionnaire.
+
+Row numbers are the spreadsheet's own (the header is row 1), so an error report
+points at the row the surveyor sees in Excel or LibreOffice.
+
+Cell values, as written on paper: a scale answer 1–5 or `KSD` (không sử dụng, not
+used); a choice by its value or its number in the list (1, 2 …); several choices
+separated by `;`; yes/no as `có`/`không` (or yes/no); numbers with `,` or `.`
+decimals; dates as dd/mm/yyyy, yyyy-mm-dd or a spreadsheet date.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from survey_app.services.responses.submissions import NOT_USED
+
+FACILITY, DATE = "facility", "date"
+NOT_USED_CODES = {"ksd", "khong su dung", "not used", "not_used"}
+YES = {"co", "yes", "y", "c", "1"}
+NO = {"khong", "no", "n", "k", "0"}
+MAX_ROWS = 20_000  # the command line; 15-30 ms a row to check and store
+# A web upload must finish within the server's 60 s worker timeout: 1,000 rows take
+# about 17 s on SQLite and 28 s on PostgreSQL (docs/sector-surveys.md); larger files
+# are split or go through the command line.
+WEB_MAX_ROWS = 1_000
+DATE_SHAPES = (re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"),
+               re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"))
+
+
+def english(message) -> str:
+    """The English source of a lazy string (the CLI has no request to pick a language)."""
+    if not hasattr(message, "_args"):
+        return str(message)
+    kwargs = message._kwargs
+    return message._args[0] % kwargs if kwargs else message._args[0]
+
+
+class UnreadableFile(ValueError):
+    """The file is not a CSV or XLSX table we can read; `message` (lazy) says why."""
+
+    def __init__(self, message):
+        super().__init__(english(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # (spreadsheet row number, cells as text)
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the content, not the bytes: the same forms re-saved or converted
+        between CSV and XLSX are the same file."""
+        canonical = json.dumps([self.header, [cells for _, cells in self.rows]],
+                               ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def read_table(filename: str, data: bytes, max_rows: int = MAX_ROWS) -> Table:
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        grid = _xlsx_rows(data)
+    elif name.endswith(".csv") or name.endswith(".txt"):
+        grid = _csv_rows(data)
+    else:
+        raise UnreadableFile(_l("the file must be .csv or .xlsx"))
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    for number, cells in enumerate(grid, start=1):
+        cells = [_text(value) for value in cells]
+        if not any(cells) or cells[0].startswith("#"):
+            continue
+        if header is None:
+            header = [cell.strip().lower() for cell in cells]
+            continue
+        rows.append((number, cells))
+        if len(rows) > max_rows:
+            raise UnreadableFile(_l("more than %(rows)s questionnaires: split the file",
+                                    rows=max_rows))
+    if header is None:
+        raise UnreadableFile(_l("the file is empty"))
+    while header and not header[-1]:
+        header.pop()
+    return Table(header, [(n, (c + [""] * len(header))[:len(header)]) for n, c in rows])
+
+
+def _csv_rows(data: bytes):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnreadableFile(
+            _l("the CSV file is not UTF-8 text (save it as “CSV UTF-8”)")) from None
+    # The separator is read off the header line (item ids only, so it is unambiguous):
+    # Excel in a Vietnamese locale saves CSV with ";", LibreOffice may use a tab.
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(",;\t", key=first.count)
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _xlsx_rows(data: bytes):
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise UnreadableFile(_l("the file is not a readable XLSX workbook")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _text(value) -> str:
+    """A cell as the text a person typed: 4.0 -> "4", dates -> ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, for codes people type by hand (KSD, có, không)."""
+    decomposed = unicodedata.normalize("NFD", text.strip().lower().replace("đ", "d"))
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+
+
+def parse_date(text: str) -> date | None:
+    text = text.strip()
+    for shape in DATE_SHAPES:
+        match = shape.fullmatch(text)
+        if match:
+            a, b, c = (int(g) for g in match.groups())
+            day, month, year = (c, b, a) if shape is DATE_SHAPES[1] else (a, b, c)
+            try:
+                return date(year, month, day)
+            except ValueError:
+                return None
+    return None
+
+
+def form_value(item: dict, text: str) -> str | list[str]:
+    """A cell turned into what the web form would have posted for the item."""
+    kind = item["type"]
+    if kind == "scale5":
+        return NOT_USED if fold(text) in NOT_USED_CODES else text
+    if kind == "yes_no":
+        folded = fold(text)
+        return "yes" if folded in YES else "no" if folded in NO else text
+    if kind == "single_choice":
+        return _choice(item, text)
+    if kind == "multiple_choice":
+        return [_choice(item, part) for part in re.split(r"[;,]", text) if part.strip()]
+    return text
+
+
+def _choice(item: dict, text: str) -> str:
+    values = [option["value"] for option in item["options"]]
+    text = text.strip()
+    if text.isdigit() and 1 <= int(text) <= len(values):
+        return values[int(text) - 1]
+    folded = fold(text)
+    return next((value for value in values if value == folded), text)
+
+
+# The words of `allowed_values`: English for the CLI, Vietnamese for the template's hints.
+WORDS = {
+    "en": {"or": "or", "yes_no": "có or không", "several": "several separated by ;",
+           "range": "a number from {low} to {high}", "number": "a number",
+           "text": "text, at most {limit} characters"},
+    "vi": {"or": "hoặc", "yes_no": "có hoặc không", "several": "chọn nhiều: ngăn cách bằng ;",
+           "range": "số từ {low} đến {high}", "number": "một số",
+           "text": "chữ, tối đa {limit} ký tự"},
+}
+
+
+def allowed_values(item: dict, lang: str = "en") -> str:
+    """What a cell of the item may hold, in words for hints and error reports."""
+    words = WORDS[lang]
+    kind = item["type"]
+    if kind == "scale5":
+        return f"1–5 {words['or']} KSD" if item.get("allow_not_used") else "1–5"
+    if kind == "yes_no":
+        return words["yes_no"]
+    if kind in {"single_choice", "multiple_choice"}:
+        listed = ", ".join(f"{i} = {o['value']}" for i, o in enumerate(item["options"], 1))
+        return listed + (f" ({words['several']})" if kind == "multiple_choice" else "")
+    if kind in {"number", "percentage"}:
+        low = item.get("min", 0 if kind == "percentage" else None)
+        high = item.get("max", 100 if kind == "percentage" else None)
+        if low is not None and high is not None:
+            return words["range"].format(low=f"{low:g}", high=f"{high:g}")
+        return words["number"]
+    return words["text"].format(limit=min(item.get("max_length", 2000), 2000))

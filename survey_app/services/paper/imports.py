@@ -1,0 +1,270 @@
+"""Paper questionnaires into a campaign: one typed form, or a whole file, all or nothing.
+
+Every row is checked with the same form class the web uses (`survey_forms`,
+built without CSRF), so a paper answer is held to exactly the rules of an online
+one. A file is imported in one transaction: any error in any row and nothing is
+stored; the report lists every problem as `row 7, column a3: "6" is not one of
+1–5 or KSD`. The same content imported twice into a campaign is refused
+(`ImportBatch` is unique per campaign and content digest).
+
+Messages are lazy strings with an English source: the CLI prints the English,
+the web page the reader's language (`CellError.text(translated=…)`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import MultiDict
+
+from survey_app.extensions import db
+from survey_app.i18n import DISPLAY_TZ
+from survey_app.models import Campaign, ImportBatch, utcnow
+from survey_app.services.campaigns import setup as campaigns
+from survey_app.services.paper.files import (
+    DATE,
+    FACILITY,
+    Table,
+    allowed_values,
+    english,
+    form_value,
+    parse_date,
+)
+from survey_app.services.questionnaires.files import items_of
+from survey_app.services.questionnaires.forms import build_form_class
+from survey_app.services.responses.submissions import Extras, Origin, add_response
+
+FLUSH_EVERY = 200
+MESSAGES = {
+    "unknown_column": _l('"%(value)s" is not an item of this questionnaire'),
+    "missing_column": _l("the column is missing"),
+    "required": _l("is empty but must be answered"),
+    "not_one_of": _l('"%(value)s" is not one of %(allowed)s'),
+    "not_number": _l('"%(value)s" is not %(allowed)s'),
+    "too_long": _l("is longer than allowed (%(allowed)s)"),
+    "unknown_facility": _l('"%(value)s" is not a facility of this campaign'),
+    "bad_date": _l('"%(value)s" is not a date (dd/mm/yyyy)'),
+    "date_outside": _l('"%(value)s" is outside the campaign (%(allowed)s)'),
+    "unreadable": _l("%(value)s"),
+    "no_rows": _l("the file has no questionnaires"),
+}
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One problem: row (0 for the whole file), column, the value found, what is wrong."""
+
+    row: int
+    column: str
+    problem: str
+    value: str = ""
+    allowed: str = ""
+
+    def text(self, translated: bool = False) -> str:
+        template = MESSAGES[self.problem]
+        template = str(template) if translated else english(template)
+        message = template % {"value": self.value[:60], "allowed": self.allowed}
+        if translated:
+            where = str(_l("row %(row)s, column %(column)s", row=self.row, column=self.column))
+            if not self.row:
+                where = str(_l("the file"))
+        else:
+            where = f"row {self.row}, column {self.column}" if self.row else "the file"
+        return f"{where}: {message}"
+
+
+class InvalidFile(ValueError):
+    def __init__(self, errors: list[CellError]):
+        super().__init__("\n".join(error.text() for error in errors))
+        self.errors = errors
+
+
+class AlreadyImported(ValueError):
+    """The same content was imported into this campaign before."""
+
+    def __init__(self, batch: ImportBatch):
+        super().__init__(f"already imported as {batch.filename!r}")
+        self.batch = batch
+
+
+@dataclass
+class PaperForm:
+    """One checked questionnaire: where, when, and the answers `submissions` stores."""
+
+    row: int
+    agency_id: int
+    filled_on: date
+    answers: dict = field(default_factory=dict)
+
+
+def noon_utc(day: date) -> datetime:
+    """A paper form is dated by day; it is stored at local noon of that day."""
+    return datetime.combine(day, time(12), tzinfo=DISPLAY_TZ).astimezone(UTC)
+
+
+class RowChecker:
+    """Checks rows of one campaign against its questionnaire, facilities and window."""
+
+    def __init__(self, campaign: Campaign, today: date | None = None):
+        self.campaign = campaign
+        self.definition = campaign.questionnaire_version.definition
+        self.items = items_of(self.definition)
+        # One form, re-filled for every row: binding ~50 fields per row would cost more
+        # than the checks themselves.
+        self.form = build_form_class(self.definition, "vi", web=False)(
+            formdata=MultiDict())
+        self.facilities: dict[str, int] = {}
+        for facility in campaign.facilities:
+            self.facilities[facility.code.lower()] = facility.agency_id
+            self.facilities[facility.agency.code.lower()] = facility.agency_id
+        self.first_day, last_day = campaigns.local_days(campaign)
+        today = today or utcnow().astimezone(DISPLAY_TZ).date()
+        self.last_day = min(last_day, today)
+        self.window = f"{self.first_day:%d/%m/%Y} – {self.last_day:%d/%m/%Y}"
+
+    def check_header(self, header: list[str]) -> list[CellError]:
+        errors = [CellError(1, name or "?", "unknown_column", name)
+                  for name in header if name not in self.items and name not in (FACILITY, DATE)]
+        errors += [CellError(1, name, "missing_column") for name in (FACILITY, DATE)
+                   if name not in header]
+        return errors
+
+    def check(self, row: int, cells: dict[str, str]) -> tuple[PaperForm | None, list[CellError]]:
+        errors: list[CellError] = []
+        agency_id = self.facilities.get(cells.get(FACILITY, "").strip().lower())
+        if agency_id is None:
+            errors.append(CellError(row, FACILITY, "unknown_facility", cells.get(FACILITY, "")))
+        filled_on = self._date(row, cells.get(DATE, ""), errors)
+        data = MultiDict()
+        for item_id, item in self.items.items():
+            value = form_value(item, cells.get(item_id, ""))
+            for part in value if isinstance(value, list) else [value]:
+                if part != "":
+                    data.add(item_id, part)
+        form = self.form
+        form.process(formdata=data)
+        if not form.validate():
+            for item_id in self.items:
+                if form[item_id].errors:
+                    errors.append(self._item_error(row, item_id, cells.get(item_id, "")))
+        if errors:
+            return None, errors
+        return PaperForm(row, agency_id, filled_on, form.answers()), []
+
+    def _date(self, row: int, text: str, errors: list[CellError]) -> date | None:
+        day = parse_date(text)
+        if day is None:
+            errors.append(CellError(row, DATE, "bad_date", text))
+        elif not self.first_day <= day <= self.last_day:
+            errors.append(CellError(row, DATE, "date_outside", text, self.window))
+        return day
+
+    def _item_error(self, row: int, item_id: str, text: str) -> CellError:
+        item = self.items[item_id]
+        if not text.strip():
+            return CellError(row, item_id, "required")
+        allowed = allowed_values(item)
+        if item["type"] in {"number", "percentage"}:
+            return CellError(row, item_id, "not_number", text, allowed)
+        if item["type"] == "text":
+            return CellError(row, item_id, "too_long", text, allowed)
+        return CellError(row, item_id, "not_one_of", text, allowed)
+
+
+def check_table(campaign: Campaign, table: Table,
+                progress: Callable[[int, int], None] | None = None,
+                ) -> tuple[list[PaperForm], list[CellError]]:
+    checker = RowChecker(campaign)
+    errors = checker.check_header(table.header)
+    if errors:
+        return [], errors
+    if not table.rows:
+        return [], [CellError(0, "", "no_rows")]
+    forms: list[PaperForm] = []
+    for done, (row, cells) in enumerate(table.rows, start=1):
+        form, row_errors = checker.check(row, dict(zip(table.header, cells, strict=True)))
+        errors.extend(row_errors)
+        if form is not None:
+            forms.append(form)
+        if progress:
+            progress(done, len(table.rows))
+    return forms, errors
+
+
+def origin_for(campaign: Campaign, agency_id: int) -> Origin:
+    version = campaign.questionnaire_version
+    return Origin(
+        questionnaire_version_id=version.id, definition=version.definition,
+        agency_id=agency_id, channel="paper", language="vi",
+        sector_id=campaign.sector_id, campaign_id=campaign.id,
+    )
+
+
+def _store(campaign: Campaign, form: PaperForm, user_id: int | None, batch_id: int | None,
+           now: datetime) -> None:
+    add_response(
+        origin_for(campaign, form.agency_id), form.answers,
+        extras=Extras(entered_by_id=user_id, import_batch_id=batch_id,
+                      answered_at=noon_utc(form.filled_on)),
+        now=now,
+    )
+
+
+def enter_one(campaign: Campaign, form: PaperForm, user_id: int) -> None:
+    """Store one typed paper questionnaire and commit."""
+    _store(campaign, form, user_id, None, utcnow())
+    db.session.commit()
+
+
+def previous_batch(campaign_id: int, digest: str) -> ImportBatch | None:
+    return db.session.execute(
+        select(ImportBatch).where(ImportBatch.campaign_id == campaign_id,
+                                  ImportBatch.file_sha256 == digest)
+    ).scalar_one_or_none()
+
+
+def import_table(campaign: Campaign, filename: str, table: Table, user_id: int | None,
+                 progress: Callable[[int, int], None] | None = None) -> ImportBatch:
+    """Check every row, then store them all in one transaction (or nothing).
+
+    Raises AlreadyImported (same content before) or InvalidFile (every problem).
+    Progress is reported over 2 × rows: checking, then storing.
+    """
+    digest = table.digest
+    earlier = previous_batch(campaign.id, digest)
+    if earlier is not None:
+        raise AlreadyImported(earlier)
+    total = 2 * len(table.rows)
+    forms, errors = check_table(
+        campaign, table, progress and (lambda done, _n: progress(done, total)))
+    if errors:
+        raise InvalidFile(errors)
+    now = utcnow()
+    batch = ImportBatch(campaign_id=campaign.id, file_sha256=digest, filename=filename[-300:],
+                        rows=len(forms), imported_by_id=user_id, imported_at=now)
+    try:
+        db.session.add(batch)
+        db.session.flush()
+        for done, form in enumerate(forms, start=len(forms) + 1):
+            _store(campaign, form, user_id, batch.id, now)
+            if done % FLUSH_EVERY == 0:
+                db.session.flush()  # stored rows leave memory; still one transaction
+            if progress:
+                progress(done, total)
+        db.session.commit()
+    except IntegrityError:
+        # The same file won a race with us (two uploads at once): the first one stands.
+        db.session.rollback()
+        earlier = previous_batch(campaign.id, digest)
+        if earlier is not None:
+            raise AlreadyImported(earlier) from None
+        raise
+    except Exception:
+        db.session.rollback()
+        raise
+    return batch

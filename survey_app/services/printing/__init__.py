@@ -1,0 +1,1 @@
+"""Printed matter: counter posters, QR codes and the fonts PDFs need."""

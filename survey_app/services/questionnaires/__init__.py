@@ -1,0 +1,1 @@
+"""Questionnaire files, their versions, and the survey forms built from them."""

@@ -1,0 +1,1 @@
+"""Reference data (agencies, counters, sectors, targets), its cache and transaction volumes."""

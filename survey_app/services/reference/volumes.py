@@ -1,0 +1,118 @@
+"""Transaction counts from the one-stop software, for the volume alerts (services/alerts.py).
+
+The one-stop software reports how many dossiers each agency handled in each sector
+over a month or a quarter. A file of them (CSV or XLSX, read by `paper_files`):
+
+    agency,sector,first_day,last_day,transactions
+    ttphc-tinh,dat-dai,01/08/2025,31/08/2025,412
+
+Agency and sector by their reference codes; days as dd/mm/yyyy or yyyy-mm-dd. Every
+row is checked before anything is written; a bad file gets every problem with its
+row and column, and nothing is stored. Loading is idempotent: a row for an agency,
+sector and first day already stored replaces its count (the one-stop software
+corrects late dossiers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from survey_app.extensions import db
+from survey_app.models import Agency, Sector, TransactionVolume
+from survey_app.services.paper.files import parse_date, read_table
+
+COLUMNS = ("agency", "sector", "first_day", "last_day", "transactions")
+MAX_ROWS = 200_000  # a province's agencies × sectors × months for decades
+LONGEST_PERIOD_DAYS = 366  # the alerts compare answers over the same period: a year at most
+
+
+class InvalidVolumes(ValueError):
+    """The file cannot be loaded; `problems` lists every reason, one line each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Volume:
+    agency_id: int
+    sector_id: int
+    first_day: date
+    last_day: date
+    transactions: int
+
+
+def read(filename: str, data: bytes) -> list[Volume]:
+    """The file's rows, checked against the reference data; InvalidVolumes otherwise."""
+    table = read_table(filename, data, max_rows=MAX_ROWS)  # UnreadableFile if not a table
+    missing = [name for name in COLUMNS if name not in table.header]
+    if missing:
+        raise InvalidVolumes([f"{filename}: row 1: missing column(s) {', '.join(missing)} "
+                              f"(expected {', '.join(COLUMNS)})"])
+    column = {name: table.header.index(name) for name in COLUMNS}
+    agencies = dict(db.session.execute(select(Agency.code, Agency.id)).all())
+    sectors = dict(db.session.execute(select(Sector.code, Sector.id)).all())
+    volumes: list[Volume] = []
+    problems: list[str] = []
+    first_rows: dict[tuple, int] = {}
+    for number, cells in table.rows:
+        found_before = len(problems)
+
+        def problem(name: str, message: str, number=number) -> None:
+            problems.append(f"{filename}: row {number}: {name}: {message}")
+
+        cell = {name: cells[index].strip() for name, index in column.items()}
+        agency_id = agencies.get(cell["agency"])
+        if agency_id is None:
+            problem("agency", f"no agency with code {cell['agency']!r}")
+        sector_id = sectors.get(cell["sector"])
+        if sector_id is None:
+            problem("sector", f"no sector with code {cell['sector']!r}")
+        first, last = parse_date(cell["first_day"]), parse_date(cell["last_day"])
+        for name, day in (("first_day", first), ("last_day", last)):
+            if day is None:
+                problem(name, f"{cell[name]!r} is not a date (dd/mm/yyyy or yyyy-mm-dd)")
+        if first and last and not 0 <= (last - first).days < LONGEST_PERIOD_DAYS:
+            problem("last_day", f"the period must end on or after {first:%d/%m/%Y} "
+                                f"and last at most {LONGEST_PERIOD_DAYS} days")
+        transactions = cell["transactions"]
+        if not (transactions.isascii() and transactions.isdigit()):
+            problem("transactions", f"{transactions!r} is not a whole number of 0 or more")
+        if len(problems) > found_before:
+            continue
+        key = (agency_id, sector_id, first)
+        if key in first_rows:
+            problem("first_day", f"the same agency, sector and first day as row "
+                                 f"{first_rows[key]}")
+            continue
+        first_rows[key] = number
+        volumes.append(Volume(agency_id, sector_id, first, last, int(transactions)))
+    if problems:
+        raise InvalidVolumes(problems)
+    return volumes
+
+
+def load(volumes: list[Volume]) -> tuple[int, int]:
+    """Store the volumes in one transaction: (added, replaced)."""
+    stored = {
+        (v.agency_id, v.sector_id, v.period_start): v
+        for v in db.session.execute(select(TransactionVolume)).scalars()
+    }
+    added = replaced = 0
+    for volume in volumes:
+        row = stored.get((volume.agency_id, volume.sector_id, volume.first_day))
+        if row is None:
+            db.session.add(TransactionVolume(
+                agency_id=volume.agency_id, sector_id=volume.sector_id,
+                period_start=volume.first_day, period_end=volume.last_day,
+                transactions=volume.transactions))
+            added += 1
+        else:
+            row.period_end, row.transactions = volume.last_day, volume.transactions
+            replaced += 1
+    db.session.commit()
+    return added, replaced

@@ -1,0 +1,167 @@
+"""The anonymised responses of a period and scope as CSV, streamed in constant memory.
+
+One row per response: questionnaire and version, agency, counter, sector and
+procedure codes, channel, language, the hour in local time, the overall score
+and every item's answer (a score, `not_used`, an option value or a number).
+No database id, no exact time, no contact detail; the comment text only when the
+scope may read comments.
+
+The database packs each response's answers into one string (`group_concat` /
+`string_agg`, grouped by response) and streams the rows through a server-side
+cursor (`yield_per`), so Python sees one row per response and keeps only a chunk
+of them at a time, whatever the number of responses. (A `MAX(CASE …)` per item
+column was tried first: with a hundred item columns it was several times slower.)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import timedelta
+
+from sqlalchemy import String, and_, cast, func, select
+
+from survey_app.extensions import db
+from survey_app.models import (
+    Agency,
+    Answer,
+    Comment,
+    Counter,
+    Procedure,
+    Questionnaire,
+    QuestionnaireVersion,
+    Response,
+    Sector,
+)
+from survey_app.services.access.scope import Scope
+from survey_app.services.reporting.figures import NO_FILTERS, response_conditions
+from survey_app.services.reporting.periods import Period
+
+CHUNK_ROWS = 2000
+LOCAL_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh, no daylight saving time
+FIXED_COLUMNS = ("questionnaire", "version", "agency", "counter", "sector", "procedure",
+                 "channel", "language", "local_hour", "overall_score")
+ANSWER_TYPES = {"scale5", "single_choice", "multiple_choice", "yes_no", "number", "percentage"}
+
+
+def _versions(period: Period, scope: Scope) -> dict[int, tuple[str, int, dict]]:
+    """The questionnaire versions answered in the period and scope: id -> (code, version, def)."""
+    conditions = response_conditions(period.start, period.end, scope, NO_FILTERS)
+    used = select(Response.questionnaire_version_id).where(and_(*conditions)).distinct()
+    rows = db.session.execute(
+        select(QuestionnaireVersion.id, Questionnaire.code, QuestionnaireVersion.version,
+               QuestionnaireVersion.definition, Questionnaire.kind)
+        .join(Questionnaire).where(QuestionnaireVersion.id.in_(used))
+        .order_by(Questionnaire.code, QuestionnaireVersion.version)
+    ).all()
+    # The one-stop survey's items first: most rows are its answers.
+    rows = sorted(rows, key=lambda row: row[4] != "administrative")
+    return {vid: (code, version, definition) for vid, code, version, definition, _ in rows}
+
+
+def item_columns(versions: dict) -> list[str]:
+    """Item ids of the answered versions, in form order, each once.
+
+    Questionnaires may reuse an id (tc1 in two forms): the column then holds each
+    row's answer to its own questionnaire's item, which the `questionnaire` column names.
+    """
+    seen: dict[str, None] = {}
+    for _code, _version, definition in versions.values():
+        overall = definition.get("overall_item")
+        for section in definition["sections"]:
+            for item in section["items"]:
+                if item["type"] in ANSWER_TYPES and item["id"] != overall:
+                    seen.setdefault(item["id"], None)
+    return list(seen)
+
+
+def _codes(model) -> dict[int, str]:
+    return dict(db.session.execute(select(model.id, model.code)).all())
+
+
+def count(period: Period, scope: Scope) -> int:
+    """How many rows the export of this period and scope has (for a progress bar)."""
+    conditions = response_conditions(period.start, period.end, scope, NO_FILTERS)
+    return db.session.scalar(select(func.count()).select_from(Response).where(and_(*conditions)))
+
+
+def rows(period: Period, scope: Scope) -> Iterator[list]:
+    """The header, then one list per response, in id order (streamed)."""
+    versions = _versions(period, scope)
+    items = item_columns(versions)
+    with_comments = scope.allows_comments
+    header = [*FIXED_COLUMNS, *items] + (["comment"] if with_comments else [])
+    yield header
+    if not versions:
+        return
+    value = func.coalesce(cast(Answer.score, String), Answer.choice, cast(Answer.number, String))
+    # One packed string per response ("tc1=4;tc2=not_used;…"): codes and values never hold
+    # ';' or '=' (codes are [a-z0-9_], values scores, option values or numbers).
+    packed = func.aggregate_strings(Answer.item_code + "=" + value, ";")
+    columns = [Response.questionnaire_version_id, Response.agency_id, Response.counter_id,
+               Response.sector_id, Response.procedure_id, Response.channel, Response.language,
+               Response.submitted_hour, Response.overall_score, packed]
+    query = (select(*columns).select_from(Response)
+             .outerjoin(Answer, Answer.response_id == Response.id))
+    if with_comments:
+        query = query.add_columns(func.max(Comment.text)).outerjoin(
+            Comment, and_(Comment.response_id == Response.id, Comment.purged_at.is_(None)))
+    conditions = response_conditions(period.start, period.end, scope, NO_FILTERS)
+    query = (query.where(and_(*conditions)).group_by(Response.id).order_by(Response.id)
+             .execution_options(yield_per=CHUNK_ROWS))
+    agencies, counters = _codes(Agency), _codes(Counter)
+    sectors, procedures = _codes(Sector), _codes(Procedure)
+    position = {item: index for index, item in enumerate(items)}
+    blank = [None] * len(items)
+    hours: dict = {}  # a year has a few thousand distinct hours: format each once
+    for row in db.session.execute(query):
+        code, version, _ = versions[row[0]]
+        hour = hours.get(row[7])
+        if hour is None:
+            hour = hours[row[7]] = (row[7] + LOCAL_OFFSET).strftime("%Y-%m-%d %H:00")
+        answers = blank.copy()
+        for pair in (row[9] or "").split(";"):
+            item, _, value = pair.partition("=")
+            if item in position:  # the overall item is its own column already
+                answers[position[item]] = value
+        yield [code, version, agencies.get(row[1]), counters.get(row[2]), sectors.get(row[3]),
+               procedures.get(row[4]), row[5], row[6], hour, row[8], *answers,
+               *[_inert(text) for text in row[10:]]]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str | None) -> str | None:
+    """A citizen's comment must not become a spreadsheet formula (=HYPERLINK(…), +cmd …):
+    a leading quote makes Excel and LibreOffice show it as text."""
+    if text and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def stream(period: Period, scope: Scope, progress=None) -> Iterator[str]:
+    """CSV text in chunks of rows (UTF-8 with a BOM first, so spreadsheet programs read
+    the Vietnamese correctly); `progress(rows)` after each chunk."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    yield "\ufeff"
+    batch: list = []
+    written = 0
+    for row in rows(period, scope):
+        batch.append(row)
+        if len(batch) >= CHUNK_ROWS:
+            writer.writerows(batch)
+            written += len(batch)
+            batch.clear()
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            if progress:
+                progress(written - 1)  # the header is not a response
+    writer.writerows(batch)
+    written += len(batch)
+    yield buffer.getvalue()
+    if progress:
+        progress(written - 1)

@@ -1,0 +1,66 @@
+"""Vietnamese words and number formats shared by the PDF and XLSX reports.
+
+Reports go to Home Affairs in Vietnamese, written the Vietnamese way: a decimal
+comma and a dot between thousands (88,2 %; 1.234 phiếu).
+"""
+
+from __future__ import annotations
+
+from survey_app.i18n import local_time
+
+VERDICTS = {
+    "met": "Đạt",
+    "not_met": "Chưa đạt",
+    "undecided": "Chưa đủ căn cứ kết luận",
+    None: "Chưa có dữ liệu",
+}
+CHANNELS = {
+    "token": "Đường dẫn theo hồ sơ (đã xác thực)",
+    "counter": "Mã QR tại quầy",
+    "kiosk": "Máy khảo sát tại chỗ",
+    "paper": "Phiếu giấy",
+    "link": "Đường dẫn khảo sát ngành",
+}
+STATUSES = {"new": "Mới", "assigned": "Đã giao xử lý", "handled": "Đã xử lý"}
+MEASURES = {
+    "overall": "Câu đánh giá chung",
+    "service-index": "Chỉ số phục vụ (trung bình 5 yếu tố)",
+}
+
+
+def number(value: int | None) -> str:
+    return "–" if value is None else f"{value:,}".replace(",", ".")
+
+
+def percent(value: float | None, decimals: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{100 * value:.{decimals}f} %".replace(".", ",")
+
+
+def interval(low: float | None, high: float | None) -> str:
+    if low is None or high is None:
+        return "–"
+    return f"{percent(low)[:-2]} – {percent(high)}"
+
+
+def local(moment) -> str:
+    return local_time(moment).strftime("%d/%m/%Y %H:%M")
+
+
+def period_text(period) -> str:
+    return f"{period.label('vi')} (từ {period.first_day:%d/%m/%Y} đến {period.last_day:%d/%m/%Y})"
+
+
+def verdict_sentence(result) -> str:
+    """One sentence on a target: rate, interval, n, verdict, the extra answers needed."""
+    if not result.n:
+        return "Chưa có phiếu khảo sát trong kỳ."
+    unit = "người trả lời" if result.measure == "service-index" else "phiếu"
+    text = (f"{percent(result.rate)} (khoảng tin cậy 95 %: {interval(result.low, result.high)}) "
+            f"từ {number(result.n)} {unit}: {VERDICTS[result.verdict].lower()}")
+    if result.verdict == "undecided" and result.additional_n:
+        text += f"; cần thêm khoảng {number(result.additional_n)} {unit} để kết luận"
+    if result.too_small:
+        text += " (dưới 30 phiếu: chưa đủ để đọc kết quả)"
+    return text + "."

@@ -1,0 +1,240 @@
+"""Factor indices (e.g. the five SIPAS factors) and the service index, with intervals.
+
+Which items feed which factor is data: the `factors` of each questionnaire
+version's definition. The rule of context.md is followed literally:
+
+- a factor's index = satisfied answers (score 4–5) / scored answers, pooled over
+  the factor's items and respondents ("not used" answers have no score and are
+  left out);
+- the service index (target measure `service-index`) = the plain mean of the
+  factor indices.
+
+Interval: answers are not independent (one citizen answers all items, and a
+pleased citizen tends to be pleased on every item), so a binomial interval on
+the pooled answers would be far too narrow. The respondent is taken as the unit:
+each index is a ratio of totals over respondents, and its variance is the
+linearisation (delta-method) variance of a ratio estimator with respondents as
+independent draws, Var(Y) estimated as n/(n-1)·Σ(y_i − ȳ)(y_i − ȳ)ᵀ over the
+per-respondent vector y_i = (satisfied_f, scored_f for each factor f). The
+covariances between factors enter the service index's variance. The interval is
+the normal one, index ± z·SE, clipped to [0, 1].
+
+Limits, said plainly: the normal interval undercovers for small n and indices near
+100 % (cells under 30 respondents are flagged `too_small`); it assumes respondents
+are a simple random sample of transactions, which an open QR survey is not (no
+weighting by transaction volumes here); and the mean of factor indices gives each
+factor equal weight whatever its number of items, which is the official rule as we
+read it, not a statistical choice. All of it runs in SQL, one row per respondent:
+each response's factor tallies are counted when it is written (table
+response_factors, services/factor_tallies.py), and one outer row of sums and
+cross-products (2F + F(2F+1) numbers) is all that comes back.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from statistics import NormalDist
+
+import numpy as np
+from sqlalchemy import case, func, select
+
+from survey_app.extensions import db
+from survey_app.models import Questionnaire, QuestionnaireVersion, Response, response_factors
+from survey_app.services.access.scope import Scope
+from survey_app.services.reporting.figures import (
+    CONFIDENCE,
+    MIN_CELL,
+    NO_FILTERS,
+    Filters,
+    TargetResult,
+    grouped_counts,
+    response_conditions,
+    sector_ids_of_groups,
+)
+from survey_app.services.reporting.periods import Period
+
+METHOD = "linearised"
+
+
+@dataclass
+class FactorIndex:
+    """One factor: pooled satisfied/scored answers, respondents, index and interval."""
+
+    id: str
+    label: dict
+    respondents: int = 0
+    answers: int = 0
+    satisfied: int = 0
+    index: float | None = None
+    se: float | None = None
+    low: float | None = None
+    high: float | None = None
+    too_small: bool = True
+
+    @property
+    def rate(self) -> float | None:  # what analysis.charts reads
+        return self.index
+
+
+@dataclass
+class ServiceIndex:
+    """The mean of the factor indices, its interval, and the factors themselves."""
+
+    respondents: int = 0
+    index: float | None = None
+    se: float | None = None
+    low: float | None = None
+    high: float | None = None
+    too_small: bool = True
+    factors: list[FactorIndex] = field(default_factory=list)
+
+
+def _factor_map(kinds) -> tuple[list[tuple[str, dict]], dict[str, dict[int, int]]]:
+    """Factors in display order (newest version first), and per factor its tally slot
+    in each version that has it (slot k = the version's k-th factor)."""
+    versions = db.session.execute(
+        select(QuestionnaireVersion.id, QuestionnaireVersion.definition)
+        .join(Questionnaire).where(Questionnaire.kind.in_(kinds))
+        .order_by(QuestionnaireVersion.loaded_at.desc(), QuestionnaireVersion.id.desc())
+    ).all()
+    order: list[tuple[str, dict]] = []
+    slots: dict[str, dict[int, int]] = {}
+    for version_id, definition in versions:
+        for slot, factor in enumerate((definition or {}).get("factors", []), start=1):
+            if factor["id"] not in slots:
+                order.append((factor["id"], factor.get("label", {})))
+                slots[factor["id"]] = {}
+            slots[factor["id"]][version_id] = slot
+    return order, slots
+
+
+def service_index(period: Period, scope: Scope, kinds=("administrative",), groups=(),
+                  filters: Filters = NO_FILTERS) -> ServiceIndex:
+    """Factor indices and their mean for questionnaires of `kinds` (and sector `groups`)."""
+    order, slots = _factor_map(kinds)
+    result = ServiceIndex(factors=[FactorIndex(fid, label) for fid, label in order])
+    if not order:
+        return result
+    versions = sorted({v for by_version in slots.values() for v in by_version})
+    conditions = response_conditions(period.start, period.end, scope, filters)
+    conditions.append(Response.questionnaire_version_id.in_(versions))
+    if groups:
+        conditions.append(Response.sector_id.in_(sector_ids_of_groups(groups)))
+    # One row per respondent with a scored factor answer: its tallies, written with the
+    # response (services/factor_tallies.py).
+    per_respondent = (
+        select(
+            *[_tally("satisfied", slots[fid], versions).label(f"s{i}")
+              for i, (fid, _) in enumerate(order)],
+            *[_tally("scored", slots[fid], versions).label(f"m{i}")
+              for i, (fid, _) in enumerate(order)],
+        )
+        .select_from(response_factors)
+        .join(Response, Response.id == response_factors.c.response_id)
+        .where(*conditions)
+        .subquery()
+    )
+    size = len(order)
+    variables = [per_respondent.c[f"s{i}"] for i in range(size)]
+    variables += [per_respondent.c[f"m{i}"] for i in range(size)]
+    pairs = [(i, j) for i in range(2 * size) for j in range(i, 2 * size)]
+    row = db.session.execute(select(
+        func.count(),
+        *[func.sum(v) for v in variables],
+        *[func.sum(variables[i] * variables[j]) for i, j in pairs],
+        *[func.sum(case((per_respondent.c[f"m{i}"] > 0, 1), else_=0)) for i in range(size)],
+    )).one()
+    n = int(row[0])
+    totals = np.array([float(v or 0) for v in row[1:1 + 2 * size]])
+    cross = np.zeros((2 * size, 2 * size))
+    for (i, j), value in zip(pairs, row[1 + 2 * size:1 + 2 * size + len(pairs)], strict=True):
+        cross[i, j] = cross[j, i] = float(value or 0)
+    respondents = [int(v or 0) for v in row[1 + 2 * size + len(pairs):]]
+    _fill(result, n, totals, cross, respondents)
+    return result
+
+
+def _tally(kind: str, by_version: dict[int, int], versions: list[int]):
+    """A factor's satisfied or scored answers in a response: its slot's column, or (when
+    versions place it differently or lack it) the column its response's version uses."""
+    by_slot: dict[int, list[int]] = {}
+    for version, slot in by_version.items():
+        by_slot.setdefault(slot, []).append(version)
+    if len(by_slot) == 1 and len(by_version) == len(versions):
+        return response_factors.c[f"{kind}_{next(iter(by_slot))}"]
+    return case(*[(Response.questionnaire_version_id.in_(sorted(vs)),
+                   response_factors.c[f"{kind}_{slot}"]) for slot, vs in sorted(by_slot.items())],
+                else_=0)
+
+
+def _fill(result: ServiceIndex, n: int, totals, cross, respondents) -> None:
+    size = len(result.factors)
+    result.respondents = n
+    result.too_small = n < MIN_CELL
+    if n == 0:
+        return
+    # Covariance of the totals over respondents (with-replacement approximation).
+    cov = (cross - np.outer(totals, totals) / n) * (n / (n - 1)) if n > 1 else None
+    z = NormalDist().inv_cdf(0.5 + CONFIDENCE / 2)
+    used = [f for f in range(size) if totals[size + f] > 0]
+    for f, factor in enumerate(result.factors):
+        factor.respondents = respondents[f]
+        factor.too_small = respondents[f] < MIN_CELL
+        factor.answers, factor.satisfied = int(totals[size + f]), int(totals[f])
+        if f not in used:
+            continue
+        gradient = np.zeros(2 * size)
+        gradient[f] = 1 / totals[size + f]
+        gradient[size + f] = -totals[f] / totals[size + f] ** 2
+        factor.index = float(totals[f] / totals[size + f])
+        factor.se, factor.low, factor.high = _interval(factor.index, gradient, cov, z)
+    if not used:
+        return
+    gradient = np.zeros(2 * size)
+    for f in used:
+        gradient[f] = 1 / (len(used) * totals[size + f])
+        gradient[size + f] = -totals[f] / (len(used) * totals[size + f] ** 2)
+    result.index = float(sum(result.factors[f].index for f in used) / len(used))
+    result.se, result.low, result.high = _interval(result.index, gradient, cov, z)
+
+
+def _interval(estimate: float, gradient, cov, z: float):
+    if cov is None:
+        return None, None, None
+    se = math.sqrt(max(float(gradient @ cov @ gradient), 0.0))
+    return se, float(max(0.0, estimate - z * se)), float(min(1.0, estimate + z * se))
+
+
+def fill_target(result: TargetResult, period: Period, scope: Scope, filters: Filters) -> None:
+    """Measure a `service-index` target: index, interval, verdict, extra respondents.
+
+    Verdict as for rates: met when the lower bound clears the threshold, not met
+    when the upper bound is under it. Extra respondents for an undecided verdict:
+    n·(z·SE / (index − threshold))² − n, i.e. the respondents at which the interval
+    would clear the threshold if the index and the spread per respondent stay as they
+    are (a planning figure, like analysis.target_verdict's additional_n).
+    """
+    index = service_index(period, scope, result.kinds, result.groups, filters)
+    counted = Filters(channels=filters.channels, level=filters.level, kinds=tuple(result.kinds))
+    responses = grouped_counts(period.start, period.end, scope, counted)[0]
+    result.responses, result.repeat_device = int(responses[0]), int(responses[3] or 0)
+    result.method = METHOD
+    result.n = index.respondents
+    result.too_small = index.too_small
+    result.rate, result.low, result.high = index.index, index.low, index.high
+    result.extra["factors"] = index.factors
+    if index.low is None:
+        return
+    threshold = result.threshold
+    if index.low >= threshold:
+        result.verdict = "met"
+    elif index.high < threshold:
+        result.verdict = "not_met"
+    else:
+        result.verdict = "undecided"
+        gap = index.index - threshold
+        if gap != 0 and index.se:
+            z = NormalDist().inv_cdf(0.5 + CONFIDENCE / 2)
+            needed = math.ceil(index.respondents * (z * index.se / gap) ** 2)
+            result.additional_n = max(0, needed - index.respondents)

@@ -1,0 +1,444 @@
+"""Satisfaction figures for a period and a scope: targets, drill-down cells, trends.
+
+The ONE place that turns response rows into the counts `analysis` reads. The
+database does the counting (`GROUP BY` with `COUNT` and `SUM(CASE …)`); Python only
+folds a few hundred grouped rows (sector × questionnaire version …) and hands counts
+to `analysis` for intervals and verdicts. Every query goes through a `Scope`.
+
+Definitions (the same everywhere: dashboard, reports, public page):
+
+- *responses*: rows in the period; *n*: those with an overall score (a NULL
+  overall score, "not used / no opinion", is kept but left out of every rate);
+  *satisfied*: overall score 4 or 5; *rate* = satisfied / n, with a 95 % Wilson
+  interval (`analysis.proportion_ci`) and, against a target, `analysis.target_verdict`.
+- *repeat_device*: responses flagged as a second answer from the same device; they
+  are counted (not dropped) and their share is reported so a reader can judge.
+- a cell with n < 30 is `too_small`: shown and marked, never hidden.
+
+API (all return plain dataclasses; `period` is a `periods.Period`, `scope` a
+`scope.Scope`, `filters` a `Filters`):
+
+- `target_summary(period, scope, filters)` -> list[TargetResult]: every target of
+  the plans valid in the period (measure `overall` here, `service-index` through
+  `factor_indices.service_index`), with the change from the previous period.
+- `breakdown(period, scope, dimension, filters)` -> list[Cell]: one cell per
+  sector group / sector / agency / counter / level / channel.
+- `trend(period, scope, filters, count=4)` -> list[TrendPoint]: overall rate in the
+  `count` periods ending with `period`.
+- `totals(period, scope, filters)` -> Cell: everything in scope, one cell.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, select
+
+import analysis
+from survey_app.extensions import db
+from survey_app.models import (
+    CHANNELS,
+    Agency,
+    Counter,
+    Level,
+    Plan,
+    Questionnaire,
+    QuestionnaireVersion,
+    Response,
+    Sector,
+    SectorGroup,
+)
+from survey_app.services.access.scope import Scope
+from survey_app.services.reporting.periods import Period, trailing
+
+MIN_CELL = 30  # below this many answers a rate is marked too small to read
+CONFIDENCE = 0.95
+METHOD = "wilson"
+DIMENSIONS = ("group", "sector", "agency", "counter", "level", "channel")
+
+
+class ReportingError(ValueError):
+    """A report asked for something that does not exist (a dimension, a channel …)."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Narrow the responses: empty/None means no narrowing on that field.
+
+    `kinds` are questionnaire kinds; `group` a sector-group code; `sector_id`,
+    `agency_id` (exact agency, not its sub-units) and `counter_id` are drill-down
+    steps; `level` an agency level code; `channels` among models.CHANNELS.
+    """
+
+    channels: tuple[str, ...] = ()
+    level: str | None = None
+    kinds: tuple[str, ...] = ()
+    group: str | None = None
+    sector_id: int | None = None
+    agency_id: int | None = None
+
+    def __post_init__(self):
+        unknown = set(self.channels) - set(CHANNELS)
+        if unknown:
+            raise ReportingError(f"unknown channel(s): {', '.join(sorted(unknown))}")
+
+
+NO_FILTERS = Filters()
+
+
+@dataclass
+class Cell:
+    """Counts and rate of one group of responses (see the module docstring)."""
+
+    key: object
+    code: str | None
+    name: dict
+    responses: int
+    n: int
+    satisfied: int
+    repeat_device: int
+    rate: float | None = None
+    low: float | None = None
+    high: float | None = None
+    target: float | None = None
+    verdict: str | None = None
+    additional_n: int | None = None
+    too_small: bool = True
+    label: str = ""
+
+    @property
+    def not_used(self) -> int:
+        return self.responses - self.n
+
+    @property
+    def repeat_share(self) -> float | None:
+        return self.repeat_device / self.responses if self.responses else None
+
+
+@dataclass
+class TargetResult:
+    """A target held against the period's answers in scope."""
+
+    plan_code: str
+    code: str
+    name: dict
+    threshold: float
+    measure: str
+    kinds: list
+    groups: list
+    n: int = 0
+    satisfied: int | None = None
+    responses: int = 0
+    repeat_device: int = 0
+    rate: float | None = None
+    low: float | None = None
+    high: float | None = None
+    verdict: str | None = None
+    p_value: float | None = None
+    additional_n: int | None = None
+    too_small: bool = True
+    method: str = METHOD
+    previous_rate: float | None = None
+    change: analysis.Difference | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class TrendPoint:
+    period: Period
+    n: int
+    satisfied: int
+    rate: float | None
+    low: float | None
+    high: float | None
+    target: float | None = None
+    verdict: str | None = None
+    additional_n: int | None = None
+    too_small: bool = True
+
+
+# --- the one aggregate query ---------------------------------------------------------
+
+def _counts_columns():
+    return (
+        func.count().label("responses"),
+        func.count(Response.overall_score).label("n"),
+        func.coalesce(func.sum(case((Response.overall_score >= 4, 1), else_=0)), 0)
+        .label("satisfied"),
+        func.coalesce(func.sum(case((Response.repeat_device.is_(True), 1), else_=0)), 0)
+        .label("repeat_device"),
+    )
+
+
+def version_ids(kinds) -> list[int]:
+    """Questionnaire versions of the given kinds (a tiny query; avoids a join per row)."""
+    return list(db.session.execute(
+        select(QuestionnaireVersion.id).join(Questionnaire).where(Questionnaire.kind.in_(kinds))
+    ).scalars())
+
+
+def sector_ids_of_groups(groups) -> list[int]:
+    query = select(Sector.id).where(Sector.group_code.in_(groups))
+    return list(db.session.execute(query).scalars())
+
+
+def response_conditions(start: datetime, end: datetime, scope: Scope, filters: Filters) -> list:
+    """WHERE conditions on `responses` for a time range, a scope and filters.
+
+    Kinds, groups and levels are resolved to id lists first, so the big table is
+    read through its (submitted_hour, sector_id/agency_id) indexes with no joins.
+    """
+    conditions = [
+        Response.submitted_hour >= start, Response.submitted_hour < end,
+        scope.responses_filter(),
+    ]
+    if filters.channels:
+        conditions.append(Response.channel.in_(filters.channels))
+    if filters.kinds:
+        conditions.append(Response.questionnaire_version_id.in_(version_ids(filters.kinds)))
+    if filters.group:
+        conditions.append(Response.sector_id.in_(sector_ids_of_groups([filters.group])))
+    if filters.sector_id is not None:
+        conditions.append(Response.sector_id == filters.sector_id)
+    if filters.agency_id is not None:
+        conditions.append(Response.agency_id == filters.agency_id)
+    if filters.level:
+        level_agencies = select(Agency.id).where(Agency.level_code == filters.level)
+        conditions.append(Response.agency_id.in_(level_agencies))
+    return conditions
+
+
+def grouped_counts(start, end, scope: Scope, filters: Filters, *group_by) -> list:
+    """Rows of (*group_by values, responses, n, satisfied, repeat_device)."""
+    query = (
+        select(*group_by, *_counts_columns())
+        .where(and_(*response_conditions(start, end, scope, filters)))
+    )
+    if group_by:
+        query = query.group_by(*group_by)
+    return db.session.execute(query).all()
+
+
+# --- rates -----------------------------------------------------------------------------
+
+def _rate(cell, threshold: float | None = None):
+    """Fill rate, interval, verdict and too_small of a Cell/TrendPoint/TargetResult."""
+    cell.too_small = cell.n < MIN_CELL
+    if cell.n == 0:
+        return cell
+    if threshold is None:
+        low, high = analysis.proportion_ci(cell.satisfied, cell.n, CONFIDENCE, METHOD)
+        cell.rate, cell.low, cell.high = cell.satisfied / cell.n, low, high
+        return cell
+    verdict = analysis.target_verdict(cell.satisfied, cell.n, threshold, CONFIDENCE, METHOD)
+    cell.rate, cell.low, cell.high = verdict.rate, verdict.low, verdict.high
+    cell.verdict, cell.additional_n = verdict.verdict, verdict.additional_n
+    if hasattr(cell, "p_value"):
+        cell.p_value = verdict.p_value
+    if hasattr(cell, "target"):
+        cell.target = threshold
+    return cell
+
+
+# --- targets ---------------------------------------------------------------------------
+
+def plans_for(period: Period) -> list[Plan]:
+    """Plans whose validity overlaps the period (a custom range may span two)."""
+    return list(db.session.execute(
+        select(Plan).where(Plan.valid_from <= period.last_day, Plan.valid_to >= period.first_day)
+        .order_by(Plan.valid_from)
+    ).scalars())
+
+
+def targets_for(period: Period):
+    return [target for plan in plans_for(period) for target in plan.targets]
+
+
+def _kind_group_counts(start, end, scope, filters) -> list[tuple[str, str | None, tuple]]:
+    """(questionnaire kind, sector group, counts) for the range: a few dozen rows."""
+    rows = grouped_counts(start, end, scope, filters,
+                          Response.questionnaire_version_id, Response.sector_id)
+    kind_of = dict(db.session.execute(
+        select(QuestionnaireVersion.id, Questionnaire.kind).join(Questionnaire)).all())
+    group_of = dict(db.session.execute(select(Sector.id, Sector.group_code)).all())
+    return [(kind_of.get(version), group_of.get(sector), tuple(counts))
+            for version, sector, *counts in rows]
+
+
+def _sum_for(rows, kinds, groups) -> tuple[int, int, int, int]:
+    totals = [0, 0, 0, 0]
+    for kind, group, counts in rows:
+        if kind in kinds and (not groups or group in groups):
+            totals = [a + b for a, b in zip(totals, counts, strict=True)]
+    return tuple(totals)
+
+
+def target_summary(period: Period, scope: Scope, filters: Filters = NO_FILTERS) -> list:
+    """Every target valid in the period, measured on the responses in scope.
+
+    Only `filters.channels` and `filters.level` apply (a target defines its own
+    questionnaire kinds and sector groups). `overall` targets get n, satisfied, the
+    Wilson interval, the verdict (met / not_met / undecided, or None without answers),
+    the extra answers needed, and the change from the previous period
+    (`analysis.difference_ci`). `service-index` targets are filled by
+    `factor_indices.service_index` (see there for the method).
+    """
+    from survey_app.services.reporting import (
+        factor_indices,  # the service index lives in its own module
+    )
+
+    narrowed = Filters(channels=filters.channels, level=filters.level)
+    current = _kind_group_counts(period.start, period.end, scope, narrowed)
+    before = period.previous()
+    previous = _kind_group_counts(before.start, before.end, scope, narrowed)
+    results = []
+    for target in targets_for(period):
+        result = TargetResult(
+            plan_code=target.plan.code, code=target.code,
+            name={"vi": target.name_vi, "en": target.name_en}, threshold=target.threshold,
+            measure=target.measure, kinds=list(target.questionnaire_kinds),
+            groups=list(target.sector_groups),
+        )
+        if target.measure == "service-index":
+            factor_indices.fill_target(result, period, scope, narrowed)
+        else:
+            result.responses, result.n, result.satisfied, result.repeat_device = _sum_for(
+                current, result.kinds, result.groups)
+            _rate(result, target.threshold)
+            _, prev_n, prev_satisfied, _ = _sum_for(previous, result.kinds, result.groups)
+            if prev_n and result.n:
+                result.previous_rate = prev_satisfied / prev_n
+                result.change = analysis.difference_ci(
+                    result.satisfied, result.n, prev_satisfied, prev_n, CONFIDENCE)
+        results.append(result)
+    return results
+
+
+def cell_threshold(period: Period, kinds, group: str | None, targets=None) -> float | None:
+    """The `overall` target a cell of these questionnaire kinds and sector group answers to.
+
+    A target whose groups name the group wins over a target for all groups; with no
+    kind given, or kinds split across targets, there is no single target: None.
+    `targets` (the period's, from `targets_for`) saves a query per cell.
+    """
+    if not kinds:
+        return None
+    candidates = [t for t in (targets if targets is not None else targets_for(period))
+                  if t.measure == "overall" and set(kinds) <= set(t.questionnaire_kinds)]
+    specific = [t for t in candidates if group and group in (t.sector_groups or [])]
+    general = [t for t in candidates if not t.sector_groups]
+    chosen = specific or general
+    return chosen[-1].threshold if chosen else None
+
+
+# --- drill-down cells ------------------------------------------------------------------
+
+def _names(model, key_column, keys) -> dict:
+    keys = [k for k in keys if k is not None]
+    if not keys:
+        return {}
+    rows = db.session.execute(
+        select(key_column, model.code if hasattr(model, "code") else key_column,
+               model.name_vi, model.name_en).where(key_column.in_(keys))
+    ).all()
+    return {key: (code, {"vi": vi, "en": en}) for key, code, vi, en in rows}
+
+
+UNKNOWN = {"vi": "Không rõ", "en": "Unknown"}
+
+
+def breakdown(period: Period, scope: Scope, dimension: str,
+              filters: Filters = NO_FILTERS) -> list[Cell]:
+    """One Cell per value of `dimension` (group, sector, agency, counter, level, channel).
+
+    Cells are sorted by name; each carries the threshold of the matching `overall`
+    target when the filters pin the questionnaire kinds (see `cell_threshold`),
+    with its verdict. Responses without a sector/counter form an "Unknown" cell.
+    """
+    if dimension not in DIMENSIONS:
+        raise ReportingError(f"unknown dimension {dimension!r}; choose one of {DIMENSIONS}")
+    if dimension == "group":
+        rows = grouped_counts(period.start, period.end, scope, filters, Response.sector_id)
+        group_of = dict(db.session.execute(select(Sector.id, Sector.group_code)).all())
+        folded: dict = defaultdict(lambda: [0, 0, 0, 0])
+        for sector_id, *counts in rows:
+            folded[group_of.get(sector_id)] = [
+                a + b for a, b in zip(folded[group_of.get(sector_id)], counts, strict=True)]
+        rows = [(key, *counts) for key, counts in folded.items()]
+        names = _names(SectorGroup, SectorGroup.code, list(folded))
+    else:
+        column, model, key_column = {
+            "sector": (Response.sector_id, Sector, Sector.id),
+            "agency": (Response.agency_id, Agency, Agency.id),
+            "counter": (Response.counter_id, Counter, Counter.id),
+            "level": (Agency.level_code, Level, Level.code),
+            "channel": (Response.channel, None, None),
+        }[dimension]
+        if dimension == "level":
+            query_rows = db.session.execute(
+                select(Agency.level_code, *_counts_columns())
+                .join(Agency, Agency.id == Response.agency_id)
+                .where(and_(*response_conditions(period.start, period.end, scope, filters)))
+                .group_by(Agency.level_code)
+            ).all()
+            rows = [tuple(row) for row in query_rows]
+        else:
+            rows = grouped_counts(period.start, period.end, scope, filters, column)
+        names = (_names(model, key_column, [r[0] for r in rows]) if model is not None
+                 else {key: (key, {"vi": key, "en": key}) for key, *_ in rows})
+    group_of_sector = dict(db.session.execute(select(Sector.id, Sector.group_code)).all())
+    targets = targets_for(period)
+    cells = []
+    for key, responses, n, satisfied, repeat in rows:
+        code, name = names.get(key, (None, UNKNOWN))
+        group = filters.group
+        if dimension == "group":
+            group = key
+        elif dimension == "sector":
+            group = group_of_sector.get(key)
+        elif filters.sector_id is not None:
+            group = group_of_sector.get(filters.sector_id)
+        cell = Cell(key=key, code=code, name=name, responses=int(responses), n=int(n),
+                    satisfied=int(satisfied), repeat_device=int(repeat))
+        cells.append(_rate(cell, cell_threshold(period, filters.kinds, group, targets)))
+    return sorted(cells, key=lambda c: (c.key is None, c.name.get("vi", "")))
+
+
+def totals(period: Period, scope: Scope, filters: Filters = NO_FILTERS) -> Cell:
+    """All responses in scope and filters as one cell (with the matching target, if any)."""
+    ((responses, n, satisfied, repeat),) = grouped_counts(period.start, period.end, scope,
+                                                          filters)
+    cell = Cell(key=None, code=None, name={"vi": "Tổng", "en": "Total"},
+                responses=int(responses), n=int(n), satisfied=int(satisfied or 0),
+                repeat_device=int(repeat or 0))
+    return _rate(cell, cell_threshold(period, filters.kinds, filters.group))
+
+
+def trend(period: Period, scope: Scope, filters: Filters = NO_FILTERS,
+          count: int = 4) -> list[TrendPoint]:
+    """The overall rate in the `count` periods ending with `period`, oldest first.
+
+    One query: each response is put in its period's bucket by a CASE on
+    submitted_hour, then grouped.
+    """
+    chain = trailing(period, max(1, min(count, 20)))
+    bucket = case(
+        *[(and_(Response.submitted_hour >= p.start, Response.submitted_hour < p.end), i)
+          for i, p in enumerate(chain)],
+        else_=None,
+    ).label("bucket")
+    rows = grouped_counts(chain[0].start, chain[-1].end, scope, filters, bucket)
+    by_bucket = {b: (int(n), int(s)) for b, _responses, n, s, _r in rows if b is not None}
+    points = []
+    for i, p in enumerate(chain):
+        n, satisfied = by_bucket.get(i, (0, 0))
+        threshold = cell_threshold(p, filters.kinds, filters.group)
+        points.append(_rate(TrendPoint(p, n, satisfied, None, None, None, threshold), threshold))
+    return points
+
+
+def with_labels(cells: list, lang: str) -> list:
+    """Copies of cells with `label` set in `lang` (what charts print)."""
+    return [replace(c, label=c.name.get(lang) or c.name.get("vi") or "") for c in cells]

@@ -1,0 +1,1 @@
+"""The citizen's answers: entry points, invitations, kiosk, submission, comments, retention."""

@@ -1,0 +1,241 @@
+"""Storing a citizen's answers: the one path every channel goes through.
+
+Answers arrive already checked against the questionnaire (the web form and the
+paper import both validate with the form built from the questionnaire version);
+this module turns them into rows and guards the two promises of the submit path:
+
+- a transaction link is used once: the invitation is marked used by a conditional
+  UPDATE in the same database transaction as the response INSERT, so of two
+  simultaneous submissions exactly one wins, and no value links the two rows;
+- a re-sent form (lost reply, double tap) carries the same submission id and is
+  answered with success without a second row.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from survey_app.extensions import db
+from survey_app.models import Answer, Comment, Invitation, Response, utcnow
+from survey_app.services.questionnaires.files import items_of
+from survey_app.services.responses import factor_tallies
+from survey_app.services.responses.tokens import sha256_hex
+
+NOT_USED = "not_used"
+# SQLite answers "database is locked" when two writers meet despite the busy timeout
+# (a read snapshot that went stale); the whole transaction is simply tried again.
+ATTEMPTS = 5
+
+
+class SubmissionRefused(Exception):
+    """The response cannot be stored; `reason` names why (for the citizen's page)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a response comes from: what it answered, at which service point, how."""
+
+    questionnaire_version_id: int
+    definition: dict
+    agency_id: int
+    channel: str
+    language: str
+    counter_id: int | None = None
+    sector_id: int | None = None
+    procedure_id: int | None = None
+    campaign_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Contact details, given only with the citizen's explicit consent."""
+
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass
+class Extras:
+    """What other channels add: who typed a paper form, which import, device repeat."""
+
+    entered_by_id: int | None = None
+    import_batch_id: int | None = None
+    repeat_device: bool = False
+    answered_at: datetime | None = None  # paper: the day it was filled in
+    contact: Contact | None = None
+    notes: dict = field(default_factory=dict)
+
+
+def hour_of(moment: datetime) -> datetime:
+    """Times are kept to the hour, so a response cannot be matched with a queue or a log."""
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def submit(origin: Origin, answers: dict, *, submission_id: str, token: str | None = None,
+           extras: Extras | None = None) -> bool:
+    """Store one web submission and commit; returns False when it was a re-sent duplicate.
+
+    Raises SubmissionRefused("used" | "expired" | "unknown") for a transaction link
+    that cannot take this response.
+    """
+    for attempt in range(ATTEMPTS):
+        try:
+            return _submit_once(origin, answers, submission_id, token, extras)
+        except OperationalError:
+            db.session.rollback()
+            if attempt == ATTEMPTS - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _submit_once(origin, answers, submission_id, token, extras) -> bool:
+    # A re-sent form is found by its submission id's unique index, not by a query
+    # before every submission: the duplicate INSERT fails and we look then.
+    now = utcnow()
+    try:
+        if token is not None:
+            _redeem(token, now)
+        add_response(origin, answers, submission_id=submission_id, extras=extras, now=now)
+        db.session.commit()
+    except IntegrityError:
+        # The same submission id is stored already (a re-sent form, or a race we lost).
+        db.session.rollback()
+        if _already_stored(submission_id):
+            return False
+        raise
+    except SubmissionRefused:
+        db.session.rollback()
+        if _already_stored(submission_id):
+            return False
+        raise
+    return True
+
+
+def is_stored(submission_id: str) -> bool:
+    """Whether a form with this submission id was stored already (a re-sent form).
+
+    The transaction-link page asks this before saying "already answered": the
+    citizen whose reply was lost must see the thank-you page instead.
+    """
+    return _already_stored(submission_id)
+
+
+def _already_stored(submission_id: str) -> bool:
+    return db.session.execute(
+        select(Response.id).where(Response.submission_id == submission_id)
+    ).first() is not None
+
+
+def _redeem(token: str, now: datetime) -> None:
+    """Mark the invitation used, or raise why it can't be; rows stay locked until commit."""
+    digest = sha256_hex(token)
+    marked = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.token_sha256 == digest,
+            Invitation.used_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        .values(used_at=hour_of(now))
+        .execution_options(synchronize_session=False)
+    )
+    if marked.rowcount == 1:
+        return
+    invitation = db.session.execute(
+        select(Invitation.used_at, Invitation.expires_at).where(Invitation.token_sha256 == digest)
+    ).first()
+    if invitation is None:
+        raise SubmissionRefused("unknown")
+    raise SubmissionRefused("used" if invitation.used_at is not None else "expired")
+
+
+def add_response(origin: Origin, answers: dict, *, submission_id: str | None = None,
+                 extras: Extras | None = None, now: datetime | None = None) -> int:
+    """Write a response with its answers, factor tallies and comments in the session's
+    transaction.
+
+    Returns the response's id; the caller commits. Plain INSERTs (the answers: one
+    multi-row statement) rather than ORM objects: this is the citizen's submit path,
+    and the unit of work cost more than everything else a submission does.
+    """
+    extras = extras or Extras()
+    now = now or utcnow()
+    items = items_of(origin.definition)
+    overall = answers.get(origin.definition["overall_item"])
+    typed_in = extras.entered_by_id is not None or extras.import_batch_id is not None
+    # On the session's connection (its transaction): INSERTs have no use for the ORM's
+    # execution layer.
+    connection = db.session.connection()
+    response_id = connection.execute(RESPONSE_INSERT, {
+        "questionnaire_version_id": origin.questionnaire_version_id,
+        "campaign_id": origin.campaign_id,
+        "agency_id": origin.agency_id,
+        "counter_id": origin.counter_id,
+        "sector_id": origin.sector_id,
+        "procedure_id": origin.procedure_id,
+        "channel": origin.channel,
+        "language": origin.language,
+        "submitted_hour": hour_of(extras.answered_at or now),
+        "overall_score": overall if isinstance(overall, int) else None,
+        "submission_id": submission_id,
+        "repeat_device": extras.repeat_device,
+        "entered_by_id": extras.entered_by_id,
+        "entered_at": now if typed_in else None,
+        "import_batch_id": extras.import_batch_id,
+    }).scalar_one()
+    rows, comments = [], []
+    for item_id, value in answers.items():
+        kind = items[item_id]["type"]
+        if value is None or value == "" or value == []:
+            continue
+        if kind == "text":
+            comments.append({"item_code": item_id, "text": value.strip(), **NO_CONTACT})
+        else:
+            rows.extend(_answer_rows(item_id, kind, value))
+    if extras.contact and comments:  # the contact goes with the first comment only
+        comments[0].update(
+            contact_consent=True, contact_name=extras.contact.name or None,
+            contact_phone=extras.contact.phone or None,
+            contact_email=extras.contact.email or None)
+    if rows:
+        connection.execute(ANSWER_INSERT, [{"response_id": response_id, **r} for r in rows])
+    factor_tallies.record(response_id, origin.definition, answers, connection)
+    if comments:
+        connection.execute(COMMENT_INSERT, [
+            {"response_id": response_id, "status": "new", "tags": [], **c} for c in comments])
+    return response_id
+
+
+# Table-level statements: the ORM's bulk-insert layer costs more than the INSERTs.
+RESPONSE_INSERT = insert(Response.__table__).returning(Response.__table__.c.id)
+ANSWER_INSERT = insert(Answer.__table__)
+COMMENT_INSERT = insert(Comment.__table__)
+NO_CONTACT = {"contact_consent": False, "contact_name": None, "contact_phone": None,
+              "contact_email": None}
+
+
+def _answer_rows(item_id: str, kind: str, value) -> list[dict]:
+    """The answer rows of one item; every row has the same keys (one INSERT for all)."""
+    row = {"item_code": item_id, "score": None, "choice": None, "number": None}
+    if kind == "scale5":
+        if value == NOT_USED:
+            return [{**row, "choice": NOT_USED}]
+        return [{**row, "score": int(value)}]
+    if kind == "multiple_choice":
+        return [{**row, "choice": choice} for choice in value]
+    if kind in {"single_choice", "yes_no"}:
+        return [{**row, "choice": str(value)}]
+    if kind in {"number", "percentage"}:
+        return [{**row, "number": float(value)}]
+    raise ValueError(f"item {item_id}: unknown type {kind!r}")
