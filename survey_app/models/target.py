@@ -26,8 +26,9 @@ class Target(db.Model):
     """A goal such as "≥ 90 % satisfied with administrative procedures".
 
     `measure` is `overall` (share satisfied on the questionnaire's overall item) or
-    `service-index` (mean of the factor indices); the scope is the questionnaire
-    kinds and sector groups it covers (an empty list means all).
+    `service-index` (mean of the factor indices). Its population is the questionnaire
+    kinds, sector groups, channels and agency levels it covers (an empty list means
+    all); a view only ever judges a target on answers inside that population.
     """
 
     __tablename__ = "targets"
@@ -41,5 +42,7 @@ class Target(db.Model):
     measure: Mapped[str] = mapped_column(String(40))
     questionnaire_kinds: Mapped[list] = mapped_column(JSON, default=list)
     sector_groups: Mapped[list] = mapped_column(JSON, default=list)
+    channels: Mapped[list] = mapped_column(JSON, default=list)
+    levels: Mapped[list] = mapped_column(JSON, default=list)
 
     plan: Mapped[Plan] = relationship(back_populates="targets")

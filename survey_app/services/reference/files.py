@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import (
+    CHANNELS,
     QUESTIONNAIRE_KINDS,
     Agency,
     Counter,
@@ -231,7 +232,7 @@ def _check_references(files: _Files) -> None:
                 continue
             target["__file__"] = plan["__file__"]
             _check_named(_Checker(plan["__file__"], problems), target)
-            _check_target(target, groups, problem)
+            _check_target(target, groups, levels, problem)
 
 
 def _member(value, codes) -> bool:
@@ -253,7 +254,7 @@ def _check_sector_list(record: dict, sectors: set[str], problem) -> None:
         problem(record, "sectors", "a sector is listed twice")
 
 
-def _check_target(target: dict, groups: set[str], problem) -> None:
+def _check_target(target: dict, groups: set[str], levels: set[str], problem) -> None:
     threshold = target.get("threshold")
     if not isinstance(threshold, int | float) or isinstance(threshold, bool) or not (
         0 < threshold < 1
@@ -261,12 +262,16 @@ def _check_target(target: dict, groups: set[str], problem) -> None:
         problem(target, "threshold", "expected a share between 0 and 1, e.g. 0.9")
     if not _member(target.get("measure"), MEASURES):
         problem(target, "measure", f"expected one of {sorted(MEASURES)}")
-    kinds = target.get("questionnaire_kinds") or []
-    if not isinstance(kinds, list) or not all(_member(k, QUESTIONNAIRE_KINDS) for k in kinds):
-        problem(target, "questionnaire_kinds", f"expected a list from {QUESTIONNAIRE_KINDS}")
-    target_groups = target.get("sector_groups") or []
-    if not isinstance(target_groups, list) or not all(_member(g, groups) for g in target_groups):
-        problem(target, "sector_groups", "expected a list of known sector group codes")
+    # The population: each list empty (or absent) for "all".
+    for name, codes, expected in (
+        ("questionnaire_kinds", QUESTIONNAIRE_KINDS, f"a list from {QUESTIONNAIRE_KINDS}"),
+        ("sector_groups", groups, "a list of known sector group codes"),
+        ("channels", CHANNELS, f"a list from {CHANNELS}"),
+        ("levels", levels, "a list of known level codes"),
+    ):
+        listed = target.get(name) or []
+        if not isinstance(listed, list) or not all(_member(c, codes) for c in listed):
+            problem(target, name, f"expected {expected}")
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -349,6 +354,8 @@ def _write(files: _Files) -> dict[str, int]:
             row.measure = target["measure"]
             row.questionnaire_kinds = list(target.get("questionnaire_kinds") or [])
             row.sector_groups = list(target.get("sector_groups") or [])
+            row.channels = list(target.get("channels") or [])
+            row.levels = list(target.get("levels") or [])
             targets += 1
     return {
         "sector groups": len(files.groups), "sectors": len(files.sectors),

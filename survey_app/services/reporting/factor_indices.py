@@ -48,7 +48,6 @@ from survey_app.services.reporting.figures import (
     NO_FILTERS,
     Filters,
     TargetResult,
-    grouped_counts,
     response_conditions,
     sector_ids_of_groups,
 )
@@ -216,9 +215,6 @@ def fill_target(result: TargetResult, period: Period, scope: Scope, filters: Fil
     are (a planning figure, like analysis.target_verdict's additional_n).
     """
     index = service_index(period, scope, result.kinds, result.groups, filters)
-    counted = Filters(channels=filters.channels, level=filters.level, kinds=tuple(result.kinds))
-    responses = grouped_counts(period.start, period.end, scope, counted)[0]
-    result.responses, result.repeat_device = int(responses[0]), int(responses[3] or 0)
     result.method = METHOD
     result.n = index.respondents
     result.too_small = index.too_small

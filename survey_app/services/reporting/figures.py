@@ -19,8 +19,9 @@ API (all return plain dataclasses; `period` is a `periods.Period`, `scope` a
 `scope.Scope`, `filters` a `Filters`):
 
 - `target_summary(period, scope, filters)` -> list[TargetResult]: every target of
-  the plans valid in the period (measure `overall` here, `service-index` through
-  `factor_indices.service_index`), with the change from the previous period.
+  the plans valid in the period whose population meets the view, judged only when
+  the whole population is in it (`targets.py`), with the change from the previous
+  period.
 - `breakdown(period, scope, dimension, filters)` -> list[Cell]: one cell per
   sector group / sector / agency / counter / level / channel.
 - `trend(period, scope, filters, count=4)` -> list[TrendPoint]: overall rate in the
@@ -69,7 +70,8 @@ class Filters:
 
     `kinds` are questionnaire kinds; `group` a sector-group code; `sector_id`,
     `agency_id` (exact agency, not its sub-units) and `counter_id` are drill-down
-    steps; `level` an agency level code; `channels` among models.CHANNELS.
+    steps; `level` an agency level code (`levels` several, for a target's
+    population); `channels` among models.CHANNELS.
     """
 
     channels: tuple[str, ...] = ()
@@ -78,6 +80,7 @@ class Filters:
     group: str | None = None
     sector_id: int | None = None
     agency_id: int | None = None
+    levels: tuple[str, ...] = ()
 
     def __post_init__(self):
         unknown = set(self.channels) - set(CHANNELS)
@@ -142,7 +145,12 @@ class TargetResult:
     method: str = METHOD
     previous_rate: float | None = None
     change: analysis.Difference | None = None
+    coverage: str = "full"  # full / partial: the share of its population in the view
     extra: dict = field(default_factory=dict)
+
+    @property
+    def partial(self) -> bool:
+        return self.coverage == "partial"
 
 
 @dataclass
@@ -207,6 +215,9 @@ def response_conditions(start: datetime, end: datetime, scope: Scope, filters: F
     if filters.level:
         level_agencies = select(Agency.id).where(Agency.level_code == filters.level)
         conditions.append(Response.agency_id.in_(level_agencies))
+    if filters.levels:
+        level_agencies = select(Agency.id).where(Agency.level_code.in_(filters.levels))
+        conditions.append(Response.agency_id.in_(level_agencies))
     return conditions
 
 
@@ -223,7 +234,7 @@ def grouped_counts(start, end, scope: Scope, filters: Filters, *group_by) -> lis
 
 # --- rates -----------------------------------------------------------------------------
 
-def _rate(cell, threshold: float | None = None):
+def rate_of(cell, threshold: float | None = None):
     """Fill rate, interval, verdict and too_small of a Cell/TrendPoint/TargetResult."""
     cell.too_small = cell.n < MIN_CELL
     if cell.n == 0:
@@ -256,64 +267,12 @@ def targets_for(period: Period):
     return [target for plan in plans_for(period) for target in plan.targets]
 
 
-def _kind_group_counts(start, end, scope, filters) -> list[tuple[str, str | None, tuple]]:
-    """(questionnaire kind, sector group, counts) for the range: a few dozen rows."""
-    rows = grouped_counts(start, end, scope, filters,
-                          Response.questionnaire_version_id, Response.sector_id)
-    kind_of = dict(db.session.execute(
-        select(QuestionnaireVersion.id, Questionnaire.kind).join(Questionnaire)).all())
-    group_of = dict(db.session.execute(select(Sector.id, Sector.group_code)).all())
-    return [(kind_of.get(version), group_of.get(sector), tuple(counts))
-            for version, sector, *counts in rows]
-
-
-def _sum_for(rows, kinds, groups) -> tuple[int, int, int, int]:
-    totals = [0, 0, 0, 0]
-    for kind, group, counts in rows:
-        if kind in kinds and (not groups or group in groups):
-            totals = [a + b for a, b in zip(totals, counts, strict=True)]
-    return tuple(totals)
-
-
 def target_summary(period: Period, scope: Scope, filters: Filters = NO_FILTERS) -> list:
-    """Every target valid in the period, measured on the responses in scope.
+    """Every target valid in the period, each on the part of its population in the view:
+    see `targets.target_summary` (the population rules live there)."""
+    from survey_app.services.reporting import targets  # it builds on this module
 
-    Only `filters.channels` and `filters.level` apply (a target defines its own
-    questionnaire kinds and sector groups). `overall` targets get n, satisfied, the
-    Wilson interval, the verdict (met / not_met / undecided, or None without answers),
-    the extra answers needed, and the change from the previous period
-    (`analysis.difference_ci`). `service-index` targets are filled by
-    `factor_indices.service_index` (see there for the method).
-    """
-    from survey_app.services.reporting import (
-        factor_indices,  # the service index lives in its own module
-    )
-
-    narrowed = Filters(channels=filters.channels, level=filters.level)
-    current = _kind_group_counts(period.start, period.end, scope, narrowed)
-    before = period.previous()
-    previous = _kind_group_counts(before.start, before.end, scope, narrowed)
-    results = []
-    for target in targets_for(period):
-        result = TargetResult(
-            plan_code=target.plan.code, code=target.code,
-            name={"vi": target.name_vi, "en": target.name_en}, threshold=target.threshold,
-            measure=target.measure, kinds=list(target.questionnaire_kinds),
-            groups=list(target.sector_groups),
-        )
-        if target.measure == "service-index":
-            factor_indices.fill_target(result, period, scope, narrowed)
-        else:
-            result.responses, result.n, result.satisfied, result.repeat_device = _sum_for(
-                current, result.kinds, result.groups)
-            _rate(result, target.threshold)
-            _, prev_n, prev_satisfied, _ = _sum_for(previous, result.kinds, result.groups)
-            if prev_n and result.n:
-                result.previous_rate = prev_satisfied / prev_n
-                result.change = analysis.difference_ci(
-                    result.satisfied, result.n, prev_satisfied, prev_n, CONFIDENCE)
-        results.append(result)
-    return results
+    return targets.target_summary(period, scope, filters)
 
 
 def cell_threshold(period: Period, kinds, group: str | None, targets=None) -> float | None:
@@ -402,7 +361,7 @@ def breakdown(period: Period, scope: Scope, dimension: str,
             group = group_of_sector.get(filters.sector_id)
         cell = Cell(key=key, code=code, name=name, responses=int(responses), n=int(n),
                     satisfied=int(satisfied), repeat_device=int(repeat))
-        cells.append(_rate(cell, cell_threshold(period, filters.kinds, group, targets)))
+        cells.append(rate_of(cell, cell_threshold(period, filters.kinds, group, targets)))
     return sorted(cells, key=lambda c: (c.key is None, c.name.get("vi", "")))
 
 
@@ -413,7 +372,7 @@ def totals(period: Period, scope: Scope, filters: Filters = NO_FILTERS) -> Cell:
     cell = Cell(key=None, code=None, name={"vi": "Tổng", "en": "Total"},
                 responses=int(responses), n=int(n), satisfied=int(satisfied or 0),
                 repeat_device=int(repeat or 0))
-    return _rate(cell, cell_threshold(period, filters.kinds, filters.group))
+    return rate_of(cell, cell_threshold(period, filters.kinds, filters.group))
 
 
 def trend(period: Period, scope: Scope, filters: Filters = NO_FILTERS,
@@ -435,7 +394,7 @@ def trend(period: Period, scope: Scope, filters: Filters = NO_FILTERS,
     for i, p in enumerate(chain):
         n, satisfied = by_bucket.get(i, (0, 0))
         threshold = cell_threshold(p, filters.kinds, filters.group)
-        points.append(_rate(TrendPoint(p, n, satisfied, None, None, None, threshold), threshold))
+        points.append(rate_of(TrendPoint(p, n, satisfied, None, None, None, threshold), threshold))
     return points
 
 

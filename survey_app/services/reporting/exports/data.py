@@ -27,6 +27,15 @@ ADMINISTRATIVE = ("administrative",)
 PUBLIC_SERVICES = ("health_inpatient", "health_outpatient", "education_parent")
 TREND_PERIODS = 4
 SAMPLE_COMMENTS = 12  # the most recent complaints, as examples (only where allowed)
+# A target only partly inside the report's scope: its figure is for that part, unjudged.
+PARTIAL_NOTE = "phần thuộc phạm vi đang xem"
+PARTIAL_VERDICT = "Không kết luận (chỉ một phần đối tượng của chỉ tiêu)"
+
+
+def target_name(target) -> str:
+    """The target's Vietnamese name, marked when the figure is for part of its population."""
+    name = target.name["vi"]
+    return f"{name} — {PARTIAL_NOTE}" if target.partial else name
 
 
 @dataclass

@@ -30,7 +30,7 @@ from reportlab.platypus import (
 from analysis import charts
 from survey_app.services.printing import pdf_fonts
 from survey_app.services.reporting import figures as reporting
-from survey_app.services.reporting.exports import methods
+from survey_app.services.reporting.exports import data, methods
 from survey_app.services.reporting.exports.data import ReportData
 from survey_app.services.reporting.exports.words import (
     CHANNELS,
@@ -106,8 +106,7 @@ def _cover(report: ReportData, s) -> list:
         Spacer(1, 0.6 * cm),
         Paragraph(
             f"Tổng số phiếu trong kỳ: <b>{number(report.totals.responses)}</b>; "
-            f"số phiếu có đánh giá chung: <b>{number(report.totals.n)}</b>; "
-            f"tỷ lệ hài lòng chung: <b>{percent(report.totals.rate)}</b>. "
+            f"số phiếu có đánh giá chung: <b>{number(report.totals.n)}</b>. "
             f"Chỉ tiêu đạt: <b>{sum(t.verdict == 'met' for t in verdicts)}</b>; chưa đạt: "
             f"<b>{sum(t.verdict == 'not_met' for t in verdicts)}</b>; chưa đủ căn cứ kết luận: "
             f"<b>{sum(t.verdict == 'undecided' for t in verdicts)}</b>.", s["body"]),
@@ -118,12 +117,14 @@ def _targets(report: ReportData, s) -> list:
     story = [Paragraph("1. Kết quả thực hiện các chỉ tiêu", s["h1"])]
     rows = [["Chỉ tiêu", "Ngưỡng", "n", "Tỷ lệ", "KTC 95 %", "Kết luận", "Cần thêm"]]
     for t in report.targets:
-        rows.append([Paragraph(_escape(t.name["vi"]), s["cell"]), percent(t.threshold, 0),
+        verdict = data.PARTIAL_VERDICT if t.partial else VERDICTS[t.verdict]
+        rows.append([Paragraph(_escape(data.target_name(t)), s["cell"]), percent(t.threshold, 0),
                      number(t.n), percent(t.rate), interval(t.low, t.high),
-                     Paragraph(VERDICTS[t.verdict], s["cell"]), number(t.additional_n)])
+                     Paragraph(verdict, s["cell"]), number(t.additional_n)])
     story.append(_table(rows, [5.3, 1.6, 1.4, 1.3, 2.5, 2.2, 1.7], s))
     for t in report.targets:
-        story.append(Paragraph(f"• {_escape(_short(t.name['vi'], 80))}: {verdict_sentence(t)}",
+        story.append(Paragraph(f"• {_escape(_short(data.target_name(t), 80))}: "
+                               f"{verdict_sentence(t)}",
                                s["small"]))
     drawn = [{"label": "\n".join(textwrap.wrap(_short(t.name["vi"], 68), 34)), "rate": t.rate,
               "low": t.low, "high": t.high, "target": t.threshold, "verdict": t.verdict}

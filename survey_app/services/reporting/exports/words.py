@@ -57,8 +57,10 @@ def verdict_sentence(result) -> str:
     if not result.n:
         return "Chưa có phiếu khảo sát trong kỳ."
     unit = "người trả lời" if result.measure == "service-index" else "phiếu"
+    reading = ("không kết luận, vì phạm vi chỉ gồm một phần đối tượng của chỉ tiêu"
+               if getattr(result, "partial", False) else VERDICTS[result.verdict].lower())
     text = (f"{percent(result.rate)} (khoảng tin cậy 95 %: {interval(result.low, result.high)}) "
-            f"từ {number(result.n)} {unit}: {VERDICTS[result.verdict].lower()}")
+            f"từ {number(result.n)} {unit}: {reading}")
     if result.verdict == "undecided" and result.additional_n:
         text += f"; cần thêm khoảng {number(result.additional_n)} {unit} để kết luận"
     if result.too_small:

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from survey_app.services.reporting.exports import data
 from survey_app.services.reporting.exports.data import ReportData
 from survey_app.services.reporting.exports.words import (
     CHANNELS,
@@ -84,9 +85,10 @@ def _targets(sheet, report: ReportData) -> None:
                     "Tỷ lệ / chỉ số", "KTC 95 % – cận dưới", "KTC 95 % – cận trên", "Kết luận",
                     "Cần thêm", "p (một phía)", "Kế hoạch"), {2: 60, 3: 24, 11: 22})
     for t in report.targets:
-        sheet.append([t.code, t.name["vi"], MEASURES.get(t.measure, t.measure), t.threshold,
-                      t.responses, t.n, t.satisfied, t.rate, t.low, t.high,
-                      VERDICTS[t.verdict], t.additional_n, t.p_value, t.plan_code])
+        verdict = data.PARTIAL_VERDICT if t.partial else VERDICTS[t.verdict]
+        sheet.append([t.code, data.target_name(t), MEASURES.get(t.measure, t.measure),
+                      t.threshold, t.responses, t.n, t.satisfied, t.rate, t.low, t.high,
+                      verdict, t.additional_n, t.p_value, t.plan_code])
     _percent(sheet, (4, 8, 9, 10))
 
 
