@@ -33,8 +33,10 @@ setup: $(VENV)/.installed translations  ## Migrate the embedded database and loa
 	$(BIN)/flask users ensure-admin
 
 run: export FLASK_DEBUG := 1
-run: setup  ## Set up and serve the app on 127.0.0.1:$(PORT) (development server)
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+run: setup  ## Set up and serve the app on 127.0.0.1:$(PORT) (development server + task worker)
+	@# The task queue's worker runs beside the server and stops with it.
+	@$(BIN)/flask jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 serve: $(VENV)/.installed translations  ## Production-like: set up, then gunicorn (several workers, no debug) on 127.0.0.1:$(PORT)
 	@mkdir -p instance
@@ -43,9 +45,11 @@ serve: $(VENV)/.installed translations  ## Production-like: set up, then gunicor
 	@if [ -z "$$SECRET_KEY" ] && [ ! -s instance/secret_key ]; then \
 	  (umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' \
 	    > instance/secret_key) && echo "generated instance/secret_key (mode 0600)"; fi
+	@# The task queue's worker (flask jobs worker) runs beside gunicorn and stops with it.
 	@export SECRET_KEY="$${SECRET_KEY:-$$(cat instance/secret_key)}" && \
 	  $(MAKE) --no-print-directory setup && \
-	  exec $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) survey_app.wsgi:app
+	  { $(BIN)/flask jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	    $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) survey_app.wsgi:app; }
 
 bench: $(VENV)/.installed translations  ## Benchmarks beside baselines measured in the same run (bench/README.md)
 	$(BIN)/python bench/run.py

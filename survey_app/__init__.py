@@ -38,6 +38,7 @@ def _init_extensions(app: Flask) -> None:
     from survey_app import models  # noqa: F401 - register every table on the metadata
     from survey_app.database import configure_engine
     from survey_app.i18n import select_locale, select_timezone
+    from survey_app.services.jobs import queue
 
     db.init_app(app)
     with app.app_context():
@@ -47,6 +48,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
     limiter.init_app(app)
+    queue.configure(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -41,6 +41,9 @@ def from_environment(env: os._Environ | dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # The task queue's store (services/jobs/queue.py): a SQLite file on one machine,
+        # Redis when the web servers and the worker run on several.
+        "JOBS_URL": env.get("JOBS_URL") or f"sqlite:///{INSTANCE_DIR / 'jobs.sqlite3'}",
         # Responses one counter or facility takes per minute/hour, from all addresses
         # together (public/limits.py): raise it for an unusually busy service point.
         "PLACE_RATE_LIMIT": env.get("PLACE_RATE_LIMIT", "30 per minute;300 per hour"),
@@ -79,8 +82,13 @@ FIXED = {
     # login so that this bound applies even to a browser left open).
     "PERMANENT_SESSION_LIFETIME": 12 * 3600,
     "WTF_CSRF_TIME_LIMIT": 4 * 3600,  # a citizen may leave the form open a while
-    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,  # largest upload: a paper-survey import file
+    # Largest upload: a paper-survey import file (100,000 questionnaires fit in 16 MB).
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "JSON_SORT_KEYS": False,
+    # A paper file of up to this many rows is imported within the web request (1,000
+    # rows take about 17 s on SQLite and 28 s on PostgreSQL, inside the server's 60 s
+    # timeout); a larger one goes to the task queue.
+    "PAPER_ROWS_IN_REQUEST": 1_000,
     "RATELIMIT_HEADERS_ENABLED": True,
     # WTForms has no Vietnamese catalogue, so every form writes its own messages;
     # Flask-WTF's lookup would only re-read WTForms' catalogues on every request.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from survey_app.extensions import db
 PROJECT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PUBLIC_BASE_URL = "https://khaosat.vinhlong.example"
+# The task queue's store for this test run (never the developer's instance/jobs.sqlite3).
+JOBS_DIR = Path(tempfile.mkdtemp(prefix="survey-jobs-"))
 
 
 def missing_part(reason: str):
@@ -30,6 +33,7 @@ def make_app(database_url: str, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "RATELIMIT_ENABLED": False,
         "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "JOBS_URL": f"sqlite:///{JOBS_DIR / 'jobs.sqlite3'}",
     }
     config.update(overrides)
     return create_app(config)

@@ -259,11 +259,11 @@ def test_an_upload_over_the_limit_gets_a_friendly_413(loaded, client, staff):
     # Encoded in memory: the test client would otherwise spool it to a file it never closes.
     boundary, body = encode_multipart({
         "csrf_token": csrf_token_from(page),
-        "file": FileStorage(io.BytesIO(b"x" * (8 * 1024 * 1024 + 1)), "huge.csv")})
+        "file": FileStorage(io.BytesIO(b"x" * (16 * 1024 * 1024 + 1)), "huge.csv")})
     result = client.post(f"/staff/campaigns/{campaign_id}/import", data=body,
                          content_type=f"multipart/form-data; boundary={boundary}")
     assert result.status_code == 413
-    assert "8 MB" in result.get_data(as_text=True)
+    assert "16 MB" in result.get_data(as_text=True)
     assert count_rows(loaded) == 0
 
 

@@ -8,6 +8,7 @@ def register_commands(app: Flask) -> None:
     from survey_app.commands.api_keys import api_keys
     from survey_app.commands.demo import demo
     from survey_app.commands.imports import import_responses
+    from survey_app.commands.jobs import jobs
     from survey_app.commands.purge import purge
     from survey_app.commands.qr import qr
     from survey_app.commands.questionnaires import questionnaires
@@ -15,7 +16,7 @@ def register_commands(app: Flask) -> None:
     from survey_app.commands.report import report
     from survey_app.commands.users import users
 
-    for group in (questionnaires, reference, users, api_keys, qr):
+    for group in (questionnaires, reference, users, api_keys, qr, jobs):
         app.cli.add_command(group)
     app.cli.add_command(demo)
     app.cli.add_command(report)

@@ -2,6 +2,7 @@
 
 from survey_app.models.campaign import Campaign, CampaignFacility
 from survey_app.models.invitation import ApiKey, Invitation
+from survey_app.models.job import Job
 from survey_app.models.questionnaire import QUESTIONNAIRE_KINDS, Questionnaire, QuestionnaireVersion
 from survey_app.models.reference import (
     Agency,
@@ -42,6 +43,7 @@ __all__ = [
     "Counter",
     "ImportBatch",
     "Invitation",
+    "Job",
     "Level",
     "Plan",
     "Procedure",

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,10 +28,12 @@ from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired
 
 from survey_app.extensions import csrf, db
-from survey_app.models import ImportBatch
+from survey_app.models import ImportBatch, Job
+from survey_app.services.jobs import paper as paper_jobs
+from survey_app.services.jobs import queue
 from survey_app.services.paper import imports as paper_import
 from survey_app.services.paper import template as paper_template
-from survey_app.services.paper.files import WEB_MAX_ROWS, UnreadableFile, read_table
+from survey_app.services.paper.files import TooManyRows, UnreadableFile, read_table
 from survey_app.services.questionnaires.forms import build_form_class
 from survey_app.staff import bp
 from survey_app.staff.campaign_forms import ImportForm
@@ -92,14 +103,21 @@ def paper_import_page(campaign_id: int):
     except RequestEntityTooLarge:
         form = ImportForm(formdata=None)
         submitted, status = False, 413
-        message = _("The file is larger than 8 MB. Split it into smaller files and import "
+        message = _("The file is larger than 16 MB. Split it into smaller files and import "
                     "them one by one.")
     if submitted:
         upload = form.file.data
+        filename, data = upload.filename or "upload", upload.read()
         try:
-            table = read_table(upload.filename or "", upload.read(), max_rows=WEB_MAX_ROWS)
-            batch = paper_import.import_table(campaign, upload.filename or "upload",
-                                              table, current_user.id)
+            table = read_table(filename, data,
+                               max_rows=current_app.config["PAPER_ROWS_IN_REQUEST"])
+            batch = paper_import.import_table(campaign, filename, table, current_user.id)
+        except TooManyRows:
+            # Too long for one request: the worker imports it, this page follows it.
+            job = paper_jobs.enqueue_import(campaign, filename, data, current_user.id,
+                                            str(get_locale() or "vi"))
+            return redirect(url_for("staff.paper_import_job", campaign_id=campaign.id,
+                                    job_id=job.id))
         except UnreadableFile as error:
             message, status = _("The file could not be read: %(why)s", why=error.message), 422
         except paper_import.AlreadyImported as error:
@@ -122,6 +140,19 @@ def paper_import_page(campaign_id: int):
     ).scalars().all()
     return render_template("staff/campaigns/import.html", campaign=campaign, form=form,
                            errors=errors, message=message, batches=batches), status
+
+
+@bp.get("/campaigns/<int:campaign_id>/import/<int:job_id>")
+def paper_import_job(campaign_id: int, job_id: int):
+    campaign = managed_or_404(campaign_id)
+    job = db.session.get(Job, job_id)
+    if job is None or job.campaign_id != campaign.id or job.kind != "paper_import":
+        abort(404)
+    outcome = job.outcome or {}
+    errors = [paper_import.CellError(**e).text(translated=True)
+              for e in outcome.get("errors", [])]
+    return render_template("staff/campaigns/import_job.html", campaign=campaign, job=job,
+                           outcome=outcome, errors=errors, progress=queue.progress(job.id))
 
 
 @bp.get("/campaigns/<int:campaign_id>/template.<fmt>")

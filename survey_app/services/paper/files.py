@@ -39,11 +39,7 @@ FACILITY, DATE = "facility", "date"
 NOT_USED_CODES = {"ksd", "khong su dung", "not used", "not_used"}
 YES = {"co", "yes", "y", "c", "1"}
 NO = {"khong", "no", "n", "k", "0"}
-MAX_ROWS = 20_000  # the command line; 15-30 ms a row to check and store
-# A web upload must finish within the server's 60 s worker timeout: 1,000 rows take
-# about 17 s on SQLite and 28 s on PostgreSQL (docs/sector-surveys.md); larger files
-# are split or go through the command line.
-WEB_MAX_ROWS = 1_000
+MAX_ROWS = 100_000  # the command line and the task queue (services/jobs/paper.py)
 DATE_SHAPES = (re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"),
                re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"))
 
@@ -62,6 +58,10 @@ class UnreadableFile(ValueError):
     def __init__(self, message):
         super().__init__(english(message))
         self.message = message
+
+
+class TooManyRows(UnreadableFile):
+    """More rows than the caller's `max_rows`: the web hands such a file to the queue."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def read_table(filename: str, data: bytes, max_rows: int = MAX_ROWS) -> Table:
             continue
         rows.append((number, cells))
         if len(rows) > max_rows:
-            raise UnreadableFile(_l("more than %(rows)s questionnaires: split the file",
+            raise TooManyRows(_l("more than %(rows)s questionnaires: split the file",
                                     rows=max_rows))
     if header is None:
         raise UnreadableFile(_l("the file is empty"))

@@ -1,0 +1,1 @@
+"""Long work off the request: a task queue (huey) and the jobs staff follow on a page."""

@@ -1,0 +1,117 @@
+"""The task queue: a paper file too long for one request is imported by a real worker.
+
+The worker is `flask jobs worker` in its own process, on the test database and a
+queue file of this run, as production runs it beside gunicorn.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+from campaign_support import csv_file, paper_row, today
+from sqlalchemy import func, select
+from test_campaign_life import create_campaign, sector_user
+
+from support import PROJECT, csrf_token_from
+from survey_app.extensions import db
+from survey_app.models import Campaign, Job, Response
+
+
+@pytest.fixture
+def loaded(app, runner):
+    with app.app_context():
+        for what in ("reference", "questionnaires"):
+            result = runner.invoke(args=[what, "load", str(PROJECT / what)])
+            assert result.exit_code == 0, result.output
+    app.config["PAPER_ROWS_IN_REQUEST"] = 3  # files of 4 rows and more go to the queue
+    return app
+
+
+@pytest.fixture
+def worker(loaded, database_url, tmp_path):
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DATABASE_URL": database_url,
+           "JOBS_URL": loaded.config["JOBS_URL"],
+           "SECRET_KEY": "worker-test-secret-key-long-enough"}
+    log = (tmp_path / "worker.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "survey_app", "jobs", "worker"],
+        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    yield process
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+
+
+def upload(client, campaign_id: int, body: bytes, name: str):
+    page = client.get(f"/staff/campaigns/{campaign_id}/import").get_data(as_text=True)
+    return client.post(f"/staff/campaigns/{campaign_id}/import", data={
+        "csrf_token": csrf_token_from(page), "file": (io.BytesIO(body), name)})
+
+
+def wait_for(client, url: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        page = client.get(url)
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        if 'http-equiv="refresh"' not in html:
+            return html
+        time.sleep(0.2)
+    raise AssertionError(f"the job at {url} did not finish within {timeout} s")
+
+
+def responses(app) -> int:
+    with app.app_context():
+        return db.session.execute(select(func.count()).select_from(Response)).scalar()
+
+
+def campaign_rows(app, campaign_id: int, count: int, **answers) -> bytes:
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        return csv_file(campaign, [paper_row(campaign, "bv-da-khoa-vinh-long", today(), 4,
+                                             **answers) for _ in range(count)])
+
+
+def test_a_long_file_is_imported_by_the_worker_with_progress(loaded, client, staff, worker):
+    sector_user(staff, loaded, "yte", "y-te")
+    campaign_id = int(create_campaign(client, loaded).headers["Location"].rsplit("/", 1)[-1])
+    result = upload(client, campaign_id, campaign_rows(loaded, campaign_id, 40), "dot1.csv")
+    assert result.status_code == 302
+    job_url = result.headers["Location"]
+    assert re.search(rf"/staff/campaigns/{campaign_id}/import/\d+$", job_url)
+    html = wait_for(client, job_url)
+    assert "Đã nhập 40 phiếu giấy." in html
+    assert responses(loaded) == 40
+    with loaded.app_context():
+        job = db.session.execute(select(Job)).scalar_one()
+        assert job.status == "done"
+        assert job.payload is None
+
+
+def test_a_long_file_with_errors_stores_nothing_and_lists_them(loaded, client, staff, worker):
+    sector_user(staff, loaded, "yte", "y-te")
+    campaign_id = int(create_campaign(client, loaded).headers["Location"].rsplit("/", 1)[-1])
+    body = campaign_rows(loaded, campaign_id, 10, a3=7)
+    result = upload(client, campaign_id, body, "sai.csv")
+    html = wait_for(client, result.headers["Location"])
+    assert "a3" in html
+    assert html.count("<li>") >= 10
+    assert responses(loaded) == 0
+    # the same page is refused to a user who cannot manage the campaign
+    sector_user(staff, loaded, "giaoduc", "giao-duc")
+    assert client.get(result.headers["Location"]).status_code == 404
+
+
+def test_a_short_file_is_still_imported_at_once(loaded, client, staff):
+    sector_user(staff, loaded, "yte", "y-te")
+    campaign_id = int(create_campaign(client, loaded).headers["Location"].rsplit("/", 1)[-1])
+    result = upload(client, campaign_id, campaign_rows(loaded, campaign_id, 3), "ngan.csv")
+    assert result.status_code == 302
+    assert result.headers["Location"].endswith(f"/staff/campaigns/{campaign_id}")
+    assert responses(loaded) == 3
