@@ -1,7 +1,7 @@
 """jobs: long work run by the task queue
 
 Revision ID: ebb611ef1540
-Revises: f7d0420ed68c
+Revises: b5e1c2d4a9f0
 Create Date: 2026-12-01 21:00:24.277864
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ebb611ef1540'
-down_revision = 'f7d0420ed68c'
+down_revision = 'b5e1c2d4a9f0'
 branch_labels = None
 depends_on = None
 
