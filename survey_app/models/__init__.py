@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate; imported here so Alembic sees them all."""
 
 from survey_app.models.campaign import Campaign, CampaignFacility
+from survey_app.models.feedback import CASE_STATES, CaseEvent, FeedbackCase
 from survey_app.models.invitation import ApiKey, Invitation
 from survey_app.models.job import Job
 from survey_app.models.questionnaire import QUESTIONNAIRE_KINDS, Questionnaire, QuestionnaireVersion
@@ -29,6 +30,7 @@ from survey_app.models.target import Plan, Target
 from survey_app.models.types import utcnow
 
 __all__ = [
+    "CASE_STATES",
     "CHANNELS",
     "FACTOR_SLOTS",
     "QUESTIONNAIRE_KINDS",
@@ -38,9 +40,11 @@ __all__ = [
     "ApiKey",
     "AuditLog",
     "Campaign",
+    "CaseEvent",
     "CampaignFacility",
     "Comment",
     "Counter",
+    "FeedbackCase",
     "ImportBatch",
     "Invitation",
     "Job",

@@ -15,6 +15,7 @@ from wtforms.validators import Length, Optional
 from survey_app.extensions import db
 from survey_app.models import Agency
 from survey_app.models.response import COMMENT_STATUSES
+from survey_app.services.feedback import listing
 from survey_app.services.responses import comments as service
 from survey_app.staff import bp
 from survey_app.staff.common import (
@@ -94,6 +95,7 @@ def comment_detail(comment_id: int):
         form.assign_agency.data = str(comment.assigned_agency_id or "")
         form.reply_note.data = comment.reply_note or ""
     return render_template("staff/comment.html", comment=comment, form=form,
+                           case_id=listing.case_for_comment(comment_id),
                            status_labels=STATUS_LABELS, can_edit=scope.allows_editing)
 
 

@@ -94,7 +94,7 @@ def read_period(args) -> periods.Period:
     return periods.current_quarter()
 
 
-def _int_arg(args, name: str) -> int | None:
+def int_arg(args, name: str) -> int | None:
     value = args.get(name, "").strip()
     if not value:
         return None
@@ -118,7 +118,7 @@ def read_report_query(scope: Scope, args=None) -> ReportQuery:
     level = args.get("level") or None
     if set(channels) - set(CHANNELS) or (level and db.session.get(Level, level) is None):
         raise BadQuery(_("A filter in the address is not valid."))
-    group, sector_id, agency_id = args.get("group") or None, _int_arg(args, "sector"), _int_arg(
+    group, sector_id, agency_id = args.get("group") or None, int_arg(args, "sector"), int_arg(
         args, "agency")
     trail = []
     if group:

@@ -30,6 +30,7 @@ from survey_app.models import (
 from survey_app.models.response import COMMENT_STATUSES
 from survey_app.services.access import audit
 from survey_app.services.access.scope import Scope
+from survey_app.services.feedback.cases import open_cases
 from survey_app.services.reporting.periods import Period
 
 PAGE_SIZE = 50
@@ -217,6 +218,8 @@ def update_comment(scope: Scope, user_id: int, comment_id: int, *, tags: str | N
     audit.record(user_id, "comments.update", commit=False, comment_id=comment_id,
                  changed=changed)
     db.session.commit()
+    if "tags" in changed:
+        open_cases()  # a complaint or proposal tag makes the comment a case
 
 
 def _hours_between(start, end):

@@ -1,0 +1,1 @@
+"""Feedback cases: comments that ask for action, with owners, deadlines, thread and history."""

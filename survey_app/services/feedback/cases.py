@@ -1,0 +1,149 @@
+"""Opening feedback cases from comments, and every change to a case (thread and history).
+
+A case moves new -> assigned -> in progress -> answered -> closed; an answered or
+closed case can be reopened (back to in progress). Each change adds one CaseEvent
+(who, when, old and new value, the note or reply) and one AuditLog row with the
+same old and new values; nothing in the thread is ever overwritten.
+
+Changing a case needs an editing role and the case's owner agency in scope; giving
+it to an agency outside one's own tree is for readers who see everything (Home
+Affairs). Only agencies of levels still in service can be chosen.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, and_, cast, or_, select
+
+from survey_app.extensions import db
+from survey_app.models import Agency, CaseEvent, Comment, FeedbackCase, Level, Response, utcnow
+from survey_app.services.access import audit
+from survey_app.services.access.scope import Scope
+from survey_app.services.feedback import calendar, rules
+
+MAX_TEXT_LENGTH = 4000
+OPEN_STATES = ("new", "assigned", "in_progress")
+# action -> (states it may start from, state it leads to; None = unchanged)
+TRANSITIONS = {
+    "assign": (("new", "assigned", "in_progress"), "assigned"),
+    "start": (("assigned",), "in_progress"),
+    "answer": (("in_progress",), "answered"),
+    "close": (("answered",), "closed"),
+    "reopen": (("answered", "closed"), "in_progress"),
+    "note": (("new", "assigned", "in_progress", "answered", "closed"), None),
+}
+
+
+class CaseNotFound(LookupError):
+    """No such case in the reader's scope."""
+
+
+class CaseRefused(PermissionError):
+    """The reader may not make this change."""
+
+
+class CaseInvalid(ValueError):
+    """A change that cannot be made now; the message says why."""
+
+
+def active_agencies_filter():
+    """Agencies whose level is still in service (not the districts retired 1/7/2025)."""
+    today = calendar.local_date(utcnow())
+    retired = select(Level.code).where(Level.retired_on.is_not(None), Level.retired_on <= today)
+    return Agency.level_code.not_in(retired)
+
+
+def open_cases(now: datetime | None = None) -> int:
+    """Open a case for every comment that asks for action and has none yet; returns how many.
+
+    Run before cases are listed or counted, and after a comment's tags change, so that a
+    comment submitted a moment ago is already a case.
+    """
+    case_rules = rules.load()
+    tagged = and_(Comment.tags.is_not(None), cast(Comment.tags, String) != "[]")
+    candidates = db.session.execute(
+        select(Comment.id, Comment.tags, Response.overall_score, Response.submitted_hour,
+               Response.agency_id)
+        .join(Response, Response.id == Comment.response_id)
+        .outerjoin(FeedbackCase, FeedbackCase.comment_id == Comment.id)
+        .where(FeedbackCase.id.is_(None), Comment.purged_at.is_(None),
+               or_(Response.overall_score <= case_rules.low_score_at_most, tagged))
+    ).all()
+    opened = 0
+    for comment_id, tags, score, hour, agency_id in candidates:
+        kind = case_rules.kind_of(score, tags)
+        if kind is None:
+            continue
+        day = calendar.local_date(hour)
+        case = FeedbackCase(comment_id=comment_id, kind=kind, state="new", agency_id=agency_id,
+                            opened_on=day,
+                            deadline=calendar.add_working_days(day, case_rules.working_days[kind]))
+        case.events.append(CaseEvent(at=now or utcnow(), action="opened", new_value=kind))
+        db.session.add(case)
+        opened += 1
+    if opened:
+        db.session.commit()
+    return opened
+
+
+def change_case(scope: Scope, user_id: int | None, case_id: int, action: str, *,
+                agency_id: int | None = None, text: str | None = None) -> FeedbackCase:
+    """Make one change (see TRANSITIONS), checked first, written with its history (audited)."""
+    if action not in TRANSITIONS:
+        raise CaseInvalid(_l("Unknown action."))
+    case = _editable(scope, case_id)
+    starts, target = TRANSITIONS[action]
+    if case.state not in starts:
+        raise CaseInvalid(_l("This action is not possible in the case's current state."))
+    text = (text or "").strip()
+    if len(text) > MAX_TEXT_LENGTH:
+        raise CaseInvalid(_l("A note or reply may have at most %(n)s characters.",
+                             n=MAX_TEXT_LENGTH))
+    if action in ("note", "answer") and not text:
+        raise CaseInvalid(_l("Write the note or the reply first."))
+    now = utcnow()
+    if action == "assign":
+        _check_owner(scope, case, agency_id)
+        if agency_id != case.agency_id:
+            _event(case, user_id, now, "owner", str(case.agency_id), str(agency_id))
+            case.agency_id = agency_id
+    if target and target != case.state:
+        _event(case, user_id, now, "state", case.state, target)
+        case.state = target
+    if action == "answer":
+        case.answered_at, case.answered_on = now, calendar.local_date(now)
+    elif action == "close":
+        case.closed_at = now
+    elif action == "reopen":
+        case.answered_at = case.answered_on = case.closed_at = None
+    if text:
+        _event(case, user_id, now, "reply" if action == "answer" else "note", None, None, text)
+    db.session.commit()
+    return case
+
+
+def _editable(scope: Scope, case_id: int) -> FeedbackCase:
+    if not scope.allows_editing:
+        raise CaseRefused(_l("This role may not change cases."))
+    case = db.session.get(FeedbackCase, case_id)
+    if case is None or case.comment.purged_at is not None:
+        raise CaseNotFound(case_id)
+    if not scope.allows_agency(case.agency_id):
+        raise CaseRefused(_l("Only the owner agency or Home Affairs may change this case."))
+    return case
+
+
+def _check_owner(scope: Scope, case: FeedbackCase, agency_id: int | None) -> None:
+    active = db.session.execute(
+        select(Agency.id).where(Agency.id == agency_id, active_agencies_filter())).scalar()
+    if agency_id is None or active is None or not scope.allows_agency(agency_id):
+        raise CaseInvalid(_l("Choose an agency in service within your scope."))
+
+
+def _event(case: FeedbackCase, user_id, now, action, old, new, text=None) -> None:
+    case.events.append(CaseEvent(at=now, user_id=user_id, action=action, old_value=old,
+                                 new_value=new, text=text))
+    # The audit row keeps old and new values, never the text (it may hold personal data).
+    audit.record(user_id, f"case.{action}", commit=False, case_id=case.id, old=old, new=new)

@@ -1,0 +1,149 @@
+"""Feedback-case pages: the filtered list, one case with its thread and actions.
+
+The dashboard's case counts come from `case_counts_for` (a template global), which
+counts with the list's own query, so the numbers match the list they link to.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from survey_app.extensions import db
+from survey_app.models import CASE_STATES, Agency, Sector
+from survey_app.models.feedback import CASE_KINDS
+from survey_app.services.feedback import cases as service
+from survey_app.services.feedback import listing
+from survey_app.staff import bp
+from survey_app.staff.common import (
+    BadQuery,
+    bad_request,
+    current_scope,
+    int_arg,
+    period_choices,
+    read_period,
+)
+
+STATE_LABELS = {"new": _l("New"), "assigned": _l("Assigned"), "in_progress": _l("In progress"),
+                "answered": _l("Answered"), "closed": _l("Closed")}
+KIND_LABELS = {"complaint": _l("Complaint"), "proposal": _l("Proposal"),
+               "low_score": _l("Low score")}
+ACTION_LABELS = {"assign": _l("Assign to the agency"), "start": _l("Start handling"),
+                 "answer": _l("Send the answer"), "close": _l("Close"),
+                 "reopen": _l("Reopen"), "note": _l("Add an internal note")}
+EVENT_LABELS = {"opened": _l("Case opened"), "state": _l("State changed"),
+                "owner": _l("Owner agency changed"), "note": _l("Internal note"),
+                "reply": _l("Answer to the citizen"), "rating": _l("The citizen's rating"),
+                "reply_link": _l("Reply link sent")}
+
+
+def _reader_scope():
+    scope = current_scope()
+    if not scope.allows_comments:
+        abort(403)  # viewers read aggregates only
+    return scope
+
+
+def read_filters(args) -> listing.CaseFilters:
+    try:
+        return listing.CaseFilters(
+            period=read_period(args), state=args.get("state") or None,
+            kind=args.get("kind") or None, agency_id=int_arg(args, "agency"),
+            sector_id=int_arg(args, "sector"), score=int_arg(args, "score"),
+            overdue=args.get("overdue") == "1")
+    except listing.CaseFilterInvalid:
+        raise BadQuery(_("A filter in the address is not valid.")) from None
+
+
+def filter_args(filters: listing.CaseFilters, **changes) -> dict:
+    base = {"period": filters.period.code, "state": filters.state, "kind": filters.kind,
+            "agency": filters.agency_id, "sector": filters.sector_id, "score": filters.score,
+            "overdue": "1" if filters.overdue else None}
+    base.update(changes)
+    return {k: v for k, v in base.items() if v not in ("", None)}
+
+
+@bp.app_template_global()
+def case_counts_for(period, scope):
+    """Counts by state and overdue for the dashboard (aggregates: also for viewers)."""
+    return listing.case_counts(scope, listing.CaseFilters(period=period))
+
+
+@bp.get("/cases")
+def case_list():
+    scope = _reader_scope()
+    try:
+        filters = read_filters(request.args)
+    except BadQuery as error:
+        return bad_request(str(error))
+    page_number = request.args.get("page", "1")
+    page = listing.list_cases(scope, current_user.id, filters,
+                              page=int(page_number) if page_number.isdigit() else 1)
+    return render_template(
+        "staff/cases.html", page=page, filters=filters, filter_args=filter_args,
+        counts=listing.case_counts(scope, filters), state_labels=STATE_LABELS,
+        kind_labels=KIND_LABELS, agencies=_owners(scope), sectors=_sectors(scope),
+        period_choices=period_choices(), states=CASE_STATES, kinds=CASE_KINDS)
+
+
+@bp.route("/cases/<int:case_id>", methods=["GET", "POST"])
+def case_detail(case_id: int):
+    scope = _reader_scope()
+    if request.method == "POST":
+        # The form's CSRF token is checked app-wide (CSRFProtect) before this runs.
+        agency = request.form.get("agency", "")
+        try:
+            service.change_case(scope, current_user.id, case_id, request.form.get("action", ""),
+                                agency_id=int(agency) if agency.isdigit() else None,
+                                text=request.form.get("text"))
+        except service.CaseNotFound:
+            abort(404)
+        except service.CaseRefused:
+            abort(403)
+        except service.CaseInvalid as error:
+            flash(_("The case was not changed: %(reason)s", reason=str(error)), "error")
+        else:
+            flash(_("The case was updated."), "info")
+            return redirect(url_for("staff.case_detail", case_id=case_id))
+    try:
+        row, events = listing.get_case(scope, current_user.id, case_id)
+    except service.CaseNotFound:
+        abort(404)
+    editable = scope.allows_editing and scope.allows_agency(row.case.agency_id)
+    return render_template(
+        "staff/case.html", row=row, events=events, editable=editable,
+        actions=[a for a, (starts, _t) in service.TRANSITIONS.items() if row.case.state in starts],
+        agencies=_assignable(scope), agency_names=_agency_names(events),
+        state_labels=STATE_LABELS, kind_labels=KIND_LABELS, action_labels=ACTION_LABELS,
+        event_labels=EVENT_LABELS)
+
+
+def _assignable(scope) -> list[Agency]:
+    return list(db.session.execute(
+        select(Agency).where(scope.agencies_filter(), service.active_agencies_filter())
+        .order_by(Agency.name_vi)).scalars())
+
+
+def _owners(scope) -> list[Agency]:
+    return list(db.session.execute(
+        select(Agency).where(scope.agencies_filter()).order_by(Agency.name_vi)).scalars())
+
+
+def _sectors(scope) -> list[Sector]:
+    if scope.everything or scope.agency_ids:
+        condition = True
+    else:
+        condition = scope.sectors_filter()
+    return list(db.session.execute(
+        select(Sector).where(condition).order_by(Sector.name_vi)).scalars())
+
+
+def _agency_names(events) -> dict[str, Agency]:
+    ids = {int(v) for e in events if e.action == "owner" for v in (e.old_value, e.new_value) if v}
+    if not ids:
+        return {}
+    found = db.session.execute(select(Agency).where(Agency.id.in_(sorted(ids)))).scalars()
+    return {str(agency.id): agency for agency in found}
