@@ -7,7 +7,7 @@ from test_migrations import empty_database  # noqa: F401  (the fixture: SQLite a
 from support import make_app
 from survey_app.extensions import db
 
-BEFORE_CASES = "f7d0420ed68c"
+BEFORE_CASES = "ebb611ef1540"
 
 
 def test_existing_comments_become_cases_with_their_follow_up(empty_database):  # noqa: F811

@@ -7,7 +7,7 @@ is an assigned case of that agency, a handled one an answered case whose reply i
 its reply note.
 
 Revision ID: 28cc731fc414
-Revises: f7d0420ed68c
+Revises: ebb611ef1540
 Create Date: 2026-12-01 21:01:23.832215
 
 """
@@ -22,7 +22,7 @@ from survey_app.services.feedback import calendar, rules
 
 # revision identifiers, used by Alembic.
 revision = '28cc731fc414'
-down_revision = 'f7d0420ed68c'
+down_revision = 'ebb611ef1540'
 branch_labels = None
 depends_on = None
 
