@@ -1,4 +1,4 @@
-"""Statistics for citizen-satisfaction surveys: rates, intervals, verdicts.
+"""Statistics for citizen-satisfaction surveys: rates, intervals, verdicts, comparisons.
 
 Pure Python on numpy and scipy: no Flask, no database. The application
 aggregates answers in SQL and hands counts (or row-level weights) to these
@@ -8,8 +8,10 @@ See ``docs/analysis.md`` for the methods and a worked example.
 """
 
 from .compare import Difference, adjust_pvalues, difference_ci
+from .funnel import Funnel, Overdispersion, funnel, funnel_limits, overdispersion
 from .intervals import METHODS, Interval, exact_coverage, proportion_ci
 from .sampling import sample_size
+from .small_area import FayHerriot, fay_herriot, proportion_variances
 from .table import SatisfactionTable, TableArrays, satisfaction_table
 from .verdicts import TargetVerdict, target_verdict
 from .weighted import WeightedEstimate, stratified_proportion, weighted_proportion
@@ -17,7 +19,10 @@ from .weighted import WeightedEstimate, stratified_proportion, weighted_proporti
 __all__ = [
     "METHODS",
     "Difference",
+    "FayHerriot",
+    "Funnel",
     "Interval",
+    "Overdispersion",
     "SatisfactionTable",
     "TableArrays",
     "TargetVerdict",
@@ -25,7 +30,12 @@ __all__ = [
     "adjust_pvalues",
     "difference_ci",
     "exact_coverage",
+    "fay_herriot",
+    "funnel",
+    "funnel_limits",
+    "overdispersion",
     "proportion_ci",
+    "proportion_variances",
     "sample_size",
     "satisfaction_table",
     "stratified_proportion",

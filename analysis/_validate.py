@@ -95,6 +95,21 @@ def count_array(values: object, name: str) -> np.ndarray:
     return as_float
 
 
+def count_pairs(successes: object, n: object, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised ``counts``: arrays of equal length with n >= 1 and successes <= n."""
+    x = count_array(successes, name)
+    sizes = count_array(n, "n")
+    if x.shape != sizes.shape:
+        raise ValueError(f"{name} and n must have the same length, got {x.size} and {sizes.size}")
+    bad = first_bad(sizes < 1)
+    if bad is not None:
+        raise ValueError(f"cell {bad}: n must be at least 1 (no answers, no rate)")
+    bad = first_bad(x > sizes)
+    if bad is not None:
+        raise ValueError(f"cell {bad}: {name} ({x[bad]:g}) cannot exceed n ({sizes[bad]:g})")
+    return x, sizes
+
+
 def first_bad(mask: np.ndarray) -> int | None:
     """Index of the first True in ``mask``, or None."""
     if not mask.any():

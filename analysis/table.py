@@ -175,14 +175,7 @@ def satisfaction_table(
         n_raw, x_raw, target_raw, label_of, size = _from_rows(cells, targets)
     else:
         raise ValueError("cells must be a sequence of mappings or a mapping of columns")
-    n = _validate.count_array(n_raw, "n")
-    x = _validate.count_array(x_raw, "satisfied")
-    bad = _validate.first_bad(n < 1)
-    if bad is not None:
-        raise ValueError(f"cell {bad}: n must be at least 1 (no answers, no rate)")
-    bad = _validate.first_bad(x > n)
-    if bad is not None:
-        raise ValueError(f"cell {bad}: satisfied ({x[bad]:g}) cannot exceed n ({n[bad]:g})")
+    x, n = _validate.count_pairs(x_raw, n_raw, "satisfied")
     return SatisfactionTable(_compute(x, n, target_raw, level, method), label_of, size)
 
 
