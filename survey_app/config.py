@@ -6,6 +6,8 @@ default key would let anyone forge staff sessions and CSRF tokens.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from pathlib import Path
 
@@ -35,6 +37,10 @@ def from_environment(env: os._Environ | dict | None = None) -> dict:
             database_url = "postgresql+psycopg://" + database_url[len(prefix):]
     return {
         "SECRET_KEY": env.get("SECRET_KEY", ""),
+        # Keys of data at rest (server_key below); derived from SECRET_KEY when unset.
+        # Set them apart in production so that rotating SECRET_KEY keeps them valid.
+        "DOSSIER_HASH_KEY": env.get("DOSSIER_HASH_KEY", ""),
+        "TOTP_ENCRYPTION_KEY": env.get("TOTP_ENCRYPTION_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": database_url,
         # hide_parameters: SQL logs and database errors (which Flask logs with the failed
         # request) never carry the bound values, i.e. citizens' comments and contacts.
@@ -62,6 +68,20 @@ def from_environment(env: os._Environ | dict | None = None) -> dict:
         "LANGUAGES": ("vi", "en"),
         "DISPLAY_TIMEZONE": "Asia/Ho_Chi_Minh",
     }
+
+
+def server_key(config, setting: str) -> bytes:
+    """The key of one use of data at rest (`DOSSIER_HASH_KEY`, `TOTP_ENCRYPTION_KEY`).
+
+    Its own setting when given, else an HMAC of the setting's name under SECRET_KEY, so
+    that one use's key tells nothing about another's. Never stored in the database:
+    whoever holds a dump without the configuration cannot recompute a dossier's hash.
+    """
+    own = (config.get(setting) or "").strip()
+    if own:
+        return hashlib.sha256(own.encode("utf-8")).digest()
+    secret = (config.get("SECRET_KEY") or "").encode("utf-8")
+    return hmac.new(secret, setting.encode("ascii"), hashlib.sha256).digest()
 
 
 def _flag(env, name: str, default: bool) -> bool:

@@ -5,15 +5,17 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask import current_app
 from PIL import Image
 from sqlalchemy import select
 
 from support import PUBLIC_BASE_URL
+from survey_app.config import server_key
 from survey_app.extensions import db
 from survey_app.models import Invitation
 from survey_app.services.access import api_keys
 from survey_app.services.responses import invitations
-from survey_app.services.responses.tokens import sha256_hex
+from survey_app.services.responses.tokens import dossier_hmac, sha256_hex
 
 zxingcpp = pytest.importorskip("zxingcpp")
 
@@ -55,7 +57,9 @@ def test_issue_invitation(api):
     assert response.headers["Cache-Control"] == "no-store"
     row = db.session.execute(select(Invitation)).scalar_one()
     assert row.token_sha256 == sha256_hex(body["token"])
-    assert row.dossier_sha256 == sha256_hex("000.00.12.H62-250101-0001")
+    assert row.dossier_hmac == dossier_hmac(
+        "000.00.12.H62-250101-0001", server_key(current_app.config, "DOSSIER_HASH_KEY"))
+    assert row.dossier_hmac != sha256_hex("000.00.12.H62-250101-0001")  # guessable
     assert (row.sector.code, row.procedure.code) == ("ho-tich", "dang-ky-khai-sinh")
 
 
@@ -96,7 +100,7 @@ def test_qr_images_only_for_the_issuing_agency_and_open_invitations(api):
     assert refused.status_code == 404
     assert refused.get_json()["error"] == "unknown_invitation"
     assert api.get(body["qr_svg"].replace(body["token"], "A" * 22)).status_code == 404
-    invitations.find_open(body["token"]).used_at = datetime.now(UTC)
+    invitations.find_open(body["token"]).used = True
     db.session.commit()
     closed = api.get(body["qr_svg"])
     assert (closed.status_code, closed.get_json()["error"]) == (410, "invitation_closed")
@@ -200,7 +204,7 @@ def test_oversized_chunked_body_is_refused(api):
 
 def test_answered_dossier_gets_409(api):
     first = api.issue({"counter": "ttphc-dat-dai", "dossier": "HS-1"}).get_json()
-    invitations.find_open(first["token"]).used_at = datetime.now(UTC)
+    invitations.find_open(first["token"]).used = True
     db.session.commit()
     response = api.issue({"counter": "ttphc-dat-dai", "dossier": "HS-1"})
     assert (response.status_code, response.get_json()["error"]) == (409, "dossier_answered")

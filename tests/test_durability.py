@@ -208,7 +208,7 @@ def test_no_response_is_lost_or_doubled_when_the_server_is_killed(
     links = sum(c.channel == "token" for c in citizens)
     assert by_channel == {"token": links, "counter": len(citizens) - links}
     used = db.session.execute(
-        select(func.count()).select_from(Invitation).where(Invitation.used_at.is_not(None))
+        select(func.count()).select_from(Invitation).where(Invitation.used.is_(True))
     ).scalar()
     assert used == links == db.session.execute(
         select(func.count()).select_from(Invitation)).scalar()

@@ -50,7 +50,7 @@ def web(reference_data, extra_app):
 
 def _counts() -> tuple[int, int, int, int]:
     db.session.rollback()
-    used = select(func.count()).select_from(Invitation).where(Invitation.used_at.is_not(None))
+    used = select(func.count()).select_from(Invitation).where(Invitation.used.is_(True))
     return (*(db.session.execute(select(func.count()).select_from(m)).scalar_one()
               for m in (Response, Answer, Comment)), db.session.execute(used).scalar_one())
 

@@ -5,14 +5,16 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from support import PUBLIC_BASE_URL
+from survey_app.config import server_key
 from survey_app.extensions import db
 from survey_app.models import ApiKey, Counter, Invitation, Procedure
 from survey_app.services.access import api_keys
 from survey_app.services.responses import invitations
-from survey_app.services.responses.tokens import sha256_hex
+from survey_app.services.responses.tokens import dossier_hmac, sha256_hex
 
 
 @pytest.fixture
@@ -33,7 +35,9 @@ def test_issue_returns_a_short_token_link_and_stores_hashes_only(centre_key):
     assert issued.url == f"{PUBLIC_BASE_URL}/t/{issued.token}"
     row = _only_invitation()
     assert row.token_sha256 == sha256_hex(issued.token)
-    assert row.dossier_sha256 == sha256_hex("000.00.12.H62-250101-0001")
+    assert row.dossier_hmac == dossier_hmac(
+        "000.00.12.H62-250101-0001", server_key(current_app.config, "DOSSIER_HASH_KEY"))
+    assert row.dossier_hmac != sha256_hex("000.00.12.H62-250101-0001")  # guessable
     assert (row.counter.code, row.sector.code, row.procedure) == ("ttphc-tu-phap", "ho-tich", None)
     assert row.api_key_id == centre_key.id
     for column in Invitation.__table__.columns:
@@ -140,7 +144,7 @@ def test_find_open_tells_unknown_expired_and_used_apart(centre_key):
         invitations.find_open(expired.token)
 
     row = invitations.find_open(good.token)
-    row.used_at = datetime.now(UTC)
+    row.used = True
     db.session.commit()
     with pytest.raises(invitations.UsedToken):
         invitations.find_open(good.token)
@@ -158,7 +162,7 @@ def test_reissue_for_a_dossier_supersedes_the_open_link(centre_key):
 
 def test_answered_dossier_gets_no_second_invitation(centre_key):
     first = invitations.issue(centre_key, "ttphc-dat-dai", dossier="HS-1")
-    invitations.find_open(first.token).used_at = datetime.now(UTC)
+    invitations.find_open(first.token).used = True
     db.session.commit()
     with pytest.raises(invitations.DossierAnswered):
         invitations.issue(centre_key, "ttphc-dat-dai", dossier="HS-1")
@@ -203,9 +207,9 @@ def test_simultaneous_requests_for_one_dossier_leave_one_open_link(app, centre_k
     assert failures == []
     now = datetime.now(UTC)
     open_links = db.session.execute(
-        select(Invitation.dossier_sha256, func.count())
-        .where(Invitation.used_at.is_(None), Invitation.expires_at > now)
-        .group_by(Invitation.dossier_sha256)
+        select(Invitation.dossier_hmac, func.count())
+        .where(Invitation.used.is_(False), Invitation.expires_at > now)
+        .group_by(Invitation.dossier_hmac)
     ).all()
     assert sorted(count for _hash, count in open_links) == [1] * len(dossiers)
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == 2 * len(dossiers)

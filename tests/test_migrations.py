@@ -13,7 +13,9 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, make_url, text
 
 from support import make_app
+from survey_app.config import server_key
 from survey_app.extensions import db
+from survey_app.services.responses.tokens import dossier_hmac, sha256_hex
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -87,3 +89,46 @@ def test_upgrade_tallies_the_factors_of_responses_already_stored(empty_database)
         db.engine.dispose()
     # response 3 has no scored factor answer: no row, as add_response writes none
     assert [tuple(row) for row in rows] == [(1, 1, 2, 0, 0, 0), (2, 0, 0, 1, 1, 0)]
+
+
+def test_upgrade_unlinks_used_invitations_and_keys_dossier_hashes(empty_database):
+    """Rows stored before b5e1c0d4a9f2: the hour of use goes, the procedure of a used
+    invitation goes, its times are cut to the day, and a plain dossier SHA-256 becomes
+    the HMAC that invitations.issue now stores."""
+    app = make_app(empty_database)
+    plain = sha256_hex("000.00.12.H62-261201-1000")
+    with app.app_context():
+        upgrade(revision="f7d0420ed68c")
+        with db.engine.begin() as connection:
+            run = connection.exec_driver_sql
+            run("INSERT INTO levels (code, name_vi, name_en) VALUES ('x', 'x', 'x')")
+            run("INSERT INTO agencies (id, code, name_vi, name_en, level_code, kind) "
+                "VALUES (1, 'a', 'a', 'a', 'x', 'department')")
+            run("INSERT INTO counters (id, code, agency_id, name_vi, name_en, active) "
+                "VALUES (1, 'c', 1, 'c', 'c', true)")
+            run("INSERT INTO sector_groups (code, name_vi, name_en) VALUES ('g', 'g', 'g')")
+            run("INSERT INTO sectors (id, code, name_vi, name_en, group_code) "
+                "VALUES (1, 's', 's', 's', 'g')")
+            run("INSERT INTO procedures (id, code, name_vi, name_en, sector_id) "
+                "VALUES (1, 'p', 'p', 'p', 1)")
+            for row_id, used_at, dossier in ((1, "'2026-11-30 09:00:00'", f"'{plain}'"),
+                                             (2, "NULL", "NULL")):
+                run("INSERT INTO invitations (id, token_sha256, counter_id, sector_id, "
+                    "procedure_id, dossier_sha256, created_at, expires_at, used_at) VALUES "
+                    f"({row_id}, 't{row_id}', 1, 1, 1, {dossier}, '2026-11-30 08:17:05', "
+                    f"'2026-12-30 08:17:05', {used_at})")
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT used, procedure_id, created_at, expires_at, dossier_hmac "
+                "FROM invitations ORDER BY id")).all()
+        key = server_key(app.config, "DOSSIER_HASH_KEY")
+        db.engine.dispose()
+    used, unused = rows
+    assert used.used
+    assert used.procedure_id is None
+    assert str(used.created_at).startswith("2026-11-30 00:00:00")
+    assert str(used.expires_at).startswith("2026-12-31 00:00:00")
+    assert used.dossier_hmac == dossier_hmac("000.00.12.H62-261201-1000", key)
+    assert (bool(unused.used), unused.procedure_id, unused.dossier_hmac) == (False, 1, None)
+    assert str(unused.created_at).startswith("2026-11-30 08:17:05")

@@ -87,7 +87,7 @@ def test_purge_anonymises_old_comments_and_keeps_aggregates(seeded):
     assert _counts() == before
     assert db.session.execute(select(Response.overall_score).order_by(Response.id)).all() == scores
     dossiers = db.session.execute(
-        select(Invitation.dossier_sha256).order_by(Invitation.id)).scalars().all()
+        select(Invitation.dossier_hmac).order_by(Invitation.id)).scalars().all()
     assert dossiers[0] is None
     assert dossiers[1] is not None
     audit = db.session.execute(select(AuditLog)).scalar_one()

@@ -99,8 +99,11 @@ def test_response_cannot_be_linked_to_its_invitation(origin):
     submissions.submit(origin, answers(origin), submission_id=str(uuid.uuid4()), token=token)
     response_columns = {c.name for c in inspect(Response).columns}
     assert not any("invitation" in name or "token" in name for name in response_columns)
-    used_at = db.session.execute(select(Invitation.used_at)).scalar_one()
-    assert (used_at.minute, used_at.second, used_at.microsecond) == (0, 0, 0)
+    used = db.session.execute(select(Invitation)).scalar_one()
+    assert used.used
+    assert used.procedure_id is None
+    for moment in (used.created_at, used.expires_at):  # cut to the day, not the answer's hour
+        assert (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
 
 
 def test_contact_details_attach_to_the_comment_only_with_consent(origin):

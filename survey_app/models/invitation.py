@@ -1,8 +1,10 @@
 """Single-use transaction invitations and the API keys of one-stop systems.
 
-Only hashes of tokens, keys and dossier references are stored. An invitation is
-never linked to the response it allowed: marking it used and inserting the
-response happen in one transaction, with no shared value between the rows.
+Only hashes of tokens and keys are stored, and dossier references only as a keyed
+hash (HMAC under a server key that is not in the database). An invitation is never
+linked to the response it allowed: a used invitation keeps no time of use, its
+procedure is forgotten and its issue and expiry times are cut to the UTC day, so
+it cannot be joined with the response's hour (services/responses/submissions.py).
 """
 
 from __future__ import annotations
@@ -36,11 +38,11 @@ class Invitation(db.Model):
     counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"))
     sector_id: Mapped[int | None] = mapped_column(ForeignKey("sectors.id"))
     procedure_id: Mapped[int | None] = mapped_column(ForeignKey("procedures.id"))
-    dossier_sha256: Mapped[str | None] = mapped_column(String(64))
+    dossier_hmac: Mapped[str | None] = mapped_column(String(64))
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used: Mapped[bool] = mapped_column(default=False)
 
     counter = relationship("Counter")
     sector = relationship("Sector")

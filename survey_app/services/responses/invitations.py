@@ -1,10 +1,10 @@
 """Single-use transaction invitations: issued to one-stop systems, looked up by the forms.
 
 `issue` checks that the counter belongs to the key's agency (or one of its sub-units)
-and serves the sector, and stores only hashes of the token and of the dossier
-reference. `find_open` tells the citizen's form whether a token is unknown, expired,
-used or good. Redeeming it (marking it used and storing the response in one
-transaction) belongs to the form, not here.
+and serves the sector, and stores only the token's hash and the dossier reference's
+keyed hash (`tokens.dossier_hmac`). `find_open` tells the citizen's form whether a
+token is unknown, expired, used or good. Redeeming it (marking it used and storing
+the response in one transaction) belongs to the form, not here.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, text, update
 
+from survey_app.config import server_key
 from survey_app.extensions import db
 from survey_app.models import Agency, ApiKey, Counter, Invitation, Procedure, Sector, utcnow
 from survey_app.services.printing import qr
-from survey_app.services.responses.tokens import new_token, sha256_hex
+from survey_app.services.responses.tokens import dossier_hmac, new_token, sha256_hex
 
 MAX_DOSSIER_LENGTH = 200
 MAX_TTL_DAYS = 366
@@ -122,7 +123,7 @@ def issue(api_key: ApiKey, counter_code: str, sector_code: str | None = None,
     token = new_token()
     invitation = Invitation(
         token_sha256=sha256_hex(token), counter=counter, sector=sector, procedure=procedure,
-        dossier_sha256=dossier_hash, api_key_id=api_key.id, created_at=now,
+        dossier_hmac=dossier_hash, api_key_id=api_key.id, created_at=now,
         expires_at=now + timedelta(days=ttl_days),
     )
     db.session.add(invitation)
@@ -140,7 +141,7 @@ def find_open(token: str) -> Invitation:
     ).scalar_one_or_none()
     if invitation is None:
         raise UnknownToken("unknown token")
-    if invitation.used_at is not None:
+    if invitation.used:
         raise UsedToken("this survey has already been answered")
     if invitation.expires_at <= utcnow():
         raise ExpiredToken("this survey link has expired")
@@ -223,7 +224,7 @@ def _dossier_hash(dossier: str | None) -> str | None:
     dossier = dossier.strip()
     if not dossier or len(dossier) > MAX_DOSSIER_LENGTH:
         raise BadDossier(f"dossier must be 1 to {MAX_DOSSIER_LENGTH} characters")
-    return sha256_hex(dossier)
+    return dossier_hmac(dossier, server_key(current_app.config, "DOSSIER_HASH_KEY"))
 
 
 def _supersede(api_key: ApiKey, dossier_hash: str, now: datetime) -> None:
@@ -235,18 +236,18 @@ def _supersede(api_key: ApiKey, dossier_hash: str, now: datetime) -> None:
     """
     _one_at_a_time(api_key.agency_id, dossier_hash)
     same_agency_keys = select(ApiKey.id).where(ApiKey.agency_id == api_key.agency_id)
-    earlier = Invitation.dossier_sha256 == dossier_hash, Invitation.api_key_id.in_(
+    earlier = Invitation.dossier_hmac == dossier_hash, Invitation.api_key_id.in_(
         same_agency_keys
     )
     # The earlier link stops working ("expired"), so one dossier gets at most one answer.
     db.session.execute(
         update(Invitation)
-        .where(*earlier, Invitation.used_at.is_(None), Invitation.expires_at > now)
+        .where(*earlier, Invitation.used.is_(False), Invitation.expires_at > now)
         .values(expires_at=now)
         .execution_options(synchronize_session=False)
     )
     answered = db.session.execute(
-        select(Invitation.id).where(*earlier, Invitation.used_at.is_not(None)).limit(1)
+        select(Invitation.id).where(*earlier, Invitation.used.is_(True)).limit(1)
     ).first()
     if answered:
         db.session.rollback()

@@ -67,8 +67,10 @@ def _due_comments(cutoff: datetime):
 
 
 def _due_invitations(cutoff: datetime):
-    closed = or_(Invitation.used_at < cutoff, Invitation.expires_at < cutoff)
-    return select(Invitation.id).where(Invitation.dossier_sha256.is_not(None), closed)
+    # A used invitation keeps no time of use (it would link it to its answer): its
+    # dossier hash goes once the link's own expiry is past the cut-off.
+    return select(Invitation.id).where(Invitation.dossier_hmac.is_not(None),
+                                       Invitation.expires_at < cutoff)
 
 
 def purge(older_than: timedelta, *, dry_run: bool = False,
@@ -104,7 +106,7 @@ def purge(older_than: timedelta, *, dry_run: bool = False,
     db.session.execute(
         update(Invitation)
         .where(Invitation.id.in_(_due_invitations(cutoff)))
-        .values(dossier_sha256=None)
+        .values(dossier_hmac=None)
         .execution_options(synchronize_session=False)
     )
     audit.record(None, "retention.purge", cutoff=cutoff.isoformat(), days=older_than.days,

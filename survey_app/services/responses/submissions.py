@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -138,26 +138,37 @@ def _already_stored(submission_id: str) -> bool:
 
 
 def _redeem(token: str, now: datetime) -> None:
-    """Mark the invitation used, or raise why it can't be; rows stay locked until commit."""
+    """Mark the invitation used, or raise why it can't be; rows stay locked until commit.
+
+    A used invitation keeps no time of use and forgets its procedure, and its issue and
+    expiry times are cut to the UTC day: what is left matches every answer given at its
+    counter and sector while it was open, never the one it allowed (SECURITY.md).
+    """
     digest = sha256_hex(token)
+    invitation = db.session.execute(
+        select(Invitation.id, Invitation.used, Invitation.created_at, Invitation.expires_at)
+        .where(Invitation.token_sha256 == digest)
+    ).first()
+    if invitation is None:
+        raise SubmissionRefused("unknown")
     marked = db.session.execute(
         update(Invitation)
-        .where(
-            Invitation.token_sha256 == digest,
-            Invitation.used_at.is_(None),
-            Invitation.expires_at > now,
-        )
-        .values(used_at=hour_of(now))
+        .where(Invitation.id == invitation.id, Invitation.used.is_(False),
+               Invitation.expires_at > now)
+        .values(used=True, procedure_id=None, created_at=day_of(invitation.created_at),
+                expires_at=day_of(invitation.expires_at) + timedelta(days=1))
         .execution_options(synchronize_session=False)
     )
     if marked.rowcount == 1:
         return
-    invitation = db.session.execute(
-        select(Invitation.used_at, Invitation.expires_at).where(Invitation.token_sha256 == digest)
-    ).first()
-    if invitation is None:
-        raise SubmissionRefused("unknown")
-    raise SubmissionRefused("used" if invitation.used_at is not None else "expired")
+    # Used by a concurrent submit (the UPDATE waited for it), or expired.
+    raise SubmissionRefused("used" if invitation.used or invitation.expires_at > now
+                            else "expired")
+
+
+def day_of(moment: datetime) -> datetime:
+    """The start of a moment's UTC day: what a used invitation keeps of its times."""
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def add_response(origin: Origin, answers: dict, *, submission_id: str | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 
 TOKEN_BYTES = 16  # 128 bits of randomness -> 22 URL-safe characters
@@ -20,3 +21,13 @@ def sha256_hex(value: str) -> str:
     a slow KDF would only slow the citizen's submit.
     """
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def dossier_hmac(dossier: str, key: bytes) -> str:
+    """What is stored of a dossier reference: an HMAC under a server key.
+
+    Dossier numbers follow a public pattern (`000.00.12.H62-261201-1000`), so a plain
+    hash is reversed by trying them. The HMAC is taken of the reference's SHA-256 so
+    that hashes stored before the key existed could be converted without the numbers.
+    """
+    return hmac.new(key, sha256_hex(dossier).encode("ascii"), hashlib.sha256).hexdigest()
