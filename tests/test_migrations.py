@@ -98,7 +98,7 @@ def test_upgrade_unlinks_used_invitations_and_keys_dossier_hashes(empty_database
     app = make_app(empty_database)
     plain = sha256_hex("000.00.12.H62-261201-1000")
     with app.app_context():
-        upgrade(revision="f7d0420ed68c")
+        upgrade(revision="28cc731fc414")
         with db.engine.begin() as connection:
             run = connection.exec_driver_sql
             run("INSERT INTO levels (code, name_vi, name_en) VALUES ('x', 'x', 'x')")

@@ -10,7 +10,7 @@ DOSSIER_HASH_KEY (or a key derived from SECRET_KEY), which is not in the databas
 The downgrade cannot restore the plain hashes: dossier references come back empty.
 
 Revision ID: b5e1c0d4a9f2
-Revises: f7d0420ed68c
+Revises: 28cc731fc414
 Create Date: 2026-12-01 21:20:00
 
 """
@@ -24,7 +24,7 @@ from flask import current_app
 
 # revision identifiers, used by Alembic.
 revision = 'b5e1c0d4a9f2'
-down_revision = 'f7d0420ed68c'
+down_revision = '28cc731fc414'
 branch_labels = None
 depends_on = None
 
