@@ -10,6 +10,11 @@ the Vietnamese diacritics; colours are from the Okabe-Ito palette, readable
 with colour-vision deficiencies, and a verdict is also shown by marker shape
 (met ▲, not met ▼, undecided ●) and in words.
 
+Numbers are written by ``percent(fraction, decimals) -> str``, passed in by the
+caller (the app passes its Babel formatter: "90,3 %" in Vietnamese); without one, a
+plain formatter with the language's decimal mark is used. Axis ticks are written at
+the precision of their spacing (97,5 % for ticks 2.5 points apart, not 98 %).
+
 Every chart takes *estimates*: mappings (rows of
 :func:`analysis.satisfaction_table`) or objects (:class:`analysis.TargetVerdict`,
 :class:`analysis.WeightedEstimate`) with ``rate``, ``low``, ``high`` and
@@ -28,6 +33,10 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.figure import Figure
 
 FONT = "DejaVu Sans"
+Percent = Callable[[float, int], str]
+DECIMAL_MARK = {"vi": ",", "en": "."}
+# Rows of one caterpillar chart: more would squeeze each label below a readable size.
+ROWS_PER_CHART = 40
 # Okabe & Ito (2008), "Color Universal Design".
 BLUE, GREEN, VERMILLION, GREY, SKY = "#0072B2", "#009E73", "#D55E00", "#595959", "#56B4E9"
 VERDICT_STYLE = {
@@ -40,7 +49,7 @@ WORDS = {
     "vi": {
         "met": "Đạt",
         "not_met": "Chưa đạt",
-        "undecided": "Chưa kết luận",
+        "undecided": "Chưa đủ căn cứ kết luận",
         None: "Không có chỉ tiêu",
         "rate": "Tỷ lệ hài lòng",
         "target": "Chỉ tiêu",
@@ -51,7 +60,7 @@ WORDS = {
     "en": {
         "met": "Met",
         "not_met": "Not met",
-        "undecided": "Undecided",
+        "undecided": "Not yet decidable",
         None: "No target",
         "rate": "Satisfaction rate",
         "target": "Target",
@@ -68,6 +77,7 @@ def rates_chart(
     target: float | None = None,
     title: str | None = None,
     lang: str = "vi",
+    percent: Percent | None = None,
 ) -> Figure:
     """Vertical bars of rates with their intervals as error bars, in the given order.
 
@@ -77,7 +87,7 @@ def rates_chart(
     The verdict (if any) is written under the rate and marked by shape.
     """
     points = _points(estimates, label)
-    words = _words(lang)
+    words, percent = _words(lang), percent or plain_percent(lang)
     fig, ax = _figure(width=max(5.0, 0.9 * len(points) + 2), height=4.5)
     xs = range(len(points))
     ax.bar(xs, [p["rate"] for p in points], color=SKY, width=0.6, zorder=1)
@@ -86,14 +96,14 @@ def rates_chart(
         ax.errorbar(x, p["rate"], yerr=_yerr(p), fmt=marker, color=colour, ms=8, capsize=5)
         if p["target"] is not None:
             ax.hlines(p["target"], x - 0.4, x + 0.4, colors="black", linestyles="dashed")
-        text = f"{100 * p['rate']:.1f} %"
+        text = percent(p["rate"], 1)
         if p["verdict"] is not None:
             text += "\n" + words[p["verdict"]]
         # written at the foot of the bar, where no interval or target line runs
         ax.text(x, 0.02, text, ha="center", va="bottom", fontsize=8, fontfamily=FONT)
     ax.set_xticks(list(xs), [p["label"] for p in points], rotation=30, ha="right", fontfamily=FONT)
     ax.set_ylim(0, 1.04)
-    _finish(ax, points, words, target, title, horizontal=False)
+    _finish(ax, points, (words, percent), target, title, horizontal=False)
     return fig
 
 
@@ -103,24 +113,61 @@ def caterpillar_chart(
     target: float | None = None,
     title: str | None = None,
     lang: str = "vi",
+    percent: Percent | None = None,
 ) -> Figure:
     """Agencies sorted by rate, each a point with its interval, against the target.
 
     The lowest rate is at the bottom. Marker shape and colour give the verdict
     (when the estimates carry one), so agencies whose interval lies wholly
-    below the target stand out from those that are merely lower.
+    below the target stand out from those that are merely lower. The height
+    grows with the rows (0.3 inch each), so 124 communes stay readable on a
+    page that scrolls; for print, :func:`caterpillar_pages` splits them.
     """
     points = sorted(_points(estimates, label), key=lambda p: p["rate"])
-    words = _words(lang)
-    fig, ax = _figure(width=7.0, height=max(3.0, 0.35 * len(points) + 1.5))
+    return _caterpillar(points, target, title, lang, percent, _lower_limit(points, target))
+
+
+def caterpillar_pages(
+    estimates: Sequence[Any],
+    label: str | Callable[[Any], str] = "label",
+    target: float | None = None,
+    title: str | None = None,
+    lang: str = "vi",
+    percent: Percent | None = None,
+    rows: int = ROWS_PER_CHART,
+) -> list[Figure]:
+    """:func:`caterpillar_chart` split into charts of at most ``rows`` rows, for print.
+
+    Highest rates first (chart 1 holds the top of the ranking), every chart on
+    the same rate axis so that the pages compare; titles say "(1/4)" and so on.
+    """
+    if rows < 1:
+        raise ValueError("rows must be at least 1")
+    points = sorted(_points(estimates, label), key=lambda p: -p["rate"])
+    chunks = [points[i:i + rows] for i in range(0, len(points), rows)]
+    low = _lower_limit(points, target)
+    return [_caterpillar(chunk[::-1], target, _page_title(title, i, len(chunks)), lang,
+                         percent, low) for i, chunk in enumerate(chunks, start=1)]
+
+
+def _page_title(title: str | None, page: int, pages: int) -> str | None:
+    if pages == 1:
+        return title
+    return f"{title or ''} ({page}/{pages})".strip()
+
+
+def _caterpillar(points, target, title, lang, percent, low) -> Figure:
+    words, percent = _words(lang), percent or plain_percent(lang)
+    fig, ax = _figure(width=7.0, height=max(3.0, 0.3 * len(points) + 1.5))
     for y, p in enumerate(points):
         colour, marker = VERDICT_STYLE[p["verdict"]]
         ax.errorbar(p["rate"], y, xerr=_yerr(p), fmt=marker, color=colour, ms=7, capsize=3)
         if p["target"] is not None and target is None:
             ax.vlines(p["target"], y - 0.4, y + 0.4, colors="black", linestyles="dashed")
     ax.set_yticks(range(len(points)), [p["label"] for p in points], fontfamily=FONT)
-    ax.set_xlim(_lower_limit(points, target), 1.02)
-    _finish(ax, points, words, target, title, horizontal=True)
+    ax.set_ylim(-0.7, len(points) - 0.3)
+    ax.set_xlim(low, 1.02)
+    _finish(ax, points, (words, percent), target, title, horizontal=True)
     return fig
 
 
@@ -130,12 +177,13 @@ def trend_chart(
     target: float | None = None,
     title: str | None = None,
     lang: str = "vi",
+    percent: Percent | None = None,
 ) -> Figure:
     """A rate over periods (quarters, years) with its confidence band and the target."""
     if len(periods) != len(estimates):
         raise ValueError(f"{len(periods)} periods for {len(estimates)} estimates")
     points = _points(estimates, lambda _: "")
-    words = _words(lang)
+    words, percent = _words(lang), percent or plain_percent(lang)
     fig, ax = _figure(width=max(5.0, 0.8 * len(points) + 2), height=4.0)
     xs = list(range(len(points)))
     ax.fill_between(xs, [p["low"] for p in points], [p["high"] for p in points],
@@ -147,7 +195,7 @@ def trend_chart(
     ax.set_xticks(xs, [str(p) for p in periods], fontfamily=FONT)
     ax.set_xlabel(words["period"], fontfamily=FONT)
     ax.set_ylim(_lower_limit(points, target), 1.02)
-    _finish(ax, points, words, target, title, horizontal=False)
+    _finish(ax, points, (words, percent), target, title, horizontal=False)
     return fig
 
 
@@ -156,6 +204,7 @@ def factor_chart(
     target: float | None = None,
     title: str | None = None,
     lang: str = "vi",
+    percent: Percent | None = None,
 ) -> Figure:
     """Factor indices (e.g. the five SIPAS factors) as horizontal bars with intervals.
 
@@ -166,7 +215,7 @@ def factor_chart(
         raise ValueError("factors must be a non-empty mapping of name -> estimate")
     points = _points(list(factors.values()), lambda _: "")
     names = [str(name) for name in factors]
-    words = _words(lang)
+    words, percent = _words(lang), percent or plain_percent(lang)
     fig, ax = _figure(width=7.5, height=max(3.0, 0.6 * len(points) + 1.5))
     ys = list(range(len(points)))[::-1]
     ax.barh(ys, [p["rate"] for p in points], color=SKY, height=0.6, xerr=_xerr_pair(points),
@@ -174,15 +223,49 @@ def factor_chart(
     for y, p in zip(ys, points, strict=True):
         colour, marker = VERDICT_STYLE[p["verdict"]]
         ax.plot([p["rate"]], [y], marker=marker, color=colour, ms=7, linestyle="none")
-        ax.annotate(f"{100 * p['rate']:.1f} %", (p["high"], y), xytext=(4, 0), fontsize=8,
+        ax.annotate(percent(p["rate"], 1), (p["high"], y), xytext=(4, 0), fontsize=8,
                     textcoords="offset points", va="center", fontfamily=FONT)  # fmt: skip
     ax.set_yticks(ys, names, fontfamily=FONT)
     ax.set_xlim(0, 1.1)
-    _finish(ax, points, words, target, title, horizontal=True, axis_word="index")
+    _finish(ax, points, (words, percent), target, title, horizontal=True, axis_word="index")
     return fig
 
 
 # -- helpers ---------------------------------------------------------------------
+
+
+def plain_percent(lang: str = "vi") -> Percent:
+    """A formatter for callers that pass none: "90,3 %" in vi, "90.3%" in en."""
+    mark = DECIMAL_MARK.get(lang, ".")
+    sign = " %" if lang == "vi" else "%"
+    return lambda value, decimals: f"{100 * value:.{decimals}f}".replace(".", mark) + sign
+
+
+def tick_places(locations: Sequence[float]) -> int:
+    """Decimal places (0-3) that write every tick (fractions) exactly as a percentage."""
+    points = [100 * x for x in locations]
+    for places in range(3):
+        if all(abs(round(p, places) - p) < 1e-6 for p in points):
+            return places
+    return 3
+
+
+def _tick_formatter(percent: Percent):
+    from matplotlib.ticker import Formatter
+
+    class TickPercent(Formatter):
+        """Each tick at the precision the spacing of all the ticks needs."""
+
+        places = 0
+
+        def format_ticks(self, values):
+            self.places = tick_places(values)
+            return [self(value, i) for i, value in enumerate(values)]
+
+        def __call__(self, x, pos=None):
+            return percent(x, self.places)
+
+    return TickPercent()
 
 
 def _figure(width: float, height: float) -> tuple[Figure, Axes]:
@@ -259,7 +342,7 @@ def _lower_limit(points: list[dict[str, Any]], target: float | None) -> float:
 def _finish(
     ax: Axes,
     points: list[dict[str, Any]],
-    words: dict[Any, str],
+    text: tuple[dict[Any, str], Percent],
     target: float | None,
     title: str | None,
     horizontal: bool,
@@ -267,16 +350,16 @@ def _finish(
 ) -> None:
     """The common end of every chart: target line, percent axis, legend, title.
 
-    ``horizontal`` charts have their rates on the x axis.
+    ``horizontal`` charts have their rates on the x axis; ``text`` is the chart's
+    words and its percent formatter.
     """
-    from matplotlib.ticker import PercentFormatter
-
+    words, percent = text
     if target is not None:
         draw = ax.axvline if horizontal else ax.axhline
         draw(target, color="black", linestyle="dashed", linewidth=1.2,
-             label=f"{words['target']} {100 * target:g} %")  # fmt: skip
+             label=f"{words['target']} {percent(target, tick_places([target]))}")  # fmt: skip
     axis = ax.xaxis if horizontal else ax.yaxis
-    axis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    axis.set_major_formatter(_tick_formatter(percent))
     axis.set_label_text(words[axis_word], fontfamily=FONT)
     _legend(ax, points, words, target is not None or any(p["target"] is not None for p in points))
     if title:

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from survey_app import formatting
 from survey_app.i18n import LANGUAGES, local_time, pick
 
 # No inline script or style anywhere: the policy can then forbid both.
@@ -35,6 +36,7 @@ def register_web_hooks(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.context_processor(_template_helpers)
+    formatting.register(app)
 
 
 def _security_headers(response):

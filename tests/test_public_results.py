@@ -22,9 +22,9 @@ def test_public_results_show_rates_only_for_cells_of_30_or_more(app, runner, cli
     html = response.get_data(as_text=True)
     assert quarter.label("vi") in html
     assert "Hộ tịch" in html
-    assert "75.0 %" in html  # 30 of 40 in civil status
+    assert "75,0 %" in html  # 30 of 40 in civil status
     assert "dưới 30 phiếu trả lời" in html  # land: 12 answers, no rate
-    assert "100.0 %" not in html
+    assert "100,0 %" not in html
     assert "ZQPUBLIC" not in html
     assert "p-thanh-duc-1c" not in html  # no counters at all
 
@@ -38,4 +38,4 @@ def test_public_results_are_cached(app, runner, client):
     # Within the cache time the page does not query again: same figures.
     assert client.get("/ket-qua").get_data(as_text=True) == first
     app.extensions["public_results"].clear()
-    assert "100.0 %" in client.get("/ket-qua").get_data(as_text=True)
+    assert "100,0 %" in client.get("/ket-qua").get_data(as_text=True)

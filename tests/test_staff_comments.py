@@ -134,4 +134,4 @@ def test_tag_filter_and_statistics(app, seeded):
         assert (stats.total, stats.new, stats.handled) == (3, 1, 2)
         assert stats.median_hours_to_handle == pytest.approx(40)
     html = _login(app, "admin").get("/staff/?period=2025-Q3").get_data(as_text=True)
-    assert "1.7" in html  # 40 hours = 1.7 days
+    assert "1,7 ngày" in html  # 40 hours = 1,7 days, with the Vietnamese decimal comma

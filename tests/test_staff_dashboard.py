@@ -50,7 +50,7 @@ def _row(html: str, label: str) -> str:
 
 
 def _pct(n: int, satisfied: int) -> str:
-    return f"{100 * satisfied / n:.1f} %"
+    return f"{100 * satisfied / n:.1f} %".replace(".", ",")  # the Vietnamese decimal comma
 
 
 def test_dashboard_numbers_match_an_independent_count(app, admin):
@@ -84,7 +84,7 @@ def test_drill_down_to_counters_and_filters(app, admin):
         as_text=True)
     counter = _row(html, "quầy đất đai")
     assert ">30<" in counter  # 40 responses, 10 "no opinion"
-    assert "66.7 %" in counter
+    assert "66,7 %" in counter
     html = admin.get("/staff/?period=2025-Q3&channel=token").get_data(as_text=True)
     assert ">12<" in _row(html, "Đất đai, xây dựng, đầu tư</a>")
     assert admin.get("/staff/?period=2025-Q3&channel=fax").status_code == 400

@@ -27,6 +27,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired
 
+from survey_app import formatting
 from survey_app.extensions import csrf, db
 from survey_app.models import ImportBatch, Job
 from survey_app.services.jobs import paper as paper_jobs
@@ -56,7 +57,8 @@ def paper_entry(campaign_id: int):
     lang = str(get_locale() or "vi")
     form = _entry_form_class(campaign, lang)(data=_kept(request.args))
     form.facility.choices = [(f.agency_id, f.agency.name_vi if lang == "vi" else f.agency.name_en)
-                             for f in sorted(campaign.facilities, key=lambda f: f.agency.name_vi)]
+                             for f in formatting.sort_by_name(campaign.facilities,
+                                                              lambda f: f.agency.name_vi, "vi")]
     checker = paper_import.RowChecker(campaign)
     date_error = None
     if form.validate_on_submit():

@@ -14,6 +14,7 @@ from flask import Response, abort
 from flask_babel import get_locale
 
 from analysis import charts
+from survey_app import formatting
 from survey_app.services.reporting import factor_indices
 from survey_app.services.reporting import figures as reporting
 from survey_app.staff import bp
@@ -52,31 +53,33 @@ def chart(name: str):
 
 def _figure(name, query, scope, lang):
     period, filters = query.period, query.filters
+    percent = formatting.chart_percent(lang)
     if name == "targets":
         # The targets' names are long and alike ("Mức độ hài lòng …"): the chart labels
         # them by their number in the dashboard's table, with the threshold.
-        rows = [_labelled(r, f"{number} · ≥ {100 * r.threshold:g} %", r.threshold)
+        rows = [_labelled(r, f"{number} · ≥ {formatting.threshold(r.threshold, lang)}", r.threshold)
                 for number, r in enumerate(reporting.target_summary(period, scope, filters),
                                            start=1) if r.rate is not None]
-        return charts.rates_chart(rows, lang=lang) if rows else None
+        return charts.rates_chart(rows, lang=lang, percent=percent) if rows else None
     if name == "breakdown":
         cells = [c for c in reporting.with_labels(
             reporting.breakdown(period, scope, query.dimension, filters), lang)
             if c.rate is not None]
         threshold = cells[0].target if cells and len({c.target for c in cells}) == 1 else None
-        return charts.caterpillar_chart(cells, target=threshold, lang=lang) if cells else None
+        return charts.caterpillar_chart(cells, target=threshold, lang=lang,
+                                         percent=percent) if cells else None
     if name == "trend":
         points = [p for p in reporting.trend(period, scope, filters) if p.rate is not None]
         if not points:
             return None
         threshold = points[-1].target
         return charts.trend_chart([p.period.label(lang) for p in points], points,
-                                  target=threshold, lang=lang)
+                                  target=threshold, lang=lang, percent=percent)
     kinds = filters.kinds or ("administrative",)
     index = factor_indices.service_index(period, scope, kinds, (), filters)
     factors = {f.label.get(lang, f.label.get("vi", f.id)): f for f in index.factors
                if f.index is not None and f.low is not None}
-    return charts.factor_chart(factors, lang=lang) if factors else None
+    return charts.factor_chart(factors, lang=lang, percent=percent) if factors else None
 
 
 def _labelled(result, label: str, threshold: float) -> dict:

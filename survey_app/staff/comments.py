@@ -12,6 +12,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from survey_app import formatting
 from survey_app.extensions import db
 from survey_app.models import Agency
 from survey_app.models.response import COMMENT_STATUSES
@@ -100,5 +101,5 @@ def comment_detail(comment_id: int):
 
 
 def _assignable(scope) -> list[Agency]:
-    return list(db.session.execute(
-        select(Agency).where(scope.agencies_filter()).order_by(Agency.name_vi)).scalars())
+    return formatting.sort_by_name(db.session.execute(
+        select(Agency).where(scope.agencies_filter())).scalars(), lambda a: a.name_vi, "vi")

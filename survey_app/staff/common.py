@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from survey_app import formatting
 from survey_app.extensions import db
 from survey_app.models import CHANNELS, QUESTIONNAIRE_KINDS, Agency, Level, Sector, SectorGroup
 from survey_app.services.access.scope import Scope
@@ -164,5 +165,11 @@ def scope_names(scope: Scope) -> dict:
         select(Agency.name_vi, Agency.name_en)
         .where(Agency.id.in_(sorted(scope.root_agency_ids)))
     ).all() if scope.root_agency_ids else []
-    return {"sectors": [{"vi": vi, "en": en} for vi, en in sectors],
-            "agencies": [{"vi": vi, "en": en} for vi, en in agencies]}
+    return {"sectors": [{"vi": vi, "en": en} for vi, en in by_name(sectors)],
+            "agencies": [{"vi": vi, "en": en} for vi, en in by_name(agencies)]}
+
+
+def by_name(rows):
+    """(name_vi, name_en) rows in the reader's alphabetical order."""
+    english = formatting.current_locale() == "en"
+    return formatting.sort_by_name(rows, lambda row: row[1] if english else row[0])

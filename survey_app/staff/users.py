@@ -11,6 +11,7 @@ from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from survey_app import formatting
 from survey_app.extensions import db
 from survey_app.models import ROLES, Agency, Sector, StaffUser
 from survey_app.services.access import accounts, users_admin
@@ -40,10 +41,10 @@ class NewUserForm(ScopeForm):
 
 def _with_choices(form: ScopeForm) -> ScopeForm:
     form.role.choices = [SelectChoice(r, str(ROLE_LABELS[r])) for r in ROLES]
-    form.sectors.choices = [SelectChoice(s.id, s.name_vi) for s in db.session.execute(
-        select(Sector).order_by(Sector.name_vi)).scalars()]
-    form.agencies.choices = [SelectChoice(a.id, a.name_vi) for a in db.session.execute(
-        select(Agency).order_by(Agency.name_vi)).scalars()]
+    form.sectors.choices = [SelectChoice(s.id, s.name_vi) for s in formatting.sort_by_name(
+        db.session.execute(select(Sector)).scalars(), lambda s: s.name_vi, "vi")]
+    form.agencies.choices = [SelectChoice(a.id, a.name_vi) for a in formatting.sort_by_name(
+        db.session.execute(select(Agency)).scalars(), lambda a: a.name_vi, "vi")]
     return form
 
 

@@ -85,7 +85,7 @@ def test_verdicts_are_shown_by_shape_colour_and_words():
     assert ("v", charts.VERMILLION) in markers  # Xây dựng: not met
     assert ("o", charts.BLUE) in markers  # Đất đai: undecided
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert {"Đạt", "Chưa đạt", "Chưa kết luận"} <= set(legend)
+    assert {"Đạt", "Chưa đạt", "Chưa đủ căn cứ kết luận"} <= set(legend)
     english = charts.caterpillar_chart(
         satisfaction_table(CELLS, targets="target"), target=0.9, lang="en"
     )

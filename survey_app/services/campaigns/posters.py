@@ -14,6 +14,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from survey_app import formatting
 from survey_app.models import Campaign
 from survey_app.services.campaigns import setup as campaigns
 from survey_app.services.printing import pdf_fonts, qr
@@ -23,7 +24,7 @@ QR_SIZE = 120 * mm
 
 def posters(campaign: Campaign, base_url: str, only_code: str | None = None) -> bytes | None:
     """The PDF, or None when `only_code` names no facility of the campaign."""
-    facilities = sorted(campaign.facilities, key=lambda f: f.agency.name_vi)
+    facilities = formatting.sort_by_name(campaign.facilities, lambda f: f.agency.name_vi, "vi")
     if only_code is not None:
         facilities = [f for f in facilities if f.code == only_code]
         if not facilities:

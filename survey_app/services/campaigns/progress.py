@@ -33,6 +33,7 @@ from datetime import date
 from sqlalchemy import case, func, select
 
 import analysis
+from survey_app import formatting
 from survey_app.extensions import db
 from survey_app.i18n import DISPLAY_TZ
 from survey_app.models import Campaign, Response
@@ -170,7 +171,7 @@ def weighted_rate(facilities: list[FacilityProgress]):
 def progress(campaign: Campaign, scope: Scope, with_sections: bool = True) -> Progress:
     by_facility = counts_by_facility(campaign.id, scope)
     facilities = []
-    for facility in sorted(campaign.facilities, key=lambda f: f.agency.name_vi):
+    for facility in formatting.sort_by_name(campaign.facilities, lambda f: f.agency.name_vi, "vi"):
         counts = by_facility.get(facility.agency_id, Counts())
         counts.quota = facility.quota
         facilities.append(FacilityProgress(

@@ -32,6 +32,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 
 import analysis
+from survey_app import formatting
 from survey_app.extensions import db
 from survey_app.i18n import DISPLAY_TZ
 from survey_app.models import (
@@ -186,11 +187,11 @@ def versions_for(sector: Sector) -> list[QuestionnaireVersion]:
 
 
 def facilities_for(sector_id: int) -> list[Agency]:
-    return list(db.session.execute(
+    facilities = db.session.execute(
         select(Agency).join(agency_sectors, agency_sectors.c.agency_id == Agency.id)
         .where(agency_sectors.c.sector_id == sector_id, Agency.kind.in_(FACILITY_KINDS))
-        .order_by(Agency.kind, Agency.name_vi)
-    ).scalars())
+    ).scalars()
+    return sorted(facilities, key=lambda a: (a.kind, formatting.name_key(a.name_vi, "vi")))
 
 
 def previous_candidates(sector_id: int, exclude_id: int | None = None) -> list[Campaign]:

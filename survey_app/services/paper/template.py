@@ -15,6 +15,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from survey_app import formatting
 from survey_app.models import Campaign
 from survey_app.services.paper.files import DATE, FACILITY, allowed_values
 from survey_app.services.questionnaires.files import items_of
@@ -55,7 +56,7 @@ def readme_rows(campaign: Campaign) -> list[list[str]]:
         rows.append([item["id"], item["label"]["vi"], allowed_values(item, "vi"),
                      "có" if item.get("required") else ""])
     rows += [[], ["Mã cơ sở", "Cơ sở"]]
-    for facility in sorted(campaign.facilities, key=lambda f: f.agency.name_vi):
+    for facility in formatting.sort_by_name(campaign.facilities, lambda f: f.agency.name_vi, "vi"):
         rows.append([facility.agency.code, facility.agency.name_vi])
     return rows
 

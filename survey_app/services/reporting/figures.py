@@ -38,6 +38,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, select
 
 import analysis
+from survey_app import formatting
 from survey_app.extensions import db
 from survey_app.models import (
     CHANNELS,
@@ -362,7 +363,8 @@ def breakdown(period: Period, scope: Scope, dimension: str,
         cell = Cell(key=key, code=code, name=name, responses=int(responses), n=int(n),
                     satisfied=int(satisfied), repeat_device=int(repeat))
         cells.append(rate_of(cell, cell_threshold(period, filters.kinds, group, targets)))
-    return sorted(cells, key=lambda c: (c.key is None, c.name.get("vi", "")))
+    # Vietnamese alphabetical order ("Đất đai" before "Giáo dục"), the unknown last
+    return sorted(cells, key=lambda c: (c.key is None, formatting.name_key(c.name.get("vi"), "vi")))
 
 
 def totals(period: Period, scope: Scope, filters: Filters = NO_FILTERS) -> Cell:

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, select
 
+from survey_app import formatting
 from survey_app.extensions import db
 from survey_app.models import Agency, Comment, Response, Sector, utcnow
 from survey_app.services.access.scope import Scope
@@ -131,16 +132,14 @@ def scope_label(scope: Scope) -> dict:
         return {"vi": "Toàn tỉnh", "en": "Whole province"}
     names = []
     if scope.sector_ids:
-        names += db.session.execute(
+        names += formatting.sort_by_name(db.session.execute(
             select(Sector.name_vi, Sector.name_en).where(Sector.id.in_(sorted(scope.sector_ids)))
-            .order_by(Sector.name_vi)
-        ).all()
+        ).all(), lambda row: row[0], "vi")
     roots = scope.root_agency_ids or scope.agency_ids
     if roots:
-        names += db.session.execute(
+        names += formatting.sort_by_name(db.session.execute(
             select(Agency.name_vi, Agency.name_en).where(Agency.id.in_(sorted(roots)))
-            .order_by(Agency.name_vi)
-        ).all()
+        ).all(), lambda row: row[0], "vi")
     if not names:
         return {"vi": "Không có dữ liệu được cấp quyền", "en": "No data granted"}
     return {"vi": "; ".join(vi for vi, _ in names), "en": "; ".join(en for _, en in names)}

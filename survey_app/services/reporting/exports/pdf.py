@@ -41,6 +41,7 @@ from survey_app.services.reporting.exports.words import (
     number,
     percent,
     period_text,
+    threshold,
     verdict_sentence,
 )
 
@@ -118,7 +119,7 @@ def _targets(report: ReportData, s) -> list:
     rows = [["Chỉ tiêu", "Ngưỡng", "n", "Tỷ lệ", "KTC 95 %", "Kết luận", "Cần thêm"]]
     for t in report.targets:
         verdict = data.PARTIAL_VERDICT if t.partial else VERDICTS[t.verdict]
-        rows.append([Paragraph(_escape(data.target_name(t)), s["cell"]), percent(t.threshold, 0),
+        rows.append([Paragraph(_escape(data.target_name(t)), s["cell"]), threshold(t.threshold),
                      number(t.n), percent(t.rate), interval(t.low, t.high),
                      Paragraph(verdict, s["cell"]), number(t.additional_n)])
     story.append(_table(rows, [5.3, 1.6, 1.4, 1.3, 2.5, 2.2, 1.7], s))
@@ -143,7 +144,7 @@ def _cell_rows(cells, s, first="Tên") -> list:
         mark = " *" if c.too_small else ""
         rows.append([Paragraph(_escape(c.name.get("vi", "")) + mark, s["cell"]),
                      number(c.responses), number(c.n), percent(c.rate), interval(c.low, c.high),
-                     percent(c.target, 0), Paragraph(VERDICTS[c.verdict] if c.target else "",
+                     threshold(c.target), Paragraph(VERDICTS[c.verdict] if c.target else "",
                                                      s["cell"])])
     return rows
 
@@ -189,8 +190,9 @@ def _agencies(report: ReportData, s) -> list:
     story = _cell_table(report.agencies, s, "Cơ quan", heading)
     drawn = [c for c in _rated(report.agencies) if not c.too_small]
     if drawn:
-        story.append(_chart(charts.caterpillar_chart(
-            drawn, label=_wrapped, title="Các cơ quan (từ 30 phiếu) xếp theo tỷ lệ hài lòng")))
+        # 40 rows a chart: the province's 124 communes on four readable charts
+        story += [_chart(figure) for figure in charts.caterpillar_pages(
+            drawn, label=_wrapped, title="Các cơ quan (từ 30 phiếu) xếp theo tỷ lệ hài lòng")]
     return story
 
 

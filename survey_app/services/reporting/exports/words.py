@@ -6,6 +6,7 @@ comma and a dot between thousands (88,2 %; 1.234 phiếu).
 
 from __future__ import annotations
 
+from survey_app import formatting
 from survey_app.i18n import local_time
 
 VERDICTS = {
@@ -29,13 +30,16 @@ MEASURES = {
 
 
 def number(value: int | None) -> str:
-    return "–" if value is None else f"{value:,}".replace(",", ".")
+    return "–" if value is None else formatting.number(value, locale="vi")
 
 
 def percent(value: float | None, decimals: int = 1) -> str:
-    if value is None:
-        return "–"
-    return f"{100 * value:.{decimals}f} %".replace(".", ",")
+    return "–" if value is None else formatting.percent(value, decimals, locale="vi")
+
+
+def threshold(value: float | None) -> str:
+    """A target with the places it needs: "90 %", "97,5 %"."""
+    return "–" if value is None else formatting.threshold(value, locale="vi")
 
 
 def interval(low: float | None, high: float | None) -> str:
