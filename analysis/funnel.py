@@ -86,9 +86,15 @@ def _exact_limit(n: np.ndarray, target: float, p: float) -> np.ndarray:
     # r_p: the smallest r with P(R <= r) >= p. ppf can land one off when the
     # cdf sits on p to rounding, so step it into place both ways.
     r = stats.binom.ppf(p, n, target)
-    r = np.where(stats.binom.cdf(r - 1, n, target) >= p, r - 1, r)
-    r = np.where(stats.binom.cdf(r, n, target) < p, r + 1, r)
-    alpha = (stats.binom.cdf(r, n, target) - p) / stats.binom.pmf(r, n, target)
+    below = stats.binom.cdf(r - 1, n, target)
+    down = below >= p
+    r = np.where(down, r - 1, r)
+    cdf = np.where(down, below, stats.binom.cdf(r, n, target))
+    up = cdf < p
+    if up.any():
+        r = np.where(up, r + 1, r)
+        cdf = np.where(up, stats.binom.cdf(r, n, target), cdf)
+    alpha = (cdf - p) / stats.binom.pmf(r, n, target)
     return np.clip((r - alpha) / n, 0.0, 1.0)
 
 
@@ -239,7 +245,7 @@ def funnel(
     rate = x / sizes
     z = (rate - goal) / np.sqrt(phi * goal * (1.0 - goal) / sizes + tau2)
     p_value = 2.0 * special.ndtr(-np.abs(z))
-    p_adjusted = np.asarray(adjust_pvalues(p_value.tolist(), "bh"))
+    p_adjusted = np.asarray(adjust_pvalues(p_value, "bh"))
     method = "exact" if dispersion == "none" else "normal"
     options = {} if method == "exact" else {"phi": phi, "tau2": tau2}
     curve_n = _curve(sizes)

@@ -13,25 +13,13 @@ Not a timed test: figures depend on the machine and its load.
 from __future__ import annotations
 
 import argparse
-import gc
-import time
 
 import numpy as np
+from common import best_of
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis import satisfaction_table
 from analysis.intervals import STATSMODELS_EQUIVALENT
-
-
-def best_of(repeat, call):
-    times = []
-    result = None
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        result = call()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ benchmark uses its own database `survey_bench_<name>`, created when missing.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import platform
@@ -149,6 +150,18 @@ def in_child(script: str, *args: str, timeout: float = 3600) -> dict:
     if completed.returncode != 0:
         raise RuntimeError(f"{script} {' '.join(args)} failed:\n{completed.stderr[-3000:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def best_of(repeat: int, call):
+    """(fastest time in seconds, last result) over ``repeat`` calls, garbage collected first."""
+    times = []
+    result = None
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        result = call()
+        times.append(time.perf_counter() - start)
+    return min(times), result
 
 
 def report(benchmark: str, database: str, what: str, ours: float, baseline: float,

@@ -7,7 +7,7 @@ also appends its records to bench/results.jsonl.
 Environment: BENCH_DATABASES (sqlite,postgresql), BENCH_POSTGRES_URL,
 BENCH_SIZES (1000000,5000000), BENCH_SECONDS (10) and BENCH_ROUNDS (3),
 BENCH_CONNECTIONS (50),
-BENCH_POSTERS (1000); BENCH_ONLY=submit,volume,posters,analysis runs a subset.
+BENCH_POSTERS (1000); BENCH_ONLY=submit,volume,posters,analysis,comparisons runs a subset.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ BENCHMARKS = {
     "volume": "bench_volume.py",
     "posters": "bench_posters.py",
     "analysis": "bench_analysis.py",  # the analysis package's own benchmark
+    "comparisons": "bench_comparisons.py",  # funnel and Fay-Herriot, 10,000 units
 }
 
 

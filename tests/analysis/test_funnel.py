@@ -10,7 +10,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
-from analysis import funnel, funnel_limits, overdispersion
+from analysis import adjust_pvalues, funnel, funnel_limits, overdispersion
 
 REPRODUCIBLE = settings(max_examples=60, deadline=None, derandomize=True)
 
@@ -211,3 +211,12 @@ def test_funnel_flags_agree_with_the_limits(data, target, dispersion):
     assert (result.signal[flagged] == outermost[flagged]).all()
     assert (result.p_adjusted[flagged] < result.fdr).all()
     assert (result.p_adjusted >= result.p_value - 1e-15).all()
+
+
+def test_adjust_pvalues_takes_a_numpy_array_as_it_takes_a_list():
+    rng = np.random.default_rng(3)
+    p = rng.uniform(0, 1, 500) ** 3
+    for method in ("holm", "bh"):
+        assert adjust_pvalues(p, method) == adjust_pvalues(p.tolist(), method)
+    with pytest.raises(ValueError, match=r"p_values\[1\] must be between 0 and 1"):
+        adjust_pvalues(np.array([0.5, np.nan]), "bh")
