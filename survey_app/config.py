@@ -30,12 +30,8 @@ def default_database_url() -> str:
 def from_environment(env: os._Environ | dict | None = None) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = os.environ if env is None else env
-    database_url = env.get("DATABASE_URL") or default_database_url()
-    # SQLAlchemy needs the psycopg 3 driver named; accept the plain postgres:// forms too.
-    for prefix in ("postgres://", "postgresql://"):
-        if database_url.startswith(prefix):
-            database_url = "postgresql+psycopg://" + database_url[len(prefix):]
-    return {
+    database_url = _psycopg(env.get("DATABASE_URL") or default_database_url())
+    config = {
         "SECRET_KEY": env.get("SECRET_KEY", ""),
         # Keys of data at rest (server_key below); derived from SECRET_KEY when unset.
         # Set them apart in production so that rotating SECRET_KEY keeps them valid.
@@ -68,6 +64,18 @@ def from_environment(env: os._Environ | dict | None = None) -> dict:
         "LANGUAGES": ("vi", "en"),
         "DISPLAY_TIMEZONE": "Asia/Ho_Chi_Minh",
     }
+    reporting_url = env.get("REPORTING_DATABASE_URL")
+    if reporting_url:
+        config["SQLALCHEMY_BINDS"] = {"reporting": _psycopg(reporting_url)}
+    return config
+
+
+def _psycopg(url: str) -> str:
+    """SQLAlchemy needs the psycopg 3 driver named; accept the plain postgres:// forms too."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
 
 
 def server_key(config, setting: str) -> bytes:

@@ -10,6 +10,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from survey_app.database import RoutingSession
+
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -24,7 +26,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# RoutingSession: reads of reporting views may go to a replica (survey_app/database.py).
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 # Batch mode lets later migrations ALTER tables on SQLite too.
 migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()

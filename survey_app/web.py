@@ -1,8 +1,9 @@
-"""Cross-cutting web behaviour: security headers, error pages, template helpers."""
+"""Cross-cutting web behaviour: security headers, error pages, template helpers, and
+which views read the reporting replica."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -10,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from survey_app import formatting
+from survey_app.database import REPORTING_ENDPOINTS
 from survey_app.i18n import LANGUAGES, local_time, pick
 
 # No inline script or style anywhere: the policy can then forbid both.
@@ -32,11 +34,18 @@ def register_web_hooks(app: Flask) -> None:
         # Behind nginx the client's address and scheme arrive in X-Forwarded-*: trust
         # exactly `hops` proxies, so a client cannot forge its address to escape limits.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
+    app.before_request(_replica_reads)
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.context_processor(_template_helpers)
     formatting.register(app)
+
+
+def _replica_reads() -> None:
+    """Reporting views read the replica when one is configured (survey_app/database.py)."""
+    if request.method == "GET" and request.endpoint in REPORTING_ENDPOINTS:
+        g.read_replica = True
 
 
 def _security_headers(response):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from survey_app.database import reads_replica
 from survey_app.services.access.scope import Scope, ScopeError
 from survey_app.services.reporting import exports as reports
 from survey_app.services.reporting.exports import csv_export, data
@@ -36,6 +37,7 @@ def _fail(message: str):
 @click.option("--sector", "sectors", multiple=True, help="Narrow to a sector code (repeatable).")
 @click.option("--agency", "agencies", multiple=True,
               help="Narrow to an agency code and its sub-units (repeatable).")
+@reads_replica
 def report(period, fmt, out, sectors, agencies):
     try:
         chosen = parse_period(period)
