@@ -5,14 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
 
 import pytest
 from openpyxl import load_workbook
-from pypdf import PdfReader
+from report_support import PERIOD, pdf_text, seed_quarter, squeeze
 from sqlalchemy import and_, func, select
 
-from survey_app.demo import generate as demo_data
 from survey_app.extensions import db
 from survey_app.models import AuditLog, Response, Sector, StaffScope
 from survey_app.services.access.scope import Scope
@@ -21,23 +19,11 @@ from survey_app.services.reporting.exports import words
 from survey_app.services.reporting.exports.data import ADMINISTRATIVE
 from survey_app.services.reporting.periods import parse_period
 
-PERIOD = "2025-Q3"
-
 
 @pytest.fixture
 def seeded(reference_data):
-    """A synthetic quarter: every channel, campaigns, comments (small, for speed)."""
-    demo_data.generate(1200, seed=3, start=date(2025, 7, 1), end=date(2025, 10, 1))
+    seed_quarter()
     return reference_data
-
-
-def _squeeze(text: str) -> str:
-    """Text without whitespace: PDF extraction breaks lines where the layout wrapped them."""
-    return re.sub(r"\s+", "", text)
-
-
-def _pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def _count(period, **where) -> int:
@@ -56,17 +42,17 @@ def test_cli_pdf_has_the_period_every_target_verdict_and_vietnamese(seeded, runn
     result = runner.invoke(args=["report", "--period", PERIOD, "--format", "pdf",
                                  "--out", str(out)])
     assert result.exit_code == 0, result.output
-    text = _squeeze(_pdf_text(out.read_bytes()))
-    assert _squeeze("Quý III/2025") in text
-    assert _squeeze("hài lòng") in text
+    text = squeeze(pdf_text(out.read_bytes()))
+    assert squeeze("Quý III/2025") in text
+    assert squeeze("hài lòng") in text
     targets = reporting.target_summary(parse_period(PERIOD), Scope.all_data())
     assert len(targets) == 4
     for target in targets:
-        assert _squeeze(target.name["vi"]) in text
+        assert squeeze(target.name["vi"]) in text
         # The target's sentence: its rate, interval, n and verdict in words.
-        assert _squeeze(words.verdict_sentence(target)) in text
-        assert _squeeze(words.VERDICTS[target.verdict]) in text
-    assert _squeeze("Wilson 95 %") in text  # the methods note
+        assert squeeze(words.verdict_sentence(target)) in text
+        assert squeeze(words.VERDICTS[target.verdict]) in text
+    assert squeeze("Wilson 95 %") in text  # the methods note
     audit = db.session.execute(select(AuditLog)).scalars().all()
     assert [(a.user_id, a.action, a.detail["format"]) for a in audit] == [(None, "export.cli",
                                                                            "pdf")]
@@ -130,9 +116,9 @@ def test_health_analyst_downloads_only_health_rows_and_no_land(seeded, staff, cl
     assert {r[0] for r in sheet.iter_rows(min_row=2, values_only=True)} <= {"y-te"}
     pdf = client.get(f"/staff/reports/pdf?period={PERIOD}")
     assert pdf.headers["Content-Type"] == "application/pdf"
-    text = _squeeze(_pdf_text(pdf.data))
-    assert _squeeze("Văn phòng Đăng ký đất đai") not in text
-    assert _squeeze("Phạm vi: Y tế") in text
+    text = squeeze(pdf_text(pdf.data))
+    assert squeeze("Văn phòng Đăng ký đất đai") not in text
+    assert squeeze("Phạm vi: Y tế") in text
 
     actions = db.session.execute(select(AuditLog.action, AuditLog.user_id)).all()
     assert sorted(a for a, _ in actions) == ["export.csv", "export.pdf", "export.xlsx"]
@@ -214,9 +200,9 @@ def test_a_period_without_responses_still_gives_a_readable_report(reference_data
         result = runner.invoke(args=["report", "--period", "2024-Q1", "--format", fmt,
                                      "--out", str(out)])
         assert result.exit_code == 0, result.output
-    text = _squeeze(_pdf_text((tmp_path / "empty.pdf").read_bytes()))
-    assert _squeeze("Chưa có phiếu khảo sát trong kỳ.") in text
-    assert _squeeze("Quý I/2024") in text
+    text = squeeze(pdf_text((tmp_path / "empty.pdf").read_bytes()))
+    assert squeeze("Chưa có phiếu khảo sát trong kỳ.") in text
+    assert squeeze("Quý I/2024") in text
     rows = list(csv.reader(io.StringIO((tmp_path / "empty.csv").read_text("utf-8-sig"))))
     assert len(rows) == 1  # the header only
     assert rows[0][:3] == ["questionnaire", "version", "agency"]

@@ -1,4 +1,5 @@
-"""flask report --period 2025-Q3 --format pdf|xlsx|csv --out FILE [--sector CODE]… [--agency CODE]…
+"""flask report --period 2025-Q3 --format pdf|docx|xlsx|csv --out FILE [--sector CODE]…
+[--agency CODE]…
 
 Exit code 2, with one clear line, for a bad period, an unknown sector or agency, or a
 path that cannot be written. The file is written beside its destination and moved
@@ -21,8 +22,8 @@ from survey_app.services.reporting.exports import csv_export, data
 from survey_app.services.reporting.periods import PeriodError, parse_period
 
 INVALID = 2
-# Progress steps of a PDF/XLSX build: the data steps, then (PDF) its sections.
-PDF_SECTIONS = 8
+# Progress steps of a document build: the data steps, then (PDF) its body and layout.
+PDF_STEPS = 2
 
 
 def _fail(message: str):
@@ -30,7 +31,7 @@ def _fail(message: str):
     raise SystemExit(INVALID)
 
 
-@click.command(help="Write the report of a period (PDF, XLSX) or its responses (CSV).")
+@click.command(help="Write the report of a period (PDF, DOCX, XLSX) or its responses (CSV).")
 @click.option("--period", required=True, help="2025-Q3, 2025-H1, 2025 or 2025-01-01..2025-03-31")
 @click.option("--format", "fmt", type=click.Choice(reports.FORMATS), required=True)
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write.")
@@ -76,8 +77,7 @@ def _write(fmt: str, period, scope: Scope, stream) -> None:
             for text in reports.csv_report(period, scope, None, advance, action="export.cli"):
                 stream.write(text.encode("utf-8"))
         return
-    steps = len(data.STEPS) + (PDF_SECTIONS if fmt == "pdf" else 0)
+    steps = len(data.STEPS) + (PDF_STEPS if fmt == "pdf" else 0)
     with click.progressbar(length=steps, label=f"{fmt} report", file=sys.stderr) as bar:
-        build = reports.pdf_report if fmt == "pdf" else reports.xlsx_report
-        build(period, scope, None, stream, progress=lambda _step: bar.update(1),
-              action="export.cli")
+        reports.BUILDERS[fmt](period, scope, None, stream, progress=lambda _step: bar.update(1),
+                              action="export.cli")

@@ -1,4 +1,4 @@
-"""Report downloads: the PDF and XLSX of a period, and its responses as CSV.
+"""Report downloads: the PDF, DOCX and XLSX of a period, and its responses as CSV.
 
 Every file is built for the reader's own scope (`current_scope()`): a health
 analyst's report holds health rows only. Each download writes an AuditLog row
@@ -50,6 +50,5 @@ def report_download(fmt: str):
         return Response(stream_with_context(body), content_type=reports.MEDIA_TYPES[fmt],
                         headers=headers)
     buffer = io.BytesIO()
-    build = reports.pdf_report if fmt == "pdf" else reports.xlsx_report
-    build(period, scope, current_user.id, buffer)
+    reports.BUILDERS[fmt](period, scope, current_user.id, buffer)
     return Response(buffer.getvalue(), content_type=reports.MEDIA_TYPES[fmt], headers=headers)

@@ -1,9 +1,10 @@
-"""Reports for a period and a scope: PDF (Home Affairs), XLSX (tables), CSV (responses).
+"""Reports for a period and a scope: PDF and DOCX (documents), XLSX (tables), CSV (responses).
 
 Every export goes through these functions, and each writes an AuditLog row
 (who, what, when; the CLI as user None) before any byte leaves:
 
-    pdf_report(period, scope, user_id, out)       # ReportLab, in Vietnamese
+    pdf_report(period, scope, user_id, out)       # ReportLab, in Vietnamese (Decree 30 layout)
+    docx_report(period, scope, user_id, out)      # python-docx, the same document to edit
     xlsx_report(period, scope, user_id, out)      # openpyxl, numbers as numbers
     csv_report(period, scope, user_id)            # an iterator of CSV text, streamed
 
@@ -17,12 +18,13 @@ from collections.abc import Callable, Iterator
 
 from survey_app.services.access import audit
 from survey_app.services.access.scope import Scope
-from survey_app.services.reporting.exports import csv_export, data, pdf, xlsx
+from survey_app.services.reporting.exports import csv_export, data, docx, pdf, xlsx
 from survey_app.services.reporting.periods import Period
 
-FORMATS = ("pdf", "xlsx", "csv")
+FORMATS = ("pdf", "docx", "xlsx", "csv")
 MEDIA_TYPES = {
     "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
@@ -46,6 +48,12 @@ def pdf_report(period: Period, scope: Scope, user_id: int | None, out,
     pdf.build(data.collect(period, scope, progress), out, progress)
 
 
+def docx_report(period: Period, scope: Scope, user_id: int | None, out,
+                progress: Callable[[str], None] | None = None, action: str | None = None) -> None:
+    _audit(user_id, action, "docx", period, scope)
+    docx.build(data.collect(period, scope, progress), out)
+
+
 def xlsx_report(period: Period, scope: Scope, user_id: int | None, out,
                 progress: Callable[[str], None] | None = None, action: str | None = None) -> None:
     _audit(user_id, action, "xlsx", period, scope)
@@ -57,3 +65,6 @@ def csv_report(period: Period, scope: Scope, user_id: int | None,
                action: str | None = None) -> Iterator[str]:
     _audit(user_id, action, "csv", period, scope)
     return csv_export.stream(period, scope, progress)
+
+
+BUILDERS = {"pdf": pdf_report, "docx": docx_report, "xlsx": xlsx_report}

@@ -48,6 +48,16 @@ def interval(low: float | None, high: float | None) -> str:
     return f"{percent(low)[:-2]} – {percent(high)}"
 
 
+def change(diff: float | None) -> str:
+    """A change of rate in percentage points, signed: +2,1 / -0,4 (– without a previous rate)."""
+    return "–" if diff is None else formatting.change(diff, locale="vi")
+
+
+def days(hours: float | None) -> str:
+    """Handling time, in days everywhere (the PDF, the DOCX and the XLSX): 1,5 ngày."""
+    return "–" if hours is None else f"{hours / 24:.1f} ngày".replace(".", ",")
+
+
 def local(moment) -> str:
     return local_time(moment).strftime("%d/%m/%Y %H:%M")
 

@@ -1,0 +1,244 @@
+"""The body of the report as plain blocks, drawn alike by the PDF and the DOCX.
+
+One list of headings, paragraphs, tables and charts built from a `ReportData`:
+the PDF (ReportLab) and the DOCX (python-docx) only lay them out, so the two
+documents always carry the same words and the same numbers. Target names are
+written in full; a chart lists its rows in the order of the table above it.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from dataclasses import dataclass, field
+
+from analysis import charts
+from survey_app import formatting
+from survey_app.services.reporting.exports import data, methods
+from survey_app.services.reporting.exports.data import ReportData
+from survey_app.services.reporting.exports.words import (
+    CHANNELS,
+    STATUSES,
+    VERDICTS,
+    change,
+    days,
+    interval,
+    local,
+    number,
+    percent,
+    period_text,
+    threshold,
+    verdict_sentence,
+)
+
+TEXT_WIDTH = 16.0  # cm: A4 less the decree's margins (left 3 cm, right 2 cm)
+SMALL_NOTE = "(*) Dưới 30 phiếu: kết quả chỉ để tham khảo, chưa đủ để kết luận."
+EMPTY = "Không có phiếu trong kỳ và phạm vi này."
+VI_PERCENT = formatting.chart_percent("vi")  # the charts write rates as the tables do
+
+
+@dataclass
+class Heading:
+    text: str
+
+
+@dataclass
+class Text:
+    text: str
+    style: str = "body"  # body, small, item (a bullet line)
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+    widths: list[float]  # cm, adding up to TEXT_WIDTH
+
+
+@dataclass
+class Chart:
+    png: bytes
+    aspect: float  # height / width
+    width: float = TEXT_WIDTH  # cm
+
+
+@dataclass
+class Body:
+    blocks: list = field(default_factory=list)
+
+    def add(self, *blocks) -> None:
+        self.blocks.extend(blocks)
+
+
+def body(report: ReportData) -> list:
+    """Every block of the report, in reading order."""
+    doc = Body()
+    for section in (_summary, _targets, _sectors, _agencies, _services, _factors, _trend,
+                    _comments, _methods):
+        section(report, doc)
+    return doc.blocks
+
+
+def _summary(report: ReportData, doc: Body) -> None:
+    verdicts = [t.verdict for t in report.targets if t.verdict and not t.partial]
+    totals = report.totals
+    doc.add(
+        Text(f"Kỳ báo cáo: {period_text(report.period)}. Phạm vi: {report.scope_label['vi']}. "
+             f"Số liệu tổng hợp lúc {local(report.generated_at)} (giờ Việt Nam)."),
+        Text(f"Tổng số phiếu trong kỳ: {number(totals.responses)}; số phiếu có đánh giá chung: "
+             f"{number(totals.n)}. Chỉ tiêu đạt: {verdicts.count('met')}; chưa đạt: "
+             f"{verdicts.count('not_met')}; chưa đủ căn cứ kết luận: "
+             f"{verdicts.count('undecided')}."),
+    )
+
+
+def _targets(report: ReportData, doc: Body) -> None:
+    doc.add(Heading("I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"))
+    rows = [[str(i), data.target_name(t), threshold(t.threshold), number(t.n),
+             percent(t.rate), interval(t.low, t.high),
+             change(t.change.diff if t.change else None), _verdict(t), number(t.additional_n)]
+            for i, t in enumerate(report.targets, start=1)]
+    doc.add(Table(["TT", "Chỉ tiêu", "Ngưỡng", "n", "Tỷ lệ", "KTC 95 %", "So với kỳ trước (điểm %)",
+                   "Kết luận", "Cần thêm (phiếu)"], rows,
+                  [0.9, 3.9, 1.5, 1.2, 1.4, 2.4, 1.5, 1.7, 1.5]))
+    for i, t in enumerate(report.targets, start=1):
+        doc.add(Text(f"Chỉ tiêu {i} – {data.target_name(t)}: {verdict_sentence(t)}", "item"))
+    drawn = [{"label": f"Chỉ tiêu {i}", "rate": t.rate, "low": t.low, "high": t.high,
+              "target": t.threshold, "verdict": None if t.partial else t.verdict}
+             for i, t in enumerate(report.targets, start=1)
+             if t.rate is not None and t.low is not None]
+    if drawn:
+        doc.add(_chart(charts.rates_chart(
+            drawn, title="Tỷ lệ hài lòng so với chỉ tiêu (vạch đứt: chỉ tiêu)",
+            percent=VI_PERCENT), 12.0))
+
+
+def _verdict(target) -> str:
+    return data.PARTIAL_VERDICT if target.partial else VERDICTS[target.verdict]
+
+
+def _cell_table(cells, first: str) -> list:
+    """A table of cells, the best rate first (the order of the chart drawn under it)."""
+    if not cells:
+        return [Text(EMPTY)]
+    rows = [[c.name.get("vi", "") + (" (*)" if c.too_small else ""), number(c.responses),
+             number(c.n), percent(c.rate), interval(c.low, c.high), threshold(c.target),
+             VERDICTS[c.verdict] if c.target else "", number(c.additional_n)
+             if c.target else ""] for c in _by_rate(cells)]
+    return [Table([first, "Số phiếu", "n", "Tỷ lệ", "KTC 95 %", "Chỉ tiêu", "Kết luận",
+                   "Cần thêm (phiếu)"], rows, [4.6, 1.4, 1.2, 1.4, 2.4, 1.3, 2.2, 1.5]),
+            Text(SMALL_NOTE, "small")]
+
+
+def _by_rate(cells) -> list:
+    return sorted(cells, key=lambda c: (c.rate is None, -(c.rate or 0.0)))
+
+
+def _cell_chart(cells, title: str, enough_only: bool = False) -> list:
+    """The cells of the table above, top to bottom in its order (best rate first), in
+    charts of at most 40 rows on one axis (the province's communes on a few pages)."""
+    drawn = [{"label": _wrap(c.name.get("vi", "")), "rate": c.rate, "low": c.low,
+              "high": c.high, "target": c.target, "verdict": c.verdict if c.target else None}
+             for c in _by_rate(cells)
+             if c.rate is not None and c.low is not None and not (enough_only and c.too_small)]
+    if not drawn:
+        return []
+    return [_chart(figure) for figure in charts.caterpillar_pages(
+        drawn, title=title, percent=VI_PERCENT)]
+
+
+def _sectors(report: ReportData, doc: Body) -> None:
+    doc.add(Heading("II. GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH THEO NHÓM LĨNH VỰC VÀ LĨNH VỰC"))
+    doc.add(*_cell_table(report.groups, "Nhóm lĩnh vực"))
+    doc.add(*_cell_table(report.sectors, "Lĩnh vực"))
+    doc.add(*_cell_chart(report.sectors, "Tỷ lệ hài lòng theo lĩnh vực"))
+
+
+def _agencies(report: ReportData, doc: Body) -> None:
+    doc.add(Heading("III. GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH THEO CƠ QUAN"))
+    doc.add(*_cell_table(report.agencies, "Cơ quan"))
+    doc.add(*_cell_chart(report.agencies, "Các cơ quan từ 30 phiếu, theo thứ tự của bảng",
+                         enough_only=True))
+
+
+def _services(report: ReportData, doc: Body) -> None:
+    doc.add(Heading("IV. DỊCH VỤ Y TẾ, GIÁO DỤC CÔNG LẬP THEO CƠ SỞ"))
+    doc.add(*_cell_table(report.services, "Cơ sở"))
+    doc.add(Heading("V. KÊNH KHẢO SÁT"))
+    rows = [[CHANNELS.get(c.key, str(c.key)), number(c.responses), number(c.n), percent(c.rate),
+             interval(c.low, c.high)] for c in report.channels]
+    doc.add(Table(["Kênh", "Số phiếu", "n", "Tỷ lệ", "KTC 95 %"], rows or [[EMPTY, "", "", "",
+                                                                           ""]],
+                  [6.6, 2.2, 2.0, 2.0, 3.2]))
+
+
+def _factors(report: ReportData, doc: Body) -> None:
+    doc.add(Heading("VI. CHỈ SỐ HÀI LÒNG THEO CÁC YẾU TỐ (THỦ TỤC HÀNH CHÍNH)"))
+    factors = [f for f in report.factors.factors if f.index is not None]
+    if not factors:
+        doc.add(Text("Chưa có câu trả lời theo yếu tố trong kỳ."))
+        return
+    rows = [[f.label.get("vi", f.id), number(f.respondents), number(f.answers),
+             percent(f.index), interval(f.low, f.high)] for f in factors]
+    doc.add(Table(["Yếu tố", "Người trả lời", "Câu trả lời", "Chỉ số", "KTC 95 %"], rows,
+                  [6.8, 2.3, 2.3, 1.6, 3.0]))
+    drawn = {f.label.get("vi", f.id): {"rate": f.index, "low": f.low, "high": f.high}
+             for f in factors if f.low is not None}
+    if drawn:
+        doc.add(_chart(charts.factor_chart(drawn, title="Chỉ số theo yếu tố",
+                                           percent=VI_PERCENT)))
+
+
+def _trend(report: ReportData, doc: Body) -> None:
+    doc.add(Heading("VII. XU HƯỚNG QUA CÁC KỲ (THỦ TỤC HÀNH CHÍNH)"))
+    rows = [[p.period.label("vi"), number(p.n), percent(p.rate), interval(p.low, p.high),
+             VERDICTS[p.verdict] if p.target else "",
+             number(p.additional_n) if p.target else ""] for p in report.trend]
+    doc.add(Table(["Kỳ", "n", "Tỷ lệ", "KTC 95 %", "Kết luận", "Cần thêm (phiếu)"], rows,
+                  [3.6, 1.8, 1.8, 2.6, 4.0, 2.2]))
+    points = [p for p in report.trend if p.rate is not None and p.low is not None]
+    if len(points) >= 2:
+        doc.add(_chart(charts.trend_chart([p.period.label("vi") for p in points], points,
+                                          target=points[-1].target,
+                                          title="Tỷ lệ hài lòng qua các kỳ",
+                                          percent=VI_PERCENT), 13.0))
+
+
+def _comments(report: ReportData, doc: Body) -> None:
+    stats = report.comment_stats
+    doc.add(Heading("VIII. GÓP Ý, PHẢN ÁNH, KIẾN NGHỊ"))
+    median = stats.median_hours_to_handle
+    counts = "; ".join(f"{STATUSES[k].lower()}: {number(getattr(stats, k))}"
+                       for k in ("new", "assigned", "handled"))
+    handling = f"; thời gian xử lý trung vị: {days(median)}" if median is not None else ""
+    doc.add(Text(f"Tổng số góp ý: {number(stats.total)}; {counts}{handling}."))
+    if report.comment_tags:
+        doc.add(Table(["Chủ đề (nhãn)", "Số góp ý"],
+                      [[tag, number(count)] for tag, count in report.comment_tags], [12.0, 4.0]))
+    if report.comment_samples is None:
+        doc.add(Text("Nội dung góp ý không hiển thị trong phạm vi báo cáo này.", "small"))
+        return
+    if report.comment_samples:
+        doc.add(Text("Một số góp ý gần nhất của người chưa hài lòng:"))
+    for sample in report.comment_samples:
+        doc.add(Text(f"{local(sample['at'])[:10]} – {sample['agency']}: “{sample['text']}” "
+                     f"({STATUSES[sample['status']].lower()})", "item"))
+
+
+def _methods(report: ReportData, doc: Body) -> None:
+    doc.add(Heading("IX. PHƯƠNG PHÁP"))
+    doc.add(*(Text(paragraph) for paragraph in methods.paragraphs(report)))
+
+
+def _chart(figure, width: float = TEXT_WIDTH) -> Chart:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=150)
+    width_in, height_in = figure.get_size_inches()
+    # A tall caterpillar chart: narrower, so it fits one page and keeps its proportions.
+    width = min(width, 22.0 * width_in / height_in)
+    return Chart(buffer.getvalue(), height_in / width_in, width)
+
+
+def _wrap(name: str, limit: int = 34) -> str:
+    """A long name on two or more lines (in full), so the plot keeps its width."""
+    return "\n".join(textwrap.wrap(name, limit))
