@@ -24,6 +24,8 @@ from survey_app.models import (
     Sector,
     StaffScope,
 )
+from survey_app.services.feedback.cases import open_cases
+from survey_app.services.feedback.listing import case_for_comment
 from survey_app.staff import PUBLIC_VIEWS
 from survey_app.staff.charts import CHART_NAMES
 
@@ -65,6 +67,13 @@ def _seed(app):
                                                                              "ttphc-tinh").id,
         "land_counter": by_code(Counter, "ttphc-dat-dai").id,
     }
+    # Both comments made feedback cases (tagged as complaints for a moment), one per scope.
+    land[0].comments[0].tags = health[0].comments[0].tags = ["phản ánh"]
+    db.session.commit()
+    open_cases()
+    land[0].comments[0].tags = health[0].comments[0].tags = []
+    db.session.commit()
+    ids["cases"] = [case_for_comment(ids["land_comment"]), case_for_comment(ids["health_comment"])]
     staff = StaffActions(app, app.test_client())
     ids["admin"] = staff.create("admin", "admin")
     staff.create("health", "analyst", [StaffScope(sector_id=by_code(Sector, "y-te").id)])
@@ -124,6 +133,8 @@ def _urls(app, world):
         "agency_code": ["ttphc-tinh"],
         "campaign_id": world["campaigns"], "code": world["facility_codes"],
         "fmt": ["xlsx", "csv"],
+        "case_id": world["cases"],
+        "job_id": [1],  # no such job: the route must still ask for a login (or say 404)
     }
     found = []
     for rule in app.url_map.iter_rules():

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey_app.extensions import db
+from survey_app.models import append_only
 from survey_app.models.types import UTCDateTime, utcnow
 
 ROLES = ("admin", "analyst", "agency", "viewer")
@@ -75,7 +76,10 @@ class StaffScope(db.Model):
 
 
 class AuditLog(db.Model):
-    """Who read comments or exported what, and when (CLI actions have no user)."""
+    """Who read, changed or exported what, and when (CLI actions have no user).
+
+    Append-only: see models/append_only.py.
+    """
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,3 +87,6 @@ class AuditLog(db.Model):
     action: Mapped[str] = mapped_column(String(60))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+append_only.guard(AuditLog)

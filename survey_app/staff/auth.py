@@ -14,7 +14,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from survey_app.extensions import limiter, login_manager
-from survey_app.services.access import accounts
+from survey_app.services.access import accounts, audit
 from survey_app.staff import bp
 
 LOGIN_AT = "login_at"  # when this session logged in (for the absolute session limit)
@@ -70,6 +70,7 @@ def start_session(user) -> None:
     session.permanent = True
     session[LOGIN_AT] = int(time.time())
     login_user(user)
+    audit.record(user.id, "login", second_factor=bool(user.totp_secret))
 
 
 def _fresh_session() -> None:
@@ -82,6 +83,7 @@ def _fresh_session() -> None:
 
 @bp.post("/logout")
 def logout():
+    audit.record(current_user.id, "logout")
     logout_user()
     _fresh_session()
     flash(_("You are logged out."), "info")

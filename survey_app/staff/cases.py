@@ -10,10 +10,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select, true
 
 from survey_app.extensions import db
-from survey_app.models import CASE_STATES, Agency, Sector
+from survey_app.models import CASE_STATES, Agency, Sector, agency_sectors
 from survey_app.models.feedback import CASE_KINDS
 from survey_app.services.feedback import cases as service
 from survey_app.services.feedback import listing
@@ -133,10 +133,10 @@ def _owners(scope) -> list[Agency]:
 
 
 def _sectors(scope) -> list[Sector]:
-    if scope.everything or scope.agency_ids:
-        condition = True
-    else:
-        condition = scope.sectors_filter()
+    """Sectors granted, and those of the agencies in scope (never the whole list)."""
+    condition = true() if scope.everything else or_(
+        scope.sectors_filter(), Sector.id.in_(select(agency_sectors.c.sector_id).where(
+            agency_sectors.c.agency_id.in_(sorted(scope.agency_ids)))))
     return list(db.session.execute(
         select(Sector).where(condition).order_by(Sector.name_vi)).scalars())
 

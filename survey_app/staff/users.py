@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
@@ -63,7 +64,8 @@ def user_new():
         try:
             _user, generated = users_admin.create_with_scope(
                 form.username.data, form.role.data, form.sectors.data, form.agencies.data,
-                form.password.data or None, form.display_name.data or "")
+                form.password.data or None, form.display_name.data or "",
+                actor_id=current_user.id)
         except accounts.AccountError as error:
             flash(_("The account was not created: %(reason)s", reason=str(error)), "error")
         else:
@@ -84,7 +86,8 @@ def user_edit(user_id: int):
     form = _with_choices(ScopeForm())
     if form.validate_on_submit():
         try:
-            users_admin.set_scope(user, form.sectors.data, form.agencies.data, form.role.data)
+            users_admin.set_scope(user, form.sectors.data, form.agencies.data, form.role.data,
+                                  actor_id=current_user.id)
         except accounts.AccountError as error:
             flash(_("The scope was not changed: %(reason)s", reason=str(error)), "error")
         else:
@@ -106,7 +109,7 @@ def user_active(user_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        users_admin.set_active(user, not user.active)
+        users_admin.set_active(user, not user.active, actor_id=current_user.id)
     except accounts.AccountError as error:
         flash(_("The account was not changed: %(reason)s", reason=str(error)), "error")
     else:

@@ -51,15 +51,20 @@ def authenticate(username: str, password: str) -> StaffUser:
     if user is None or not user.active:
         # Spend the same scrypt time as a real check: timing must not tell which names exist.
         check_password_hash(_dummy_hash(), password)
+        # The typed name is not logged: it is often a password typed in the wrong box.
+        audit.record(None, "login.refused", reason="unknown or disabled account")
         raise refusal
     if user.locked_until and user.locked_until > now:
+        audit.record(user.id, "login.refused", reason="locked")
         raise refusal
     if not user.check_password(password):
+        audit.record(user.id, "login.refused", commit=False, reason="password")
         note_failed_login(user)
         raise refusal
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
+    audit.record(user.id, "login.password", commit=False)
     db.session.commit()
     return user
 

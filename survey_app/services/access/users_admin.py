@@ -8,6 +8,8 @@ Scope rules, checked before anything is written:
 
 Disabling an account bumps its session version, so its open sessions end at once;
 the last active admin cannot be disabled (nobody could manage accounts then).
+Every change is audited (`users.create`, `users.scope`, `users.active`) with its old
+and new values and the acting admin (None from the command line).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy import func, select
 
 from survey_app.extensions import db
 from survey_app.models import ROLES, Agency, Sector, StaffScope, StaffUser
+from survey_app.services.access import audit
 from survey_app.services.access.accounts import AccountError, create_user
 from survey_app.services.access.scope import ScopeError, ids_by_code
 
@@ -75,7 +78,8 @@ def find_user(username: str) -> StaffUser:
 
 def create_with_scope(username: str, role: str, sector_ids=(), agency_ids=(),
                       password: str | None = None,
-                      display_name: str = "") -> tuple[StaffUser, str | None]:
+                      display_name: str = "",
+                      actor_id: int | None = None) -> tuple[StaffUser, str | None]:
     """Create an account with its grants; returns (user, generated password or None).
 
     Without a password one is generated (to be shown once, never stored in clear).
@@ -87,6 +91,9 @@ def create_with_scope(username: str, role: str, sector_ids=(), agency_ids=(),
         password = generated = secrets.token_urlsafe(15)
     user = create_user(username, password, role, display_name)
     _replace_scope(user, sector_ids, agency_ids)
+    db.session.flush()
+    audit.record(actor_id, "users.create", commit=False, account=user.id,
+                 new=_grants(role, sector_ids, agency_ids))
     db.session.commit()
     return user, generated
 
@@ -99,8 +106,19 @@ def _replace_scope(user: StaffUser, sector_ids: set[int], agency_ids: set[int]) 
         user.scopes.append(StaffScope(agency_id=agency_id))
 
 
-def set_scope(user: StaffUser, sector_ids=(), agency_ids=(), role: str | None = None) -> None:
+def _grants(role: str, sector_ids, agency_ids) -> dict:
+    return {"role": role, "sectors": sorted(sector_ids), "agencies": sorted(agency_ids)}
+
+
+def _current_grants(user: StaffUser) -> dict:
+    return _grants(user.role, {s.sector_id for s in user.scopes if s.sector_id is not None},
+                   {s.agency_id for s in user.scopes if s.agency_id is not None})
+
+
+def set_scope(user: StaffUser, sector_ids=(), agency_ids=(), role: str | None = None,
+              actor_id: int | None = None) -> None:
     """Replace the user's grants (and role, if given); their sessions restart."""
+    old = _current_grants(user)
     role = role or user.role
     sector_ids, agency_ids = set(sector_ids), set(agency_ids)
     check_scope(role, sector_ids, agency_ids)
@@ -110,6 +128,8 @@ def set_scope(user: StaffUser, sector_ids=(), agency_ids=(), role: str | None = 
     _replace_scope(user, sector_ids, agency_ids)
     # A narrower scope must apply now, not at the next login.
     user.session_version += 1
+    audit.record(actor_id, "users.scope", commit=False, account=user.id, old=old,
+                 new=_grants(role, sector_ids, agency_ids))
     db.session.commit()
 
 
@@ -123,12 +143,14 @@ def _keep_one_admin(user: StaffUser) -> None:
                               "first."))
 
 
-def set_active(user: StaffUser, active: bool) -> None:
+def set_active(user: StaffUser, active: bool, actor_id: int | None = None) -> None:
     """Disable (ending its sessions) or re-enable an account."""
     if not active and user.role == "admin" and user.active:
         _keep_one_admin(user)
     if user.active and not active:
         user.session_version += 1
+    audit.record(actor_id, "users.active", commit=False, account=user.id, old=user.active,
+                 new=active)
     user.active = active
     db.session.commit()
 

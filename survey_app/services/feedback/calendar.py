@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+from survey_app.i18n import DISPLAY_TZ as LOCAL
 
 
 @lru_cache(maxsize=32)

@@ -201,6 +201,8 @@ def update_comment(scope: Scope, user_id: int, comment_id: int, *, tags: str | N
         if db.session.get(Agency, assign_agency_id) is None or not scope.allows_agency(
                 assign_agency_id):
             raise CommentInvalid(_l("Choose an agency within your scope."))
+    before = {"tags": list(comment.tags or []), "assigned": comment.assigned_agency_id,
+              "status": comment.status}
     changed = []
     if new_tags is not None and new_tags != list(comment.tags or []):
         comment.tags, _ = new_tags, changed.append("tags")
@@ -215,8 +217,12 @@ def update_comment(scope: Scope, user_id: int, comment_id: int, *, tags: str | N
     if handled and comment.status != "handled":
         comment.status, comment.handled_at, comment.handled_by_id = "handled", utcnow(), user_id
         changed.append("handled")
+    after = {"tags": list(comment.tags or []), "assigned": comment.assigned_agency_id,
+             "status": comment.status}
+    # Old and new values of what changed; the note's text stays out of the log.
     audit.record(user_id, "comments.update", commit=False, comment_id=comment_id,
-                 changed=changed)
+                 changed=changed, old={k: v for k, v in before.items() if v != after[k]},
+                 new={k: v for k, v in after.items() if v != before[k]})
     db.session.commit()
     if "tags" in changed:
         open_cases()  # a complaint or proposal tag makes the comment a case
