@@ -5,7 +5,7 @@ Triggers refuse UPDATE and DELETE on audit_log, on SQLite and PostgreSQL alike
 with the table when the schema is built from the models).
 
 Revision ID: 23e8ec13fa0e
-Revises: 28cc731fc414
+Revises: b5e1c0d4a9f2
 Create Date: 2026-12-01 21:20:00.000000
 
 """
@@ -16,7 +16,7 @@ from survey_app.models import append_only
 
 # revision identifiers, used by Alembic.
 revision = '23e8ec13fa0e'
-down_revision = '28cc731fc414'
+down_revision = 'b5e1c0d4a9f2'
 branch_labels = None
 depends_on = None
 
