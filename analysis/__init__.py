@@ -7,7 +7,7 @@ there); ``python -m analysis summarize`` is the analysts' command line.
 See ``docs/analysis.md`` for the methods and a worked example.
 """
 
-from .compare import Difference, adjust_pvalues, difference_ci
+from .compare import Difference, adjust_pvalues, difference_ci, independent_difference
 from .funnel import Funnel, Overdispersion, funnel, funnel_limits, overdispersion
 from .intervals import METHODS, Interval, exact_coverage, proportion_ci
 from .sampling import sample_size
@@ -33,6 +33,7 @@ __all__ = [
     "fay_herriot",
     "funnel",
     "funnel_limits",
+    "independent_difference",
     "overdispersion",
     "proportion_ci",
     "proportion_variances",

@@ -53,6 +53,30 @@ def difference_ci(x1: int, n1: int, x2: int, n2: int, confidence: float = 0.95) 
     return Difference(diff=diff, low=diff - d_low, high=diff + d_high, p_value=p_value)
 
 
+def independent_difference(estimate1: float, se1: float, estimate2: float, se2: float,
+                           confidence: float = 0.95) -> Difference:
+    """Difference of two estimates from independent samples, each with its standard error.
+
+    For indices that are not simple rates (the service index, a weighted rate): the
+    difference ``estimate1 - estimate2`` with the normal interval
+    ``diff ± z·sqrt(se1² + se2²)`` and the two-sided Wald p-value. With both standard
+    errors 0 there is no spread to test against: the p-value is 1.0 for no difference
+    and 0.0 otherwise.
+    """
+    values = [_validate.real(v, name) for v, name in (
+        (estimate1, "estimate1"), (se1, "se1"), (estimate2, "estimate2"), (se2, "se2"))]
+    if values[1] < 0 or values[3] < 0:
+        raise ValueError("standard errors must not be negative")
+    level = _validate.confidence(confidence)
+    diff = values[0] - values[2]
+    se = math.hypot(values[1], values[3])
+    half = -special.ndtri((1.0 - level) / 2.0) * se
+    if se == 0:
+        return Difference(diff=diff, low=diff, high=diff, p_value=1.0 if diff == 0 else 0.0)
+    return Difference(diff=diff, low=diff - half, high=diff + half,
+                      p_value=float(2 * special.ndtr(-abs(diff) / se)))
+
+
 def adjust_pvalues(p_values: Sequence[float], method: str = "holm") -> list[float]:
     """Adjust p-values for testing many agencies at once; same order as given.
 

@@ -84,7 +84,7 @@ def test_cli_docx_has_the_decree_30_blocks_times_new_roman_and_the_pdf_numbers(
     targets = reporting.target_summary(parse_period(PERIOD), Scope.all_data())
     assert len(targets) == 4
     for target in targets:
-        sentence = squeeze(words.verdict_sentence(target))
+        sentence = squeeze(words.verdict_sentence(target, parse_period(PERIOD)))
         assert sentence in text
         assert sentence in printed
         assert squeeze(target.name["vi"]) in text
@@ -131,7 +131,7 @@ def test_libreoffice_renders_the_docx_with_its_text_and_pages(seeded, runner, tm
                  "(Ký,ghirõhọtên)"):
         assert line in text
     for target in reporting.target_summary(parse_period(PERIOD), Scope.all_data()):
-        assert squeeze(words.verdict_sentence(target)) in text
+        assert squeeze(words.verdict_sentence(target, parse_period(PERIOD))) in text
     page_one = squeeze(rendered.pages[0].extract_text())
     assert "ỦYBANNHÂNDÂNTỈNHVĨNHLONG" in page_one
     assert "BÁOCÁO" in page_one

@@ -14,10 +14,10 @@ import analysis
 from survey_app.extensions import db
 from survey_app.models import Agency, Sector, StaffScope, StaffUser
 from survey_app.services.access.scope import Scope
-from survey_app.services.reporting import factor_indices
+from survey_app.services.reporting import factor_indices, trends
 from survey_app.services.reporting import figures as reporting
 from survey_app.services.reporting.figures import Filters
-from survey_app.services.reporting.periods import parse_period
+from survey_app.services.reporting.periods import parse_period, trailing
 
 Q3 = parse_period("2025-Q3")
 IN_Q3 = datetime(2025, 8, 1, 3, tzinfo=UTC)
@@ -142,7 +142,8 @@ def test_scopes_limit_every_figure(seeded):
 
 
 def test_trend_puts_each_response_in_its_quarter(seeded):
-    points = reporting.trend(Q3, Scope.all_data(), Filters(kinds=("administrative",)), count=3)
+    points = trends.trend(Q3, Scope.all_data(), Filters(kinds=("administrative",)),
+                          chain=trailing(Q3, 3))
     assert [p.period.code for p in points] == ["2025-Q1", "2025-Q2", "2025-Q3"]
     assert [(p.n, p.satisfied) for p in points] == [(0, 0), (20, 10), (80, 65)]
     assert points[1].target == 0.90

@@ -49,8 +49,8 @@ def test_cli_pdf_has_the_period_every_target_verdict_and_vietnamese(seeded, runn
     assert len(targets) == 4
     for target in targets:
         assert squeeze(target.name["vi"]) in text
-        # The target's sentence: its rate, interval, n and verdict in words.
-        assert squeeze(words.verdict_sentence(target)) in text
+        # The target's sentence: its rate, interval, n, verdict and wait in words.
+        assert squeeze(words.verdict_sentence(target, parse_period(PERIOD))) in text
         assert squeeze(words.VERDICTS[target.verdict]) in text
     assert squeeze("Wilson 95 %") in text  # the methods note
     audit = db.session.execute(select(AuditLog)).scalars().all()

@@ -15,7 +15,7 @@ from flask_babel import get_locale
 
 from analysis import charts
 from survey_app import formatting
-from survey_app.services.reporting import factor_indices
+from survey_app.services.reporting import factor_indices, served_groups, trends
 from survey_app.services.reporting import figures as reporting
 from survey_app.staff import bp
 from survey_app.staff.common import BadQuery, bad_request, current_scope, read_report_query
@@ -63,13 +63,13 @@ def _figure(name, query, scope, lang):
         return charts.rates_chart(rows, lang=lang, percent=percent) if rows else None
     if name == "breakdown":
         cells = [c for c in reporting.with_labels(
-            reporting.breakdown(period, scope, query.dimension, filters), lang)
+            served_groups.breakdown(period, scope, query.dimension, filters), lang)
             if c.rate is not None]
         threshold = cells[0].target if cells and len({c.target for c in cells}) == 1 else None
         return charts.caterpillar_chart(cells, target=threshold, lang=lang,
                                          percent=percent) if cells else None
     if name == "trend":
-        points = [p for p in reporting.trend(period, scope, filters) if p.rate is not None]
+        points = [p for p in trends.trend(period, scope, filters) if p.rate is not None]
         if not points:
             return None
         threshold = points[-1].target

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import CHANNELS, QUESTIONNAIRE_KINDS, Level
-from survey_app.services.reporting import factor_indices
+from survey_app.services.reporting import factor_indices, readings, served_groups, trends
 from survey_app.services.reporting import figures as reporting
 from survey_app.services.responses import comments
 from survey_app.staff import bp
@@ -21,8 +21,6 @@ from survey_app.staff.common import (
     read_report_query,
     scope_names,
 )
-
-TREND_PERIODS = 4
 
 
 @bp.get("/")
@@ -39,15 +37,16 @@ def dashboard():
         query=query, scope=scope, scope_names=scope_names(scope),
         targets=reporting.target_summary(period, scope, filters),
         total=reporting.totals(period, scope, filters),
-        cells=reporting.breakdown(period, scope, query.dimension, filters),
+        cells=served_groups.breakdown(period, scope, query.dimension, filters),
         channels=reporting.breakdown(period, scope, "channel", filters),
         factors=factor_indices.service_index(period, scope, kinds, (), filters),
-        trend=reporting.trend(period, scope, filters, TREND_PERIODS),
+        trend=trends.trend(period, scope, filters),
         comment_stats=comments.comment_stats(period, scope),
         period_choices=period_choices(), levels=_levels(),
         channel_labels=CHANNEL_LABELS, channel_codes=CHANNELS,
         kind_labels=KIND_LABELS, kind_codes=QUESTIONNAIRE_KINDS,
-        min_cell=reporting.MIN_CELL,
+        min_cell=reporting.MIN_CELL, verdict_line=readings.verdict_line,
+        time_line=readings.time_line, change_words=readings.change_words,
     )
 
 

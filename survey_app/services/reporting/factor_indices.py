@@ -219,6 +219,7 @@ def fill_target(result: TargetResult, period: Period, scope: Scope, filters: Fil
     result.n = index.respondents
     result.too_small = index.too_small
     result.rate, result.low, result.high = index.index, index.low, index.high
+    result.se = index.se
     result.extra["factors"] = index.factors
     if index.low is None:
         return

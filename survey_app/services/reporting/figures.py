@@ -24,9 +24,9 @@ API (all return plain dataclasses; `period` is a `periods.Period`, `scope` a
   period.
 - `breakdown(period, scope, dimension, filters)` -> list[Cell]: one cell per
   sector group / sector / agency / counter / level / channel.
-- `trend(period, scope, filters, count=4)` -> list[TrendPoint]: overall rate in the
-  `count` periods ending with `period`.
 - `totals(period, scope, filters)` -> Cell: everything in scope, one cell.
+
+Trends are `trends.py`; agency and counter rows split by target group `served_groups.py`.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ from survey_app.models import (
     SectorGroup,
 )
 from survey_app.services.access.scope import Scope
-from survey_app.services.reporting.periods import Period, trailing
+from survey_app.services.reporting.periods import Period
 
 MIN_CELL = 30  # below this many answers a rate is marked too small to read
 CONFIDENCE = 0.95
@@ -111,6 +111,7 @@ class Cell:
     additional_n: int | None = None
     too_small: bool = True
     label: str = ""
+    part: dict | None = None  # the target group of an agency's row, when it has two
 
     @property
     def not_used(self) -> int:
@@ -146,26 +147,14 @@ class TargetResult:
     method: str = METHOD
     previous_rate: float | None = None
     change: analysis.Difference | None = None
+    change_year: analysis.Difference | None = None  # from the same period a year earlier
+    se: float | None = None  # the service index's standard error (rates: None)
     coverage: str = "full"  # full / partial: the share of its population in the view
     extra: dict = field(default_factory=dict)
 
     @property
     def partial(self) -> bool:
         return self.coverage == "partial"
-
-
-@dataclass
-class TrendPoint:
-    period: Period
-    n: int
-    satisfied: int
-    rate: float | None
-    low: float | None
-    high: float | None
-    target: float | None = None
-    verdict: str | None = None
-    additional_n: int | None = None
-    too_small: bool = True
 
 
 # --- the one aggregate query ---------------------------------------------------------
@@ -276,7 +265,7 @@ def target_summary(period: Period, scope: Scope, filters: Filters = NO_FILTERS) 
     return targets.target_summary(period, scope, filters)
 
 
-def cell_threshold(period: Period, kinds, group: str | None, targets=None) -> float | None:
+def cell_target(period: Period, kinds, group: str | None, targets=None):
     """The `overall` target a cell of these questionnaire kinds and sector group answers to.
 
     A target whose groups name the group wins over a target for all groups; with no
@@ -290,12 +279,17 @@ def cell_threshold(period: Period, kinds, group: str | None, targets=None) -> fl
     specific = [t for t in candidates if group and group in (t.sector_groups or [])]
     general = [t for t in candidates if not t.sector_groups]
     chosen = specific or general
-    return chosen[-1].threshold if chosen else None
+    return chosen[-1] if chosen else None
+
+
+def cell_threshold(period: Period, kinds, group: str | None, targets=None) -> float | None:
+    target = cell_target(period, kinds, group, targets)
+    return target.threshold if target else None
 
 
 # --- drill-down cells ------------------------------------------------------------------
 
-def _names(model, key_column, keys) -> dict:
+def names_of(model, key_column, keys) -> dict:
     keys = [k for k in keys if k is not None]
     if not keys:
         return {}
@@ -327,7 +321,7 @@ def breakdown(period: Period, scope: Scope, dimension: str,
             folded[group_of.get(sector_id)] = [
                 a + b for a, b in zip(folded[group_of.get(sector_id)], counts, strict=True)]
         rows = [(key, *counts) for key, counts in folded.items()]
-        names = _names(SectorGroup, SectorGroup.code, list(folded))
+        names = names_of(SectorGroup, SectorGroup.code, list(folded))
     else:
         column, model, key_column = {
             "sector": (Response.sector_id, Sector, Sector.id),
@@ -346,7 +340,7 @@ def breakdown(period: Period, scope: Scope, dimension: str,
             rows = [tuple(row) for row in query_rows]
         else:
             rows = grouped_counts(period.start, period.end, scope, filters, column)
-        names = (_names(model, key_column, [r[0] for r in rows]) if model is not None
+        names = (names_of(model, key_column, [r[0] for r in rows]) if model is not None
                  else {key: (key, {"vi": key, "en": key}) for key, *_ in rows})
     group_of_sector = dict(db.session.execute(select(Sector.id, Sector.group_code)).all())
     targets = targets_for(period)
@@ -375,29 +369,6 @@ def totals(period: Period, scope: Scope, filters: Filters = NO_FILTERS) -> Cell:
                 responses=int(responses), n=int(n), satisfied=int(satisfied or 0),
                 repeat_device=int(repeat or 0))
     return rate_of(cell, cell_threshold(period, filters.kinds, filters.group))
-
-
-def trend(period: Period, scope: Scope, filters: Filters = NO_FILTERS,
-          count: int = 4) -> list[TrendPoint]:
-    """The overall rate in the `count` periods ending with `period`, oldest first.
-
-    One query: each response is put in its period's bucket by a CASE on
-    submitted_hour, then grouped.
-    """
-    chain = trailing(period, max(1, min(count, 20)))
-    bucket = case(
-        *[(and_(Response.submitted_hour >= p.start, Response.submitted_hour < p.end), i)
-          for i, p in enumerate(chain)],
-        else_=None,
-    ).label("bucket")
-    rows = grouped_counts(chain[0].start, chain[-1].end, scope, filters, bucket)
-    by_bucket = {b: (int(n), int(s)) for b, _responses, n, s, _r in rows if b is not None}
-    points = []
-    for i, p in enumerate(chain):
-        n, satisfied = by_bucket.get(i, (0, 0))
-        threshold = cell_threshold(p, filters.kinds, filters.group)
-        points.append(rate_of(TrendPoint(p, n, satisfied, None, None, None, threshold), threshold))
-    return points
 
 
 def with_labels(cells: list, lang: str) -> list:

@@ -102,8 +102,19 @@ class Period:
             year, month = year - 1, month + 12
         return _months(self.kind, year, month, months)
 
+    def year_earlier(self) -> Period:
+        """The same period one year earlier (29 February becomes the 28th)."""
+        if self.kind != "custom":
+            months = {"quarter": 3, "half": 6, "year": 12}[self.kind]
+            return _months(self.kind, self.first_day.year - 1, self.first_day.month, months)
+        return Period("custom", _a_year_before(self.first_day), _a_year_before(self.last_day))
+
     def contains(self, moment: datetime) -> bool:
         return self.start <= moment < self.end
+
+
+def _a_year_before(day: date) -> date:
+    return day.replace(year=day.year - 1, day=min(day.day, 28 if day.month == 2 else 31))
 
 
 def _local_midnight(day: date) -> datetime:
@@ -192,3 +203,13 @@ def trailing(period: Period, count: int) -> list[Period]:
     while len(chain) < count:
         chain.append(chain[-1].previous())
     return list(reversed(chain))
+
+
+def trend_chain(period: Period) -> list[Period]:
+    """The periods a trend of `period` shows: a year's or half-year's own quarters, a
+    quarter's (or a custom range's) last four periods, oldest first."""
+    if period.kind not in ("year", "half"):
+        return trailing(period, 4)
+    first = (period.first_day.month - 1) // 3 + 1
+    count = 4 if period.kind == "year" else 2
+    return [quarter(period.first_day.year, number) for number in range(first, first + count)]

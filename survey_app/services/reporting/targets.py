@@ -139,17 +139,18 @@ def _population_filters(target, filters: Filters) -> Filters:
                    levels=tuple(target.levels or ()))
 
 
-def target_summary(period: Period, scope: Scope, filters: Filters = NO_FILTERS) -> list:
+def target_summary(period: Period, scope: Scope, filters: Filters = NO_FILTERS,
+                   changes: bool = True) -> list:
     """The targets valid in the period whose population meets the view (see the module).
 
     `overall` targets: n, satisfied, the Wilson interval and, on a FULL view, the
-    verdict (`analysis.target_verdict`) and extra answers; the change from the
-    previous period (`analysis.difference_ci`) either way. `service-index` targets
-    are measured by `factor_indices` on the same part of their population.
+    verdict (`analysis.target_verdict`) and extra answers. `service-index` targets
+    are measured by `factor_indices` on the same part of their population. With
+    `changes`, each gets `change` (from the previous period) and `change_year` (from
+    the same period a year earlier), measured on the same view.
     """
     ref = _Reference()
     current = _rows(period, scope, filters, ref)
-    previous = _rows(period.previous(), scope, filters, ref)
     results = []
     for target in targets_for(period):
         view = coverage(target, scope, filters, ref)
@@ -163,19 +164,39 @@ def target_summary(period: Period, scope: Scope, filters: Filters = NO_FILTERS) 
         )
         result.responses, result.n, result.satisfied, result.repeat_device = _sum(
             current, target)
+        if view == PARTIAL and not result.responses:
+            continue
         if target.measure == "service-index":
             factor_indices.fill_target(result, period, scope,
                                        _population_filters(target, filters))
         else:
             rate_of(result, target.threshold)
-            _, prev_n, prev_satisfied, _ = _sum(previous, target)
-            if prev_n and result.n:
-                result.previous_rate = prev_satisfied / prev_n
-                result.change = analysis.difference_ci(
-                    result.satisfied, result.n, prev_satisfied, prev_n, CONFIDENCE)
         if view == PARTIAL:
-            if not result.responses:
-                continue
             result.verdict = result.p_value = result.additional_n = None
         results.append(result)
+    if changes and results:
+        _add_changes(results, period, scope, filters)
     return results
+
+
+def _add_changes(results: list, period: Period, scope: Scope, filters: Filters) -> None:
+    previous, year = ({r.code: r for r in target_summary(other, scope, filters, changes=False)}
+                      for other in (period.previous(), period.year_earlier()))
+    for result in results:
+        before = previous.get(result.code)
+        result.previous_rate = before.rate if before else None
+        result.change = _change(result, before)
+        result.change_year = _change(result, year.get(result.code))
+
+
+def _change(now, before) -> analysis.Difference | None:
+    """Two independent periods: Newcombe's interval for rates, the normal one for indices."""
+    if before is None or now.rate is None or before.rate is None:
+        return None
+    if now.measure != "service-index":
+        return analysis.difference_ci(now.satisfied, now.n, before.satisfied, before.n,
+                                      CONFIDENCE)
+    if now.se is None or before.se is None:
+        return None
+    return analysis.independent_difference(now.rate, now.se, before.rate, before.se,
+                                           CONFIDENCE)

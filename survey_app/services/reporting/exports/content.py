@@ -102,7 +102,8 @@ def _targets(report: ReportData, doc: Body) -> None:
                    "Kết luận", "Cần thêm (phiếu)"], rows,
                   [0.9, 3.9, 1.5, 1.2, 1.4, 2.4, 1.5, 1.7, 1.5]))
     for i, t in enumerate(report.targets, start=1):
-        doc.add(Text(f"Chỉ tiêu {i} – {data.target_name(t)}: {verdict_sentence(t)}", "item"))
+        doc.add(Text(f"Chỉ tiêu {i} – {data.target_name(t)}: "
+                     f"{verdict_sentence(t, report.period)}", "item"))
     drawn = [{"label": f"Chỉ tiêu {i}", "rate": t.rate, "low": t.low, "high": t.high,
               "target": t.threshold, "verdict": None if t.partial else t.verdict}
              for i, t in enumerate(report.targets, start=1)

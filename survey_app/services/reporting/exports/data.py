@@ -19,14 +19,13 @@ from survey_app import formatting
 from survey_app.extensions import db
 from survey_app.models import Agency, Comment, Response, Sector, utcnow
 from survey_app.services.access.scope import Scope
-from survey_app.services.reporting import factor_indices, periods
+from survey_app.services.reporting import factor_indices, served_groups, trends
 from survey_app.services.reporting import figures as reporting
 from survey_app.services.reporting.periods import Period
 from survey_app.services.responses import comments
 
 ADMINISTRATIVE = ("administrative",)
 PUBLIC_SERVICES = ("health_inpatient", "health_outpatient", "education_parent")
-TREND_PERIODS = 4
 SAMPLE_COMMENTS = 12  # the most recent complaints, as examples (only where allowed)
 # A target only partly inside the report's scope: its figure is for that part, unjudged.
 PARTIAL_NOTE = "phần thuộc phạm vi đang xem"
@@ -78,15 +77,14 @@ def collect(period: Period, scope: Scope,
     groups = reporting.breakdown(period, scope, "group", admin)
     sectors = reporting.breakdown(period, scope, "sector", admin)
     step("sectors")
-    agencies = reporting.breakdown(period, scope, "agency", admin)
+    agencies = served_groups.breakdown(period, scope, "agency", admin)
     step("agencies")
-    public = reporting.breakdown(period, scope, "agency", services)
+    public = served_groups.breakdown(period, scope, "agency", services)
     channels = reporting.breakdown(period, scope, "channel")
     step("services")
     factors = _factors(period, scope, targets)
     step("factors")
-    anchor, count = _trend_span(period)
-    trend = reporting.trend(anchor, scope, admin, count)
+    trend = trends.trend(period, scope, admin)
     step("trend")
     stats = comments.comment_stats(period, scope)
     tags = _tag_counts(period, scope)
@@ -111,14 +109,6 @@ def _factors(period: Period, scope: Scope, targets: list) -> factor_indices.Serv
                 respondents=target.n, index=target.rate, low=target.low, high=target.high,
                 too_small=target.too_small, factors=target.extra["factors"])
     return factor_indices.service_index(period, scope, ADMINISTRATIVE)
-
-
-def _trend_span(period: Period) -> tuple[Period, int]:
-    """A year or half-year trends over its own quarters; a quarter over the last four."""
-    if period.kind in ("year", "half"):
-        last = periods.quarter(period.last_day.year, (period.last_day.month - 1) // 3 + 1)
-        return last, 4 if period.kind == "year" else 2
-    return period, TREND_PERIODS
 
 
 def _present(cells: list) -> list:

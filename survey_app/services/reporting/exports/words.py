@@ -6,8 +6,11 @@ comma and a dot between thousands (88,2 %; 1.234 phiếu).
 
 from __future__ import annotations
 
+from flask_babel import force_locale
+
 from survey_app import formatting
 from survey_app.i18n import local_time
+from survey_app.services.reporting import readings
 
 VERDICTS = {
     "met": "Đạt",
@@ -66,17 +69,22 @@ def period_text(period) -> str:
     return f"{period.label('vi')} (từ {period.first_day:%d/%m/%Y} đến {period.last_day:%d/%m/%Y})"
 
 
-def verdict_sentence(result) -> str:
-    """One sentence on a target: rate, interval, n, verdict, the extra answers needed."""
+def verdict_sentence(result, period=None) -> str:
+    """One sentence on a target: rate, interval, n, the plain and statistical reading,
+    and (with the period) the time the extra answers would take at its pace."""
     if not result.n:
         return "Chưa có phiếu khảo sát trong kỳ."
     unit = "người trả lời" if result.measure == "service-index" else "phiếu"
-    reading = ("không kết luận, vì phạm vi chỉ gồm một phần đối tượng của chỉ tiêu"
-               if getattr(result, "partial", False) else VERDICTS[result.verdict].lower())
+    with force_locale("vi"):
+        line = readings.verdict_line(result)
+        wait = readings.time_line(result, period) if period is not None else None
+    if getattr(result, "partial", False):
+        line = "không kết luận, vì phạm vi chỉ gồm một phần đối tượng của chỉ tiêu"
     text = (f"{percent(result.rate)} (khoảng tin cậy 95 %: {interval(result.low, result.high)}) "
-            f"từ {number(result.n)} {unit}: {reading}")
-    if result.verdict == "undecided" and result.additional_n:
-        text += f"; cần thêm khoảng {number(result.additional_n)} {unit} để kết luận"
+            f"từ {number(result.n)} {unit}: "
+            f"{line[0].lower() + line[1:] if line else VERDICTS[result.verdict].lower()}")
+    if wait:
+        text += f"; {wait}"
     if result.too_small:
         text += " (dưới 30 phiếu: chưa đủ để đọc kết quả)"
     return text + "."

@@ -1,0 +1,152 @@
+"""Agencies split by target group, trends by quarter, changes and the words beside them.
+
+Runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL. Expected numbers are the
+seeded counts; intervals are recomputed with `analysis`.
+"""
+
+from datetime import UTC, datetime
+
+import pytest
+from seeding import add_responses, load_reference
+
+import analysis
+from support import StaffActions
+from survey_app.services.access.scope import Scope
+from survey_app.services.reporting import figures as reporting
+from survey_app.services.reporting import served_groups, targets, trends
+from survey_app.services.reporting.exports import data, words
+from survey_app.services.reporting.figures import Filters
+from survey_app.services.reporting.periods import parse_period
+
+ADMIN = Filters(kinds=("administrative",))
+Q3 = parse_period("2025-Q3")
+FACTORS = {"tc1": [5, 5, 5, 2], "tt1": [4, 1], "cc1": 5, "kq1": [5, 3, 3, 3, 3], "gy1": 4}
+
+
+def _at(year: int, month: int) -> datetime:
+    return datetime(year, month, 10, 3, tzinfo=UTC)
+
+
+def _seed_agency_two_groups():
+    """ttphc-tinh: land 40 (34 satisfied) and civil status 50 (48); p-thanh-duc: 30 (27)."""
+    add_responses(40, scores=[5] * 17 + [2, 2, 2], agency="ttphc-tinh", sector="dat-dai",
+                  counter="ttphc-dat-dai", at=_at(2025, 8))
+    add_responses(50, scores=[5] * 24 + [1], agency="ttphc-tinh", sector="ho-tich",
+                  at=_at(2025, 8))
+    add_responses(30, scores=[5] * 9 + [1], agency="p-thanh-duc", sector="ho-tich",
+                  counter="p-thanh-duc-1c", at=_at(2025, 8))
+
+
+def test_an_agency_serving_both_target_groups_gets_two_judged_rows(reference_data):
+    _seed_agency_two_groups()
+    cells = served_groups.breakdown(Q3, Scope.all_data(), "agency", ADMIN)
+    centre = [c for c in cells if c.code == "ttphc-tinh"]
+    assert len(centre) == 2
+    land = next(c for c in centre if c.target == 0.85)
+    other = next(c for c in centre if c.target == 0.90)
+    assert (land.n, land.satisfied) == (40, 34)
+    assert (other.n, other.satisfied) == (50, 48)
+    assert land.part["vi"] == "đất đai, xây dựng, đầu tư"
+    assert land.name["vi"].endswith("— đất đai, xây dựng, đầu tư")
+    assert other.part["vi"] == "các thủ tục khác"
+    assert land.verdict == analysis.target_verdict(34, 40, 0.85).verdict
+    assert (other.low, other.high) == tuple(analysis.proportion_ci(48, 50))
+    # One group only: one row, no part in its name.
+    (commune,) = [c for c in cells if c.code == "p-thanh-duc"]
+    assert commune.part is None
+    assert (commune.n, commune.target) == (30, 0.90)
+    # A sector never needs splitting: it sits in one target group.
+    assert len(served_groups.breakdown(Q3, Scope.all_data(), "sector", ADMIN)) == 2
+    # The PDF and XLSX agency tables are the same rows.
+    report = data.collect(Q3, Scope.all_data())
+    assert sorted(c.n for c in report.agencies if c.code == "ttphc-tinh") == [40, 50]
+    # Without a survey no target applies, so nothing is split.
+    plain = served_groups.breakdown(Q3, Scope.all_data(), "agency")
+    assert sorted(c.n for c in plain if c.code == "ttphc-tinh") == [90]
+
+
+def test_a_year_trends_over_its_quarters_beside_the_year_before(reference_data):
+    for month, count in ((2, 30), (5, 40), (8, 50), (11, 60)):
+        add_responses(count, scores=[5, 5, 5, 1], agency="p-thanh-duc", sector="ho-tich",
+                      at=_at(2025, month))
+    add_responses(20, scores=[5, 1], agency="p-thanh-duc", sector="ho-tich", at=_at(2024, 8))
+    add_responses(10, scores=5, agency="p-thanh-duc", sector="ho-tich", at=_at(2023, 8))
+    points = trends.trend(parse_period("2025"), Scope.all_data(), ADMIN)
+    assert [p.period.code for p in points] == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
+    assert [p.n for p in points] == [30, 40, 50, 60]
+    assert [p.year_before.period.code for p in points] == [
+        "2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]
+    assert [p.year_before.n for p in points] == [0, 0, 20, 0]
+    halves = trends.trend(parse_period("2025-H2"), Scope.all_data(), ADMIN)
+    assert [p.period.code for p in halves] == ["2025-Q3", "2025-Q4"]
+    quarters = trends.trend(Q3, Scope.all_data(), ADMIN)
+    assert [p.period.code for p in quarters] == ["2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3"]
+
+
+def test_every_target_changes_from_last_period_and_a_year_earlier(reference_data):
+    for at, scores in ((_at(2025, 8), [5, 5, 5, 5, 5, 5, 5, 5, 5, 1]),
+                       (_at(2025, 5), [5, 5, 5, 1]), (_at(2024, 8), [5, 1])):
+        add_responses(200, scores=scores, agency="p-thanh-duc", sector="ho-tich", at=at,
+                      answers=FACTORS if at.year == 2025 and at.month == 8 else
+                      {**FACTORS, "cc1": [5, 1]})
+    results = {r.code: r for r in reporting.target_summary(Q3, Scope.all_data(), ADMIN)}
+    overall = results["tthc-overall"]
+    assert overall.change.diff == pytest.approx(0.9 - 0.75)
+    expected = analysis.difference_ci(180, 200, 100, 200)
+    assert (overall.change_year.low, overall.change_year.high) == (expected.low,
+                                                                   expected.high)
+    index = results["agency-service"]
+    before = {r.code: r for r in targets.target_summary(
+        parse_period("2025-Q2"), Scope.all_data(), ADMIN, changes=False)}["agency-service"]
+    assert index.change is not None
+    assert index.change == analysis.independent_difference(index.rate, index.se,
+                                                           before.rate, before.se)
+    assert index.change_year is not None
+    assert index.change.diff > 0
+
+
+def test_words_of_a_verdict_a_wait_and_a_change(app_context):
+    from flask_babel import force_locale
+
+    result = reporting.TargetResult(
+        plan_code="p", code="c", name={}, threshold=0.90, measure="overall", kinds=[],
+        groups=[], n=25445, satisfied=22965, responses=25445)
+    reporting.rate_of(result, 0.90)
+    assert result.verdict == "undecided"
+    period = parse_period("2025-Q3")
+    with force_locale("vi"):
+        from survey_app.services.reporting import readings
+
+        line = readings.verdict_line(result)
+        wait = readings.time_line(result, period)
+        change = readings.change_words(analysis.difference_ci(950, 1000, 850, 1000))
+        flat = readings.change_words(analysis.difference_ci(90, 100, 88, 100))
+    assert line == "Tỷ lệ 90,3 % cao hơn chỉ tiêu 90 %, nhưng chưa đủ căn cứ kết luận đạt"
+    assert wait == "với nhịp phiếu của kỳ này, không thể kết luận trong một quý"
+    assert (change, flat) == ("tăng có ý nghĩa thống kê", "chưa thấy thay đổi rõ")
+    # A figure within reach is said in weeks: 150 answers in 13 weeks, 60 more needed.
+    small = reporting.TargetResult(plan_code="p", code="c", name={}, threshold=0.90,
+                                   measure="overall", kinds=[], groups=[], n=150,
+                                   satisfied=143, responses=150, additional_n=60)
+    with force_locale("vi"):
+        assert readings.time_line(small, period) == (
+            "với nhịp phiếu của kỳ này, cần thêm khoảng 6 tuần phiếu để kết luận")
+    sentence = words.verdict_sentence(result, period)
+    assert "tỷ lệ 90,3 % cao hơn chỉ tiêu 90 %, nhưng chưa đủ căn cứ kết luận đạt" in sentence
+    assert "không thể kết luận trong một quý" in sentence
+    assert "cần thêm khoảng" not in sentence  # no count of answers beyond a quarter
+
+
+def test_the_dashboard_reads_verdicts_and_shows_the_year_before(app, runner):
+    load_reference(app, runner)
+    with app.app_context():
+        _seed_agency_two_groups()
+        StaffActions(app, app.test_client()).create("admin", "admin")
+    client = StaffActions(app, app.test_client())
+    client.login("admin")
+    html = client.client.get("/staff/?period=2025-Q3&survey=administrative",
+                             headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    # 120 answers, 109 satisfied (90.8 %): above 90 %, interval (84.3 %, 94.8 %) holds it.
+    assert "Tỷ lệ 90,8 % cao hơn chỉ tiêu 90 %, nhưng chưa đủ căn cứ kết luận đạt" in html
+    assert "Cùng kỳ năm trước" in html
+    assert "Thay đổi so với cùng kỳ năm trước" in html
