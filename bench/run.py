@@ -7,7 +7,8 @@ also appends its records to bench/results.jsonl.
 Environment: BENCH_DATABASES (sqlite,postgresql), BENCH_POSTGRES_URL,
 BENCH_SIZES (1000000,5000000), BENCH_SECONDS (10) and BENCH_ROUNDS (3),
 BENCH_CONNECTIONS (50),
-BENCH_POSTERS (1000); BENCH_ONLY=submit,volume,posters,analysis,comparisons runs a subset.
+BENCH_POSTERS (1000); BENCH_IMPORT_ROWS (100000);
+BENCH_ONLY=submit,volume,posters,analysis,comparisons,import runs a subset.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ BENCHMARKS = {
     "posters": "bench_posters.py",
     "analysis": "bench_analysis.py",  # the analysis package's own benchmark
     "comparisons": "bench_comparisons.py",  # funnel and Fay-Herriot, 10,000 units
+    "import": "bench_import.py",  # a paper file through the task queue's worker
 }
 
 
