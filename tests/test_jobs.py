@@ -115,3 +115,23 @@ def test_a_short_file_is_still_imported_at_once(loaded, client, staff):
     assert result.status_code == 302
     assert result.headers["Location"].endswith(f"/staff/campaigns/{campaign_id}")
     assert responses(loaded) == 3
+
+
+def test_the_worker_purges_old_comments_every_night(reference_data):
+    from datetime import datetime
+
+    from test_privacy_retention import _seed
+
+    from survey_app.models import Comment
+    from survey_app.services.jobs import periodic
+
+    _seed(800, contact=True, text="Gọi tôi ở số 0912 345 678")
+    _seed(100, contact=False, text="Cán bộ tận tình")
+    # 19:30 UTC, 02:30 in Vĩnh Long, and at no other minute of the day
+    task = periodic.daily_purge.task_class()
+    due = [minute for minute in range(24 * 60)
+           if task.validate_datetime(datetime(2026, 12, 1, minute // 60, minute % 60))]
+    assert due == [19 * 60 + 30]
+    periodic.daily_purge.call_local()
+    texts = sorted(db.session.execute(select(Comment.text)).scalars())
+    assert texts == ["", "Cán bộ tận tình"]

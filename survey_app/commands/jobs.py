@@ -1,4 +1,4 @@
-"""flask jobs worker: run the task queue's worker (paper imports too large for a request)."""
+"""flask jobs worker: run the task queue's worker (long paper imports, the daily purge)."""
 
 from __future__ import annotations
 
@@ -21,5 +21,5 @@ jobs = AppGroup("jobs", help="The task queue: long work run outside the web requ
 def worker(workers: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     consumer = queue.huey.create_consumer(workers=workers, worker_type="thread",
-                                          periodic=False)
+                                          periodic=True)
     consumer.run()

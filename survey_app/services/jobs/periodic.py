@@ -1,0 +1,30 @@
+"""Work the worker runs on a clock: the daily retention purge.
+
+`flask purge` still exists for cron; with the worker running (make run, make serve,
+the systemd unit in docs/deployment.md) nobody has to remember to schedule it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
+
+from survey_app.extensions import db
+from survey_app.services.jobs import queue
+from survey_app.services.responses import retention
+
+log = logging.getLogger(__name__)
+
+
+# 19:30 UTC is 02:30 in Asia/Ho_Chi_Minh: the quietest hour of the citizen's path.
+@queue.huey.periodic_task(crontab(hour="19", minute="30"), name="daily_purge")
+def daily_purge() -> None:
+    app = queue.app()
+    with app.app_context():
+        try:
+            summary = retention.purge(retention.default_period(app.config))
+            log.info("retention purge: %s comment(s), %s dossier reference(s) anonymised",
+                     summary.comments, summary.dossiers)
+        finally:
+            db.session.remove()
