@@ -16,7 +16,7 @@ from survey_app.extensions import db
 from survey_app.models import CASE_STATES, Agency, Sector, agency_sectors
 from survey_app.models.feedback import CASE_KINDS
 from survey_app.services.feedback import cases as service
-from survey_app.services.feedback import listing
+from survey_app.services.feedback import listing, replies
 from survey_app.staff import bp
 from survey_app.staff.common import (
     BadQuery,
@@ -33,7 +33,8 @@ KIND_LABELS = {"complaint": _l("Complaint"), "proposal": _l("Proposal"),
                "low_score": _l("Low score")}
 ACTION_LABELS = {"assign": _l("Assign to the agency"), "start": _l("Start handling"),
                  "answer": _l("Send the answer"), "close": _l("Close"),
-                 "reopen": _l("Reopen"), "note": _l("Add an internal note")}
+                 "reopen": _l("Reopen"), "note": _l("Add an internal note"),
+                 "reply_link": _l("Create the citizen's reply link")}
 EVENT_LABELS = {"opened": _l("Case opened"), "state": _l("State changed"),
                 "owner": _l("Owner agency changed"), "note": _l("Internal note"),
                 "reply": _l("Answer to the citizen"), "rating": _l("The citizen's rating"),
@@ -94,11 +95,8 @@ def case_detail(case_id: int):
     scope = _reader_scope()
     if request.method == "POST":
         # The form's CSRF token is checked app-wide (CSRFProtect) before this runs.
-        agency = request.form.get("agency", "")
         try:
-            service.change_case(scope, current_user.id, case_id, request.form.get("action", ""),
-                                agency_id=int(agency) if agency.isdigit() else None,
-                                text=request.form.get("text"))
+            _apply(scope, case_id, request.form)
         except service.CaseNotFound:
             abort(404)
         except service.CaseRefused:
@@ -106,19 +104,36 @@ def case_detail(case_id: int):
         except service.CaseInvalid as error:
             flash(_("The case was not changed: %(reason)s", reason=str(error)), "error")
         else:
-            flash(_("The case was updated."), "info")
             return redirect(url_for("staff.case_detail", case_id=case_id))
     try:
         row, events = listing.get_case(scope, current_user.id, case_id)
     except service.CaseNotFound:
         abort(404)
     editable = scope.allows_editing and scope.allows_agency(row.case.agency_id)
+    actions = [a for a, (starts, _t) in service.TRANSITIONS.items() if row.case.state in starts]
+    if row.case.state in replies.ANSWERED_STATES and row.comment.contact_consent:
+        actions.append("reply_link")
     return render_template(
         "staff/case.html", row=row, events=events, editable=editable,
-        actions=[a for a, (starts, _t) in service.TRANSITIONS.items() if row.case.state in starts],
+        actions=actions,
         agencies=_assignable(scope), agency_names=_agency_names(events),
         state_labels=STATE_LABELS, kind_labels=KIND_LABELS, action_labels=ACTION_LABELS,
         event_labels=EVENT_LABELS)
+
+
+def _apply(scope, case_id: int, form) -> None:
+    action = form.get("action", "")
+    if action == "reply_link":
+        token = replies.issue_link(scope, current_user.id, case_id)
+        # Shown once, here: only its hash is stored. Staff send it to the citizen's contact.
+        flash(_("Send this link to the citizen (it is shown only now): %(url)s",
+                url=replies.reply_url(token)), "info")
+        return
+    agency = form.get("agency", "")
+    service.change_case(scope, current_user.id, case_id, action,
+                        agency_id=int(agency) if agency.isdigit() else None,
+                        text=form.get("text"))
+    flash(_("The case was updated."), "info")
 
 
 def _assignable(scope) -> list[Agency]:

@@ -93,7 +93,7 @@ def change_case(scope: Scope, user_id: int | None, case_id: int, action: str, *,
     """Make one change (see TRANSITIONS), checked first, written with its history (audited)."""
     if action not in TRANSITIONS:
         raise CaseInvalid(_l("Unknown action."))
-    case = _editable(scope, case_id)
+    case = editable_case(scope, case_id)
     starts, target = TRANSITIONS[action]
     if case.state not in starts:
         raise CaseInvalid(_l("This action is not possible in the case's current state."))
@@ -124,7 +124,7 @@ def change_case(scope: Scope, user_id: int | None, case_id: int, action: str, *,
     return case
 
 
-def _editable(scope: Scope, case_id: int) -> FeedbackCase:
+def editable_case(scope: Scope, case_id: int) -> FeedbackCase:
     if not scope.allows_editing:
         raise CaseRefused(_l("This role may not change cases."))
     case = db.session.get(FeedbackCase, case_id)

@@ -182,16 +182,19 @@ def case_for_comment(comment_id: int) -> int | None:
 
 
 def case_counts(scope: Scope, filters: CaseFilters) -> dict[str, int]:
-    """Cases per state, plus `total` and `overdue`: the list's totals for the same filters."""
+    """Cases per state, `total`, `overdue` and the citizens' ratings (`satisfied`,
+    `unsatisfied`): the list's totals for the same filters."""
     open_cases()
     day = today()
-    query = _query(scope, filters, day, FeedbackCase.state,
-                   func.count(), func.sum(case((overdue_condition(day), 1), else_=0)))
-    counts = {state: 0 for state in CASE_STATES}
-    overdue = 0
-    for state, count, late in db.session.execute(query.group_by(FeedbackCase.state)).all():
+    flags = {"overdue": overdue_condition(day),
+             "satisfied": FeedbackCase.rating == "satisfied",
+             "unsatisfied": FeedbackCase.rating == "unsatisfied"}
+    query = _query(scope, filters, day, FeedbackCase.state, func.count(),
+                   *[func.sum(case((condition, 1), else_=0)) for condition in flags.values()])
+    counts = {name: 0 for name in (*CASE_STATES, *flags)}
+    for state, count, *sums in db.session.execute(query.group_by(FeedbackCase.state)).all():
         counts[state] = count
-        overdue += int(late or 0)
+        for name, value in zip(flags, sums, strict=True):
+            counts[name] += int(value or 0)
     counts["total"] = sum(counts[state] for state in CASE_STATES)
-    counts["overdue"] = overdue
     return counts
