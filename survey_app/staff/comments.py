@@ -24,7 +24,7 @@ from survey_app.staff.common import (
     bad_request,
     current_scope,
     period_choices,
-    read_period,
+    read_report_query,
 )
 
 STATUS_LABELS = {"new": _l("New"), "assigned": _l("Assigned"), "handled": _l("Handled")}
@@ -50,7 +50,9 @@ def _scope_for_comments():
 def comment_list():
     scope = _scope_for_comments()
     try:
-        period = read_period(request.args)
+        # The dashboard's filters, so that its count and this list are the same comments;
+        # with no survey asked for, every survey's comments.
+        query = read_report_query(scope, survey_default="all")
     except BadQuery as error:
         return bad_request(str(error))
     status = request.args.get("status") or None
@@ -58,10 +60,13 @@ def comment_list():
         return bad_request(_("A filter in the address is not valid."))
     page_number = request.args.get("page", "1")
     page = service.list_comments(
-        scope, current_user.id, period, status=status, tag=request.args.get("tag") or None,
-        page=int(page_number) if page_number.isdigit() else 1)
-    return render_template("staff/comments.html", page=page, period=period, status=status,
-                           tag=request.args.get("tag", ""), status_labels=STATUS_LABELS,
+        scope, current_user.id, query.period, status=status,
+        tag=request.args.get("tag") or None,
+        page=int(page_number) if page_number.isdigit() else 1, filters=query.filters)
+    return render_template("staff/comments.html", page=page, period=query.period,
+                           status=status, tag=request.args.get("tag", ""),
+                           narrowing={k: v for k, v in query.args().items() if k != "period"},
+                           query=query, status_labels=STATUS_LABELS,
                            period_choices=period_choices())
 
 

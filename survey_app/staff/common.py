@@ -19,7 +19,7 @@ from survey_app import formatting
 from survey_app.extensions import db
 from survey_app.models import CHANNELS, QUESTIONNAIRE_KINDS, Agency, Level, Sector, SectorGroup
 from survey_app.services.access.scope import Scope
-from survey_app.services.reporting import periods
+from survey_app.services.reporting import defaults, periods
 from survey_app.services.reporting.figures import Filters
 
 CHANNEL_LABELS = {
@@ -82,7 +82,8 @@ class ReportQuery:
         return {k: v for k, v in base.items() if v not in ("", None, [])}
 
 
-def read_period(args) -> periods.Period:
+def read_period(args, scope: Scope | None = None) -> periods.Period:
+    """The period asked for; with none, the last quarter with data in `scope`."""
     first, last = args.get("from", "").strip(), args.get("to", "").strip()
     try:
         if first or last:
@@ -92,7 +93,7 @@ def read_period(args) -> periods.Period:
     except periods.PeriodError:
         raise BadQuery(_("This is not a period. Choose a quarter, a half-year, a year, or two "
                          "dates (start and end).")) from None
-    return periods.current_quarter()
+    return defaults.last_period_with_data(scope) if scope else periods.current_quarter()
 
 
 def int_arg(args, name: str) -> int | None:
@@ -104,15 +105,15 @@ def int_arg(args, name: str) -> int | None:
     return int(value)
 
 
-def read_report_query(scope: Scope, args=None) -> ReportQuery:
+def read_report_query(scope: Scope, args=None, survey_default: str | None = None) -> ReportQuery:
     """Period, survey kind, channels, level and drill-down from the query string.
 
     A drill-down to a sector or agency outside the reader's scope is a 404, so its
     name is never shown to someone who may not read it.
     """
     args = request.args if args is None else args
-    period = read_period(args)
-    kind = args.get("survey", "administrative")
+    period = read_period(args, scope)
+    kind = args.get("survey") or survey_default or defaults.own_survey(scope)
     if kind != ALL_KINDS and kind not in QUESTIONNAIRE_KINDS:
         raise BadQuery(_("A filter in the address is not valid."))
     channels = tuple(c for c in args.getlist("channel") if c)

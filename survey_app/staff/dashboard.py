@@ -41,7 +41,7 @@ def dashboard():
         channels=reporting.breakdown(period, scope, "channel", filters),
         factors=factor_indices.service_index(period, scope, kinds, (), filters),
         trend=trends.trend(period, scope, filters),
-        comment_stats=comments.comment_stats(period, scope),
+        comment_stats=comments.comment_stats(period, scope, filters),
         period_choices=period_choices(), levels=_levels(),
         channel_labels=CHANNEL_LABELS, channel_codes=CHANNELS,
         kind_labels=KIND_LABELS, kind_codes=QUESTIONNAIRE_KINDS,

@@ -31,6 +31,7 @@ from survey_app.models.response import COMMENT_STATUSES
 from survey_app.services.access import audit
 from survey_app.services.access.scope import Scope
 from survey_app.services.feedback.cases import open_cases
+from survey_app.services.reporting.figures import NO_FILTERS, Filters, response_conditions
 from survey_app.services.reporting.periods import Period
 
 PAGE_SIZE = 50
@@ -102,6 +103,12 @@ def _base_query(scope: Scope):
     return query
 
 
+def _in_view(period: Period, filters: Filters):
+    """The period and filters on the comment's response; the scope is applied apart
+    (a comment assigned to the reader's agency is theirs whoever answered)."""
+    return and_(*response_conditions(period.start, period.end, Scope.all_data(), filters))
+
+
 def _names(row) -> dict | None:
     return None if row is None else {"vi": row.name_vi, "en": row.name_en}
 
@@ -122,12 +129,13 @@ def _row(comment, response, version, agency, counter, sector, assigned) -> Comme
 
 
 def list_comments(scope: Scope, user_id: int | None, period: Period, status: str | None = None,
-                  tag: str | None = None, page: int = 1) -> CommentPage:
-    """Comments in scope for responses in the period, newest first, 50 a page (audited)."""
+                  tag: str | None = None, page: int = 1,
+                  filters: Filters = NO_FILTERS) -> CommentPage:
+    """Comments in scope for responses in the period and `filters` (the dashboard's
+    survey, channels, level and drill-down), newest first, 50 a page (audited)."""
     if not scope.allows_comments:
         raise CommentRefused(_l("This role reads figures only, not comments."))
-    query = _base_query(scope).where(
-        Response.submitted_hour >= period.start, Response.submitted_hour < period.end)
+    query = _base_query(scope).where(_in_view(period, filters))
     if status:
         if status not in COMMENT_STATUSES:
             raise CommentInvalid(_l("Unknown status."))
@@ -235,15 +243,16 @@ def _hours_between(start, end):
     return (func.julianday(end) - func.julianday(start)) * 24.0
 
 
-def comment_stats(period: Period, scope: Scope) -> CommentStats:
+def comment_stats(period: Period, scope: Scope, filters: Filters = NO_FILTERS) -> CommentStats:
     """Counts by status and the median hours from response to handling (aggregates only).
 
-    Counted over the responses in scope (aggregates: also for viewers). The median is
-    taken in SQL (ORDER BY … LIMIT/OFFSET on the middle rows), not by loading rows.
+    Counted over the same comments as `list_comments` with the same filters (those
+    assigned to the reader's agency included); a viewer, who reads no comments, gets
+    the counts over the responses in scope. The median is taken in SQL (ORDER BY …
+    LIMIT/OFFSET on the middle rows), not by loading rows.
     """
-    in_period = and_(Response.submitted_hour >= period.start,
-                     Response.submitted_hour < period.end, scope.responses_filter(),
-                     Comment.purged_at.is_(None))
+    visible = scope.comments_filter() if scope.allows_comments else scope.responses_filter()
+    in_period = and_(_in_view(period, filters), visible, Comment.purged_at.is_(None))
     counts = dict(db.session.execute(
         select(Comment.status, func.count()).join(Response, Response.id == Comment.response_id)
         .where(in_period).group_by(Comment.status)

@@ -1,0 +1,47 @@
+"""What a reader's dashboard opens on: their own surveys, the last period with data.
+
+A health analyst should not land on administrative procedures they cannot see, and
+nobody on the current quarter when it is still empty. Both are cheap lookups on the
+indexed `responses` columns (the latest answer in scope; one EXISTS).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from sqlalchemy import exists, func, select
+
+from survey_app.extensions import db
+from survey_app.models import Response
+from survey_app.services.access.scope import Scope
+from survey_app.services.reporting import periods
+from survey_app.services.reporting.figures import version_ids
+
+ADMINISTRATIVE = "administrative"
+ALL_SURVEYS = "all"
+
+
+def last_period_with_data(scope: Scope) -> periods.Period:
+    """The quarter of the latest answer the reader may see (this quarter if none)."""
+    latest = db.session.scalar(select(func.max(Response.submitted_hour))
+                               .where(scope.responses_filter()))
+    if latest is None:
+        return periods.current_quarter()
+    # SQLite gives back naive datetimes; stored times are UTC.
+    aware = latest if latest.tzinfo else latest.replace(tzinfo=UTC)
+    return periods.current_quarter(aware)
+
+
+def own_survey(scope: Scope) -> str:
+    """Administrative procedures where the reader has such answers, else all the
+    surveys of their scope (a health analyst's inpatient and outpatient surveys)."""
+    if scope.everything:
+        return ADMINISTRATIVE
+    administrative = db.session.scalar(select(exists().where(
+        scope.responses_filter(),
+        Response.questionnaire_version_id.in_(version_ids((ADMINISTRATIVE,))))))
+    if administrative:
+        return ADMINISTRATIVE
+    anything = db.session.scalar(select(exists().where(scope.responses_filter())))
+    return ALL_SURVEYS if anything else ADMINISTRATIVE
+
