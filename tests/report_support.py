@@ -24,4 +24,7 @@ def squeeze(text: str) -> str:
 
 
 def pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    """The text of every page, less the page number a document prints atop pages 2, 3 …"""
+    pages = PdfReader(io.BytesIO(data)).pages
+    return "\n".join(re.sub(rf"^\s*{number}\s*\n", "", page.extract_text())
+                     for number, page in enumerate(pages, start=1))

@@ -10,13 +10,17 @@ import io
 import os
 import shutil
 import subprocess
+from datetime import date
 
 import pytest
 from docx import Document
+from openpyxl import load_workbook
 from pypdf import PdfReader
 from report_support import PERIOD, pdf_text, seed_quarter, squeeze
 from sqlalchemy import select
 
+import analysis
+from survey_app.demo import generate as demo_data
 from survey_app.extensions import db
 from survey_app.models import Agency, Sector, StaffScope
 from survey_app.services.access.scope import Scope
@@ -24,6 +28,7 @@ from survey_app.services.printing import pdf_fonts
 from survey_app.services.reporting import figures as reporting
 from survey_app.services.reporting.exports import letterhead, words
 from survey_app.services.reporting.periods import parse_period
+from survey_app.services.responses import comments
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -180,3 +185,42 @@ def test_a_missing_serif_font_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setattr(pdf_fonts.pdfmetrics, "getRegisteredFontNames", lambda: [])
     with pytest.raises(pdf_fonts.FontMissing, match="install the fonts-liberation2 package"):
         pdf_fonts.register_serif()
+
+
+def test_targets_compare_with_the_same_quarter_a_year_earlier(seeded, runner, tmp_path):
+    demo_data.generate(600, seed=4, start=date(2024, 7, 1), end=date(2024, 10, 1))
+    book = load_workbook(io.BytesIO(_write(runner, tmp_path, "xlsx")))
+    printed = squeeze(pdf_text(_write(runner, tmp_path, "pdf")))
+    now = reporting.target_summary(parse_period(PERIOD), Scope.all_data())
+    before = {t.code: t for t in reporting.target_summary(parse_period("2024-Q3"),
+                                                          Scope.all_data())}
+    rows = {r[0]: r for r in book["Chỉ tiêu"].iter_rows(min_row=2, values_only=True)}
+    compared = 0
+    for target in now:
+        old = before[target.code]
+        if target.measure != "overall" or not old.n:
+            continue  # the service index: a ratio, compared by verdicts' own method
+        # Recomputed here from the two quarters' counts, not read from the report's data.
+        expected = analysis.difference_ci(target.satisfied, target.n, old.satisfied, old.n)
+        assert rows[target.code][17:20] == pytest.approx(
+            (100 * expected.diff, 100 * expected.low, 100 * expected.high), abs=0.006)
+        assert squeeze(words.change(expected.diff)) in printed
+        compared += 1
+    assert compared >= 2
+
+
+def test_every_xlsx_sheet_filters_keeps_its_header_and_writes_days_and_p_values(
+        seeded, runner, tmp_path):
+    book = load_workbook(io.BytesIO(_write(runner, tmp_path, "xlsx")))
+    assert len(book.worksheets) == 10
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet.auto_filter.ref == sheet.dimensions, sheet.title
+    targets = book["Chỉ tiêu"]
+    assert targets.cell(row=1, column=13).value == "p (một phía)"
+    assert targets.cell(row=2, column=13).number_format == '[<0.001]"< 0,001";0.000'
+    stats = comments.comment_stats(parse_period(PERIOD), Scope.all_data())
+    handling = {r[0]: r[1] for r in book["Góp ý"].iter_rows(min_row=2, values_only=True)}
+    assert "Thời gian xử lý trung vị (giờ)" not in handling
+    assert handling["Thời gian xử lý trung vị (ngày)"] == round(
+        stats.median_hours_to_handle / 24, 1)

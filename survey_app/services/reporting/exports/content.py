@@ -95,12 +95,14 @@ def _summary(report: ReportData, doc: Body) -> None:
 def _targets(report: ReportData, doc: Body) -> None:
     doc.add(Heading("I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"))
     rows = [[str(i), data.target_name(t), threshold(t.threshold), number(t.n),
-             percent(t.rate), interval(t.low, t.high),
-             change(t.change.diff if t.change else None), _verdict(t), number(t.additional_n)]
+             percent(t.rate), interval(t.low, t.high), change(_diff(t.change)),
+             change(_diff(t.change_year)), _verdict(t),
+             number(t.additional_n)]
             for i, t in enumerate(report.targets, start=1)]
-    doc.add(Table(["TT", "Chỉ tiêu", "Ngưỡng", "n", "Tỷ lệ", "KTC 95 %", "So với kỳ trước (điểm %)",
-                   "Kết luận", "Cần thêm (phiếu)"], rows,
-                  [0.9, 3.9, 1.5, 1.2, 1.4, 2.4, 1.5, 1.7, 1.5]))
+    doc.add(Table(["TT", "Chỉ tiêu", "Ngưỡng", "n", "Tỷ lệ", "KTC 95 %",
+                   "So với kỳ trước (điểm %)", "So với cùng kỳ năm trước (điểm %)", "Kết luận",
+                   "Cần thêm (phiếu)"], rows,
+                  [0.8, 3.4, 1.3, 1.2, 1.3, 2.3, 1.4, 1.4, 1.6, 1.3]))
     for i, t in enumerate(report.targets, start=1):
         doc.add(Text(f"Chỉ tiêu {i} – {data.target_name(t)}: "
                      f"{verdict_sentence(t, report.period)}", "item"))
@@ -112,6 +114,10 @@ def _targets(report: ReportData, doc: Body) -> None:
         doc.add(_chart(charts.rates_chart(
             drawn, title="Tỷ lệ hài lòng so với chỉ tiêu (vạch đứt: chỉ tiêu)",
             percent=VI_PERCENT), 12.0))
+
+
+def _diff(difference) -> float | None:
+    return difference.diff if difference else None
 
 
 def _verdict(target) -> str:

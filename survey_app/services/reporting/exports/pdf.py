@@ -170,6 +170,8 @@ def _table(block: content.Table, s) -> Table:
         ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),  # as Word's narrow cell margins: 0.1 cm
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]))
     return table
 

@@ -1,8 +1,10 @@
 """The report's tables as an XLSX workbook (openpyxl), for analysts who recompute.
 
 The same `ReportData` as the PDF: numbers are stored as numbers (rates as
-fractions shown as percentages), one sheet per table, header row frozen. No
-comment text: the workbook travels further than the PDF.
+fractions shown as percentages, changes in percentage points, p-values shown to three
+places or as "< 0,001", handling time in days as in the documents), one sheet per
+table, each with a frozen header row and an autofilter. No comment text: the
+workbook travels further than the PDF.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from survey_app.services.reporting.exports.words import (
 )
 
 PERCENT = "0.0%"
+POINTS = "+0.0;-0.0;0.0"  # a change, in percentage points
+P_VALUE = '[<0.001]"< 0,001";0.000'  # the raw value stays in the cell, for recomputing
 HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 CELL_HEADERS = ("Mã", "Tên", "Số phiếu", "n (có đánh giá)", "Hài lòng", "Tỷ lệ hài lòng",
                 "KTC 95 % – cận dưới", "KTC 95 % – cận trên", "Chỉ tiêu", "Kết luận",
@@ -44,6 +48,8 @@ def build(report: ReportData, out) -> None:
     _factors(book.create_sheet("Yếu tố"), report)
     _trend(book.create_sheet("Xu hướng"), report)
     _comments(book.create_sheet("Góp ý"), report)
+    for sheet in book.worksheets:  # every table can be sorted and filtered at once
+        sheet.auto_filter.ref = sheet.dimensions
     book.save(out)
 
 
@@ -60,9 +66,7 @@ def _header(sheet, headers, widths=None) -> None:
 
 
 def _percent(sheet, columns) -> None:
-    for row in sheet.iter_rows(min_row=2):
-        for column in columns:
-            row[column - 1].number_format = PERCENT
+    _format(sheet, columns, PERCENT)
 
 
 def _info(sheet, report: ReportData) -> None:
@@ -76,6 +80,10 @@ def _info(sheet, report: ReportData) -> None:
         ("Khoảng tin cậy", "Wilson 95 % (chỉ số phục vụ: tuyến tính hóa, đơn vị là người trả lời)"),
         ("Kết luận", "Đạt: cận dưới ≥ chỉ tiêu; Chưa đạt: cận trên < chỉ tiêu; còn lại: chưa đủ "
                      "căn cứ kết luận"),
+        ("p (một phía)", "Xác suất có kết quả như vậy nếu tỷ lệ thật đúng bằng chỉ tiêu; dưới "
+                         "0,001 hiển thị “< 0,001” (giá trị đầy đủ vẫn trong ô)"),
+        ("Thay đổi", "Hiệu hai tỷ lệ, tính bằng điểm phần trăm, với khoảng tin cậy 95 % "
+                     "(Newcombe); so với kỳ liền trước và với cùng kỳ năm trước"),
     ):
         sheet.append([key, value])
 
@@ -83,13 +91,35 @@ def _info(sheet, report: ReportData) -> None:
 def _targets(sheet, report: ReportData) -> None:
     _header(sheet, ("Mã", "Chỉ tiêu", "Đo bằng", "Ngưỡng", "Số phiếu", "n", "Hài lòng",
                     "Tỷ lệ / chỉ số", "KTC 95 % – cận dưới", "KTC 95 % – cận trên", "Kết luận",
-                    "Cần thêm", "p (một phía)", "Kế hoạch"), {2: 60, 3: 24, 11: 22})
+                    "Cần thêm", "p (một phía)", "Kế hoạch", *CHANGE_HEADERS),
+            {2: 60, 3: 24, 11: 22})
     for t in report.targets:
         verdict = data.PARTIAL_VERDICT if t.partial else VERDICTS[t.verdict]
         sheet.append([t.code, data.target_name(t), MEASURES.get(t.measure, t.measure),
                       t.threshold, t.responses, t.n, t.satisfied, t.rate, t.low, t.high,
-                      verdict, t.additional_n, t.p_value, t.plan_code])
+                      verdict, t.additional_n, t.p_value, t.plan_code,
+                      *_points(t.change), *_points(t.change_year)])
     _percent(sheet, (4, 8, 9, 10))
+    _format(sheet, (13,), P_VALUE)
+    _format(sheet, range(15, 21), POINTS)
+
+
+CHANGE_HEADERS = ("So với kỳ trước (điểm %)", "– cận dưới", "– cận trên",
+                  "So với cùng kỳ năm trước (điểm %)", "– cận dưới", "– cận trên")
+
+
+def _points(difference) -> list:
+    """A change and its interval in percentage points (empty without a comparison)."""
+    if difference is None:
+        return [None, None, None]
+    return [round(100 * value, 2) for value in (difference.diff, difference.low,
+                                                 difference.high)]
+
+
+def _format(sheet, columns, number_format: str) -> None:
+    for row in sheet.iter_rows(min_row=2):
+        for column in columns:
+            row[column - 1].number_format = number_format
 
 
 def _cells(sheet, cells, names=None) -> None:
@@ -116,10 +146,13 @@ def _factors(sheet, report: ReportData) -> None:
 
 def _trend(sheet, report: ReportData) -> None:
     _header(sheet, ("Kỳ", "Mã kỳ", "n", "Hài lòng", "Tỷ lệ", "KTC 95 % – cận dưới",
-                    "KTC 95 % – cận trên", "Chỉ tiêu", "Kết luận"), {1: 20, 9: 22})
+                    "KTC 95 % – cận trên", "Chỉ tiêu", "Kết luận", "Cần thêm (phiếu)"),
+            {1: 20, 9: 22})
     for p in report.trend:
+        judged = p.target is not None
         sheet.append([p.period.label("vi"), p.period.code, p.n, p.satisfied, p.rate, p.low,
-                      p.high, p.target, VERDICTS[p.verdict] if p.target is not None else None])
+                      p.high, p.target, VERDICTS[p.verdict] if judged else None,
+                      p.additional_n if judged else None])
     _percent(sheet, (5, 6, 7, 8))
 
 
@@ -130,6 +163,7 @@ def _comments(sheet, report: ReportData) -> None:
     for status in ("new", "assigned", "handled"):
         sheet.append([STATUSES[status], getattr(stats, status)])
     hours = stats.median_hours_to_handle
-    sheet.append(["Thời gian xử lý trung vị (giờ)", round(hours, 1) if hours is not None else None])
+    sheet.append(["Thời gian xử lý trung vị (ngày)",
+                  round(hours / 24, 1) if hours is not None else None])
     for tag, count in report.comment_tags:
         sheet.append([f"Nhãn: {tag}", count])
