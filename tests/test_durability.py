@@ -108,7 +108,7 @@ class Run:
                 citizen.server_errors += 1
                 time.sleep(0.2)
                 continue
-            if status in (302, 303) and headers.get("Location", "").endswith("/thanks"):
+            if status in (302, 303) and "/thanks" in headers.get("Location", ""):
                 citizen.thanked = True
                 with self.lock:
                     self.thanked += 1

@@ -3,6 +3,7 @@ the citizen's form, the bulk demo writer, and what the service index reads."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -49,10 +50,15 @@ def test_the_citizens_form_writes_its_tallies(client, survey_data):
     with survey_data.app_context():
         definition = questionnaires.current_version("administrative").definition
     [access, procedure] = [f["items"] for f in definition["factors"][:2]]
-    answers = {"q_overall": "4", access[0]: "5", access[1]: "2", access[2]: "not_used",
-               procedure[0]: "4"}
-    response = Citizen(client).answer("/c/ttphc-dat-dai", answers)
+    answers = {access[0]: "5", access[1]: "2", access[2]: "not_used", procedure[0]: "4"}
+    citizen = Citizen(client)
+    response = citizen.answer("/c/ttphc-dat-dai", {"q_overall": "4"})
     assert response.status_code == 302
+    with survey_data.app_context():
+        assert tallies_by_response() == {}  # the first page has no criterion
+    citizen.open(response.headers["Location"])
+    more = re.search(r'href="(/more/[^"]+)"', citizen.page).group(1)
+    assert citizen.answer(more, answers).status_code == 302  # the second page
     with survey_data.app_context():
         [stored] = db.session.execute(select(Response.id)).scalars().all()
         tallies = tallies_by_response()

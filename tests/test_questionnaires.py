@@ -74,6 +74,9 @@ def test_duplicate_id_and_missing_english_are_both_reported(runner, tmp_path):
     ({"kind": "weather"}, "kind: 'weather' is not one of"),
     ({"title": {"vi": "", "en": "Test"}}, "title.vi: '' should be non-empty"),
     ({"version": 0}, "version: 0 is less than the minimum of 1"),
+    ({"first_page": ["q_overall", "zz"]}, "first_page: no item with id 'zz'"),
+    ({"first_page": ["txt"]}, "first_page: must include the overall item"),
+    ({"first_page": []}, "first_page: [] should be non-empty"),
 ])
 def test_meaningful_problems(tmp_path, change, message):
     data = variant(**change)

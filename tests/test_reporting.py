@@ -154,8 +154,8 @@ def test_factor_index_matches_the_closed_form(reference_data):
     # One item per factor and respondent: the linearised variance of the ratio is
     # then exactly p(1 - p) / (n - 1).
     add_responses(40, scores=5, agency="p-thanh-duc", sector="ho-tich",
-                  answers={"tc1": [5, 5, 5, 2], "tt1": [4, 1], "cc1": 5, "kq1": [5, 3, 3, 3, 3],
-                           "gy1": [None, 4]})
+                  answers={"c15": [5, 5, 5, 2], "c19": [4, 1], "c23": 5, "c28": [5, 3, 3, 3, 3],
+                           "c31": [None, 4]})
     index = factor_indices.service_index(Q3, Scope.all_data())
     by_id = {f.id: f for f in index.factors}
     assert [f.id for f in index.factors] == ["tiep-can", "thu-tuc", "cong-chuc", "ket-qua",

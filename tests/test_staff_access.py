@@ -51,7 +51,7 @@ def _seed(app):
     at = datetime(2025, 8, 1, 3, tzinfo=UTC)
     land = add_responses(35, scores=[5, 4, 2], agency="ttphc-tinh", sector="dat-dai",
                          counter="ttphc-dat-dai", at=at, comments=[LAND_COMMENT],
-                         answers={"tc1": 5, "tt1": 4})
+                         answers={"c15": 5, "c19": 4})
     health = add_responses(31, scores=[5, 3], agency="bv-da-khoa-vinh-long", sector="y-te",
                            kind="health_inpatient", channel="paper", at=at,
                            comments=[HEALTH_COMMENT])

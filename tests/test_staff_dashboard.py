@@ -19,7 +19,7 @@ def admin(app, runner):
     load_reference(app, runner)
     with app.app_context():
         add_responses(40, scores=[5, 4, 3, None], agency="ttphc-tinh", sector="dat-dai",
-                      counter="ttphc-dat-dai", at=AT, answers={"tc1": [5, 2], "tt1": 4})
+                      counter="ttphc-dat-dai", at=AT, answers={"c15": [5, 2], "c19": 4})
         add_responses(12, scores=[5, 1], agency="ttphc-tinh", sector="xay-dung",
                       counter="ttphc-xay-dung", at=AT, channel="token")
         add_responses(60, scores=[5, 5, 4, 2], agency="p-thanh-duc", sector="ho-tich",

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from survey_app.public import campaigns, kiosk, replies, results, routes  # noqa: E402,F401 - routes attach themselves to bp
+from survey_app.public import campaigns, details, kiosk, replies, results, routes  # noqa: E402,F401 - routes attach themselves to bp

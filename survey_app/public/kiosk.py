@@ -1,10 +1,15 @@
 """Kiosk mode (/k/…): a tablet at the counter with five faces for the overall question.
 
 A tap on a face is a form submit (five submit buttons, no JavaScript). The
-thank-you screen resets itself to the faces after KIOSK_RESET_SECONDS with a
-<meta refresh>, and offers "tell us more": the full form, with the face carried in
-as the overall answer, which then replaces the face's response (services.kiosk:
-one person is counted once).
+thank-you screen resets itself to the faces, in Vietnamese, after
+KIOSK_RESET_SECONDS with a <meta refresh>, and offers "tell us more": the other items,
+added to the face's response (public/details.py: one person is counted once).
+
+The next person must not reach the previous one's answers: the faces page drops
+the "tell us more" grant (public/follow_up.py), so Back, the history or a restored
+tab lead to a closed page; every page after a face is `no-store`, its form has
+autocomplete off (no restored input), and kiosk.js reloads a page the browser
+brings back from its back/forward cache.
 """
 
 from __future__ import annotations
@@ -13,12 +18,14 @@ from flask import abort, make_response, redirect, render_template, request, url_
 
 from survey_app.extensions import limiter
 from survey_app.i18n import pick
-from survey_app.public import bp
+from survey_app.public import bp, follow_up
+from survey_app.public.details import details_page
 from survey_app.public.limits import KIOSK_POST, PAGE_GET
-from survey_app.public.survey import current_language, survey_page
+from survey_app.public.survey import current_language
 from survey_app.services.questionnaires.files import items_of, scale_labels
 from survey_app.services.questionnaires.forms import build_form_class
 from survey_app.services.responses import kiosk, submissions
+from survey_app.services.responses.submissions import Contact
 from survey_app.services.responses.survey_points import (
     NoQuestionnaire,
     SurveyPoint,
@@ -60,21 +67,24 @@ def kiosk_faces(counter_code, sector_code=None):
     origin = _origin(point, lang)
     form = faces_form(origin.definition, lang)
     overall = origin.definition["overall_item"]
+    sector = point.sector.code if sector_code else None
     if request.method == "POST":
-        sector = point.sector.code if sector_code else None
         if form.is_bot():
-            return _to_thanks(kiosk.Ticket(counter_code, sector, None, None))
+            return _to_thanks(kiosk.Ticket(counter_code, sector, None))
         if form.validate():
-            score = form.answers()[overall]
             submission_id = form.submission_id.data
-            submissions.submit(origin, {overall: score}, submission_id=submission_id)
-            return _to_thanks(kiosk.Ticket(counter_code, sector, submission_id, score))
+            submissions.submit(origin, {overall: form.answers()[overall]},
+                               submission_id=submission_id)
+            nonce = follow_up.grant(submission_id, "kiosk")
+            return _to_thanks(kiosk.Ticket(counter_code, sector, nonce))
+    else:
+        follow_up.revoke()  # a new person at the tablet
     labels = scale_labels(origin.definition)
     faces = [(str(n), pick(labels[str(n)], lang)) for n in range(5, 0, -1)]
     page = make_response(render_template(
         "public/kiosk.html", form=form, point=point, faces=faces, field=form[overall],
         question=pick(items_of(origin.definition)[overall]["label"], lang),
-        reload_seconds=KIOSK_IDLE_RELOAD_SECONDS,
+        reload_seconds=KIOSK_IDLE_RELOAD_SECONDS, reset_url=_start(counter_code, sector),
     ), 422 if form.errors else 200)
     page.headers["Cache-Control"] = "private, no-cache"  # its submission id is its own
     return page
@@ -86,38 +96,36 @@ def kiosk_thanks(ticket):
         read = kiosk.read_ticket(ticket)
     except kiosk.TicketRefused:
         return redirect(url_for("public.thanks"))
-    more = url_for("public.kiosk_more", ticket=ticket) if read.submission_id else None
-    return render_template(
+    more = None
+    if read.nonce and follow_up.granted(read.nonce):
+        more = url_for("public.kiosk_more", ticket=ticket)
+    page = make_response(render_template(
         "public/kiosk_thanks.html", more_url=more, reset_seconds=KIOSK_RESET_SECONDS,
-        reset_url=url_for("public.kiosk_faces", counter_code=read.counter_code,
-                          sector_code=read.sector_code),
-    )
+        reset_url=_start(read.counter_code, read.sector_code),
+    ))
+    page.headers["Cache-Control"] = "no-store"
+    return page
 
 
 @bp.route("/k/more/<ticket>", methods=["GET", "POST"])
 @limiter.limit(KIOSK_POST, methods=["POST"])
 def kiosk_more(ticket):
-    """The full form after a face: stored in place of the face's response."""
+    """The other items after a face, added to the face's response."""
     try:
         read = kiosk.read_ticket(ticket)
-        point = choose(find_counter(read.counter_code), read.sector_code)
-    except (kiosk.TicketRefused, UnknownCounter, UnknownChoice):
-        return render_template("public/kiosk_expired.html"), 410
-    if read.submission_id is None:
-        return redirect(url_for("public.kiosk_thanks", ticket=ticket))
+    except kiosk.TicketRefused:
+        read = kiosk.Ticket("", None, None)
 
-    def store(origin, form):
-        try:
-            kiosk.replace_face(
-                origin, form.answers(), face_submission_id=read.submission_id,
-                submission_id=form.submission_id.data,
-                extras=submissions.Extras(contact=form.contact()),
-            )
-        except kiosk.FollowUpGone:
-            return render_template("public/link_state.html", reason="used"), 409
-        return _to_thanks(kiosk.Ticket(read.counter_code, read.sector_code, None, None))
+    def done(_contact: Contact | None):
+        return _to_thanks(kiosk.Ticket(read.counter_code, read.sector_code, None))
 
-    return survey_page(point, "kiosk", overall=read.score, store=store)
+    return details_page(follow_up.granted(read.nonce), done)
+
+
+def _start(counter_code: str, sector_code: str | None) -> str:
+    """The faces page for the next person: always in Vietnamese."""
+    return url_for("public.kiosk_faces", counter_code=counter_code, sector_code=sector_code,
+                   lang="vi")
 
 
 def _origin(point: SurveyPoint, lang: str) -> submissions.Origin:

@@ -5,10 +5,10 @@ rather than in a query string, so the language switch (a link to "?lang=en") kee
 the citizen on the same form.
 """
 
-from flask import redirect, render_template, request, url_for
+from flask import make_response, redirect, render_template, request, url_for
 
 from survey_app.extensions import limiter
-from survey_app.public import bp
+from survey_app.public import bp, follow_up
 from survey_app.public.limits import FORM_POST, PAGE_GET, place_bucket, place_limit
 from survey_app.public.survey import link_state_page, survey_page
 from survey_app.services.responses import invitations, submissions
@@ -28,7 +28,13 @@ def index():
 
 @bp.get("/thanks")
 def thanks():
-    return render_template("public/thanks.html")
+    """Thanks; with the second page's link (its nonce) if this browser may still use it."""
+    nonce = request.args.get("more")
+    page = make_response(render_template(
+        "public/thanks.html", named=request.args.get("named") == "1",
+        more_url=url_for("public.more", nonce=nonce) if follow_up.granted(nonce) else None))
+    page.headers["Cache-Control"] = "no-store"
+    return page
 
 
 def counter_unavailable():

@@ -1,16 +1,16 @@
-"""Showing a survey form and taking it back: shared by counter, transaction link and kiosk.
+"""Showing a survey's first page and taking it back: the counter's form and the link's.
 
-GET renders the form; POST validates it and stores it through
-`services.submissions` (or the kiosk's follow-up rule), then redirects to the
-thank-you page so that a reload never sends it again. A filled honeypot gets the
-same redirect and stores nothing. Errors re-render the form with the answers kept
-(status 422).
+GET renders the first page (the questionnaire's `first_page` items: the overall
+question and a comment); POST validates it and stores it through
+`services.submissions`, then redirects to the thank-you page so that a reload never
+sends it again, with the link to the optional second page (public/details.py) when
+the questionnaire has more items. A filled honeypot gets the plain thank-you page
+and stores nothing. Errors re-render the form with the answers kept (status 422).
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
 
 from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -18,8 +18,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from survey_app.i18n import pick
+from survey_app.public import follow_up
 from survey_app.services.questionnaires.forms import SurveyForm, build_form_class
-from survey_app.services.responses import device_marks, submissions
+from survey_app.services.responses import details, device_marks, submissions
 from survey_app.services.responses.survey_points import NoQuestionnaire, SurveyPoint
 
 # Status of the page of a refused transaction link: the survey is gone for good
@@ -28,6 +29,7 @@ LINK_STATES = {
     "used": 410,
     "expired": 410,
     "unknown": 404,
+    "closed": 410,  # a second page already sent, too late, or from another browser
 }
 
 
@@ -49,69 +51,81 @@ def header_for(point: SurveyPoint, definition: dict, lang: str) -> dict:
     }
 
 
-def survey_page(point: SurveyPoint, channel: str, *, token: str | None = None,
-                overall: int | None = None,
-                store: Callable[[submissions.Origin, SurveyForm], object] | None = None):
-    """The whole GET/POST cycle of one survey form at `point`.
-
-    `store` replaces the ordinary submit (the kiosk's follow-up uses it); it may
-    return a response (e.g. a redirect) to send instead of the thank-you page.
-    """
+def survey_page(point: SurveyPoint, channel: str, *, token: str | None = None):
+    """The whole GET/POST cycle of the first page of a survey at `point`."""
     lang = current_language()
     try:
         origin = point.origin(channel, lang)
     except NoQuestionnaire:
         abort(503)
-    form = build_form_class(origin.definition, lang)()
-    shared_device = channel == "kiosk"
-    if shared_device and form.has_contact:
-        # A kiosk tablet serves everyone: its browser must not offer the last person's
-        # name or phone number to the next one.
-        for field in (form.contact_name, form.contact_phone, form.contact_email):
-            field.render_kw = {**(field.render_kw or {}), "autocomplete": "off"}
+    form = build_form_class(page_of(origin.definition, channel, first=True), lang)()
     if request.method == "POST":
         if form.is_bot():
             return redirect(url_for("public.thanks"))
         if form.validate():
-            outcome = (store or _submit(token))(origin, form)
-            return outcome or redirect(url_for("public.thanks"))
-    elif overall is not None:  # the kiosk's face, carried into the full form
-        form[origin.definition["overall_item"]].data = str(overall)
+            outcome = _submit(token)(origin, form)
+            return outcome or thanks_redirect(form, origin.definition, channel)
     status = 422 if form.errors else 200
-    blank = request.method == "GET" and overall is None
     page = make_response(render_template(
         "survey_form.html", form=form, header=header_for(point, origin.definition, lang),
         action=request.path,
-        blank_questions=blank_questions(form, shared_device) if blank else None,
+        blank_questions=blank_questions(form) if request.method == "GET" else None,
     ), status)
     # The page carries its own submission id: a shared cache must never hand it to a
     # second citizen (whose answers would then pass for a re-sent form and be dropped).
-    # A transaction's page, and a kiosk's full form (the back button of a shared
-    # tablet), are not kept at all.
-    page.headers["Cache-Control"] = (
-        "no-store" if token or shared_device else "private, no-cache")
+    # A transaction's page is not kept at all.
+    page.headers["Cache-Control"] = "no-store" if token else "private, no-cache"
     return page
 
 
-# form class -> {variant: the questions rendered blank}; a class is one questionnaire
+def thanks_redirect(form: SurveyForm, definition: dict, channel: str):
+    """To the thank-you page: with the second page's link when there is one, and
+    saying whether the citizen left contact details (then the answer is not anonymous)."""
+    args = {}
+    if details.second_page_ids(definition, channel):
+        args["more"] = follow_up.grant(form.submission_id.data)
+    if form.contact():
+        args["named"] = "1"
+    return redirect(url_for("public.thanks", **args))
+
+
+# (id(definition), channel, first) -> (definition, page): the served definition is one
+# cached dict per version, and the form class cache hashes what it is given.
+_pages: dict[tuple, tuple[dict, dict]] = {}
+
+
+def page_of(definition: dict, channel: str, *, first: bool) -> dict:
+    """The first or second page of `definition`, the same dict on every request."""
+    key = (id(definition), channel, first)
+    known = _pages.get(key)
+    if known is not None and known[0] is definition:
+        return known[1]
+    ids = (details.first_page_ids if first else details.second_page_ids)(definition, channel)
+    page = details.page_definition(definition, ids)
+    if len(_pages) >= 64:
+        _pages.clear()
+    _pages[key] = (definition, page)
+    return page
+
+
+# form class -> the questions rendered blank; a class is one page of one questionnaire
 # version in one language, so this holds a few pages' worth of HTML.
 _blank_pages: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def blank_questions(form: SurveyForm, variant: object = None) -> Markup:
-    """The questions of an unanswered `form`, rendered once per form class and variant.
+def blank_questions(form: SurveyForm) -> Markup:
+    """The questions of an unanswered `form`, rendered once per form class.
 
-    Rendering two dozen radio groups is most of a page view's work, and a blank form's
-    questions are the same for every citizen: only the CSRF token and submission id,
-    rendered outside them, differ. `variant` names anything else that changes them
-    (the kiosk's autocomplete="off").
+    Rendering radio groups is most of a page view's work, and a blank form's questions
+    are the same for every citizen: only the CSRF token and submission id, rendered
+    outside them, differ.
     """
-    rendered = _blank_pages.setdefault(type(form), {})
-    if variant not in rendered:
+    rendered = _blank_pages.get(type(form))
+    if rendered is None:
         # The output of an autoescaped template is safe HTML already.
         html = render_template("_survey_questions.html", form=form)
-        rendered[variant] = Markup(html)  # noqa: S704
-    return rendered[variant]
+        rendered = _blank_pages[type(form)] = Markup(html)  # noqa: S704
+    return rendered
 
 
 def _submit(token: str | None):

@@ -81,7 +81,7 @@ def test_no_serious_violation_on_the_citizens_pages(app, live, chromium, axe_sou
         page.get_by_role("button").first.click()
         check("kiosk thank-you")
         page.get_by_role("link", name=re.compile("Góp ý thêm|Tell us more")).click()
-        check("kiosk full form")
+        check("kiosk second page")
         visit("kiosk sector picker", f"/k/{SEVERAL}")
         visit("thank-you", "/thanks")
         visit("unknown counter", "/c/no-such-counter", 404)
@@ -91,6 +91,16 @@ def test_no_serious_violation_on_the_citizens_pages(app, live, chromium, axe_sou
         page.goto(f"{live}/t/{used}")
         page.locator("#q_overall input").nth(4).check()  # an overall answer, then send
         page.get_by_role("button", name=re.compile("Gửi|Send")).click()
+        page.wait_for_url(re.compile(r"/thanks\?more="))
+        check("thank-you with the second page's link")
+        page.get_by_role("link", name=re.compile("Trả lời thêm|Answer more")).click()
+        page.wait_for_url(re.compile("/more/"))
+        more = page.url.removeprefix(live)
+        check("second page")
+        page.get_by_role("button", name=re.compile("Gửi|Send")).click()
+        page.wait_for_url(re.compile(r"/thanks"))
+        check("thank-you after the second page")
+        visit("second page closed", more, 410)
         visit("used link", f"/t/{used}", 410)
         visit("page not found", "/no-such-page", 404)
         # The expired-form (CSRF) page: the form's token is gone when it is sent.
@@ -105,5 +115,5 @@ def test_no_serious_violation_on_the_citizens_pages(app, live, chromium, axe_sou
         assert any(v.startswith("image-alt") for v in serious_violations(page, axe_source))
     finally:
         context.close()
-    assert len(found) == 16
+    assert len(found) == 20
     assert {label: v for label, v in found.items() if v} == {}

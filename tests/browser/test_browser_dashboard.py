@@ -27,9 +27,9 @@ def served(app, runner, database_url):
     at = datetime(2025, 8, 1, 3, tzinfo=UTC)
     with app.app_context():
         add_responses(60, scores=[5, 4, 4, 2, None], agency="ttphc-tinh", sector="dat-dai",
-                      counter="ttphc-dat-dai", at=at, answers={"tc1": [5, 3], "tt1": 4,
-                                                               "cc1": 5, "kq1": [4, 2],
-                                                               "gy1": 5})
+                      counter="ttphc-dat-dai", at=at, answers={"c15": [5, 3], "c19": 4,
+                                                               "c23": 5, "c28": [4, 2],
+                                                               "c31": 5})
         add_responses(80, scores=[5, 5, 4, 3], agency="p-thanh-duc", sector="ho-tich",
                       counter="p-thanh-duc-1c", at=at, channel="token")
         StaffActions(app, app.test_client()).create("admin", "admin")

@@ -173,6 +173,19 @@ def _meaning_problems(data: dict, name: str) -> list[Problem]:
                 problems.append(Problem(name, where, f"no item with id {member!r}"))
             elif items[member].get("type") != "scale5":
                 problems.append(Problem(name, where, f"{member!r} is not a scale5 item"))
+    problems.extend(_first_page_problems(data, items, name))
+    return problems
+
+
+def _first_page_problems(data: dict, items: dict, name: str) -> list[Problem]:
+    """The first page names existing items, the overall item among them."""
+    first = data.get("first_page")
+    if not isinstance(first, list):
+        return []
+    problems = [Problem(name, "first_page", f"no item with id {member!r}")
+                for member in first if isinstance(member, str) and member not in items]
+    if data.get("overall_item") not in first:
+        problems.append(Problem(name, "first_page", "must include the overall item"))
     return problems
 
 

@@ -182,7 +182,6 @@ def add_response(origin: Origin, answers: dict, *, submission_id: str | None = N
     """
     extras = extras or Extras()
     now = now or utcnow()
-    items = items_of(origin.definition)
     overall = answers.get(origin.definition["overall_item"])
     typed_in = extras.entered_by_id is not None or extras.import_batch_id is not None
     # On the session's connection (its transaction): INSERTs have no use for the ORM's
@@ -205,6 +204,16 @@ def add_response(origin: Origin, answers: dict, *, submission_id: str | None = N
         "entered_at": now if typed_in else None,
         "import_batch_id": extras.import_batch_id,
     }).scalar_one()
+    write_answers(connection, response_id, origin.definition, answers, extras.contact)
+    factor_tallies.record(response_id, origin.definition, answers, connection)
+    return response_id
+
+
+def write_answers(connection, response_id: int, definition: dict, answers: dict,
+                  contact: Contact | None = None) -> None:
+    """Insert the answer rows and comments of `answers` for a response (its tally is
+    the caller's: services.responses.details adds answers to a stored response)."""
+    items = items_of(definition)
     rows, comments = [], []
     for item_id, value in answers.items():
         kind = items[item_id]["type"]
@@ -214,18 +223,15 @@ def add_response(origin: Origin, answers: dict, *, submission_id: str | None = N
             comments.append({"item_code": item_id, "text": value.strip(), **NO_CONTACT})
         else:
             rows.extend(_answer_rows(item_id, kind, value))
-    if extras.contact and comments:  # the contact goes with the first comment only
+    if contact and comments:  # the contact goes with the first comment only
         comments[0].update(
-            contact_consent=True, contact_name=extras.contact.name or None,
-            contact_phone=extras.contact.phone or None,
-            contact_email=extras.contact.email or None)
+            contact_consent=True, contact_name=contact.name or None,
+            contact_phone=contact.phone or None, contact_email=contact.email or None)
     if rows:
         connection.execute(ANSWER_INSERT, [{"response_id": response_id, **r} for r in rows])
-    factor_tallies.record(response_id, origin.definition, answers, connection)
     if comments:
         connection.execute(COMMENT_INSERT, [
             {"response_id": response_id, "status": "new", "tags": [], **c} for c in comments])
-    return response_id
 
 
 # Table-level statements: the ORM's bulk-insert layer costs more than the INSERTs.
