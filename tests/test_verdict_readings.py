@@ -20,7 +20,7 @@ from survey_app.services.reporting.periods import parse_period
 
 ADMIN = Filters(kinds=("administrative",))
 Q3 = parse_period("2025-Q3")
-FACTORS = {"tc1": [5, 5, 5, 2], "tt1": [4, 1], "cc1": 5, "kq1": [5, 3, 3, 3, 3], "gy1": 4}
+FACTORS = {"c15": [5, 5, 5, 2], "c19": [4, 1], "c23": 5, "c28": [5, 3, 3, 3, 3], "c31": 4}
 
 
 def _at(year: int, month: int) -> datetime:
@@ -88,7 +88,7 @@ def test_every_target_changes_from_last_period_and_a_year_earlier(reference_data
                        (_at(2025, 5), [5, 5, 5, 1]), (_at(2024, 8), [5, 1])):
         add_responses(200, scores=scores, agency="p-thanh-duc", sector="ho-tich", at=at,
                       answers=FACTORS if at.year == 2025 and at.month == 8 else
-                      {**FACTORS, "cc1": [5, 1]})
+                      {**FACTORS, "c23": [5, 1]})
     results = {r.code: r for r in reporting.target_summary(Q3, Scope.all_data(), ADMIN)}
     overall = results["tthc-overall"]
     assert overall.change.diff == pytest.approx(0.9 - 0.75)
