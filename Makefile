@@ -32,24 +32,27 @@ setup: $(VENV)/.installed translations  ## Migrate the embedded database and loa
 	$(BIN)/flask questionnaires load questionnaires/
 	$(BIN)/flask users ensure-admin
 
+# Debug mode reloads code; the interactive debugger stays off (the app's own error page
+# answers a 500: a traceback with locals is no page for whoever reaches the port).
 run: export FLASK_DEBUG := 1
-run: setup  ## Set up and serve the app on 127.0.0.1:$(PORT) (development server + task worker)
+run: instance/secret_key setup  ## Set up and serve the app on 127.0.0.1:$(PORT) (development server + task worker)
 	@# The task queue's worker runs beside the server and stops with it.
 	@$(BIN)/flask jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	  $(BIN)/flask run --no-debugger --host 127.0.0.1 --port $(PORT)
+
+# On a laptop the key is random, generated once into instance/secret_key (readable by its
+# owner only); the app reads it whenever SECRET_KEY is not set, so `make run`, `make serve`
+# and every `.venv/bin/flask` command in another terminal sign with the same key.
+instance/secret_key:
+	@mkdir -p instance
+	@(umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@) \
+	  && echo "generated instance/secret_key (mode 0600)"
 
 serve: $(VENV)/.installed translations  ## Production-like: set up, then gunicorn (several workers, no debug) on 127.0.0.1:$(PORT)
-	@mkdir -p instance
-	@# Production sets SECRET_KEY (the app refuses to start without it); on a laptop a
-	@# random key is generated once into instance/secret_key, readable by its owner only.
-	@if [ -z "$$SECRET_KEY" ] && [ ! -s instance/secret_key ]; then \
-	  (umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' \
-	    > instance/secret_key) && echo "generated instance/secret_key (mode 0600)"; fi
-	@# The task queue's worker (flask jobs worker) runs beside gunicorn and stops with it.
-	@export SECRET_KEY="$${SECRET_KEY:-$$(cat instance/secret_key)}" && \
-	  $(MAKE) --no-print-directory setup && \
-	  { $(BIN)/flask jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	    $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) survey_app.wsgi:app; }
+	@# Production sets SECRET_KEY; without it the app uses instance/secret_key.
+	@if [ -z "$$SECRET_KEY" ]; then $(MAKE) --no-print-directory instance/secret_key; fi
+	@$(MAKE) --no-print-directory setup && \
+	  exec $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) survey_app.wsgi:app
 
 bench: $(VENV)/.installed translations  ## Benchmarks beside baselines measured in the same run (bench/README.md)
 	$(BIN)/python bench/run.py
@@ -69,7 +72,7 @@ demo: $(VENV)/.installed translations  ## Serve a demo (instance/demo.sqlite3): 
 	@echo "Demo logins at http://127.0.0.1:$(PORT)/staff/login (the data is of $(DEMO_YEAR):"
 	@echo "open http://127.0.0.1:$(PORT)/staff/?period=$(DEMO_YEAR) and /staff/reports?period=$(DEMO_YEAR))"
 	@$(BIN)/flask demo accounts
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	$(BIN)/flask run --no-debugger --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.installed translations  ## Install with the dev extra and run the whole test suite
 	$(BIN)/pytest

@@ -9,6 +9,7 @@ from flask import Flask
 
 from survey_app import config as app_config
 from survey_app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from survey_app.serving import redact_app_logs
 
 
 def create_app(config: Mapping | None = None) -> Flask:
@@ -30,6 +31,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     register_web_hooks(app)
     register_commands(app)
     _quiet_sql_logs(app)
+    redact_app_logs(app)
     logging.getLogger(__name__).debug("app created")
     return app
 

@@ -1,7 +1,10 @@
 """Configuration from the environment, checked once at start-up.
 
 The app refuses to start outside debug/testing without a real SECRET_KEY: a
-default key would let anyone forge staff sessions and CSRF tokens.
+default key would let anyone forge staff sessions and CSRF tokens. On a laptop
+(`make run`, `make serve`) the key is a random one kept in `instance/secret_key`
+(mode 0600), so the development server and the `flask` commands in another
+terminal, debug or not, sign with the same key, and never with a constant.
 """
 
 from __future__ import annotations
@@ -9,12 +12,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import secrets
 from pathlib import Path
 
 from limits import parse_many
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-INSTANCE_DIR = PROJECT_DIR / "instance"
+# Tests point it elsewhere so that they never read or write the checkout's own instance/.
+INSTANCE_DIR = Path(os.environ.get("SURVEY_INSTANCE_DIR") or PROJECT_DIR / "instance")
+KEY_FILE = "secret_key"
 MIGRATIONS_DIR = PROJECT_DIR / "migrations"
 UNSAFE_SECRET_KEYS = {"", "dev", "change-me", "secret", "changeme"}
 
@@ -32,7 +38,8 @@ def from_environment(env: os._Environ | dict | None = None) -> dict:
     env = os.environ if env is None else env
     database_url = _psycopg(env.get("DATABASE_URL") or default_database_url())
     config = {
-        "SECRET_KEY": env.get("SECRET_KEY", ""),
+        # An empty SECRET_KEY in the environment is refused, not replaced by the file.
+        "SECRET_KEY": env["SECRET_KEY"] if "SECRET_KEY" in env else _key_file(),
         # Keys of data at rest (server_key below); derived from SECRET_KEY when unset.
         # Set them apart in production so that rotating SECRET_KEY keeps them valid.
         "DOSSIER_HASH_KEY": env.get("DOSSIER_HASH_KEY", ""),
@@ -76,6 +83,22 @@ def _psycopg(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def _key_file() -> str:
+    path = INSTANCE_DIR / KEY_FILE
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else ""
+
+
+def development_key() -> str:
+    """The key of `instance/secret_key`, created (random, mode 0600) if missing."""
+    path = INSTANCE_DIR / KEY_FILE
+    if not path.is_file():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(secrets.token_urlsafe(48) + "\n")
+    return _key_file()
 
 
 def server_key(config, setting: str) -> bytes:
@@ -134,9 +157,15 @@ def validate(config) -> None:
             "like '30 per minute;300 per hour'") from error
     # The remember-me cookie follows the session cookie (Flask-Login defaults it off).
     config.setdefault("REMEMBER_COOKIE_SECURE", config.get("SESSION_COOKIE_SECURE", False))
+    if config.get("DEBUG") and not config.get("TESTING"):
+        # A 500 is the app's own error page: Werkzeug's debugger (`flask run` in debug)
+        # would show source and locals to whoever caused it, and its PIN is guessable.
+        config["PROPAGATE_EXCEPTIONS"] = False
     if config.get("TESTING") or config.get("DEBUG"):
         if not config.get("SECRET_KEY"):
-            config["SECRET_KEY"] = "insecure-development-key"  # noqa: S105 - debug/testing only
+            # Never a constant: a known key forges an admin session on a shared host.
+            config["SECRET_KEY"] = (secrets.token_urlsafe(32) if config.get("TESTING")
+                                    else development_key())
         return
     key = (config.get("SECRET_KEY") or "").strip()
     # Sixteen spaces or "aaaa…" would pass a length check alone.

@@ -9,6 +9,8 @@ token a citizen opened. Two guards:
   the path, the query string or the client's address.
 - `redact(text)` masks anything shaped like a token path, for the paths that
   matched no route and for Flask's own "Exception on /t/… [POST]" error lines.
+- The development server's request lines (`flask run`, logger "werkzeug") lose
+  the client's address and the query string, and are redacted the same way.
 """
 
 from __future__ import annotations
@@ -51,6 +53,26 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+# `127.0.0.1 - - [01/Dec/2026 10:00:00] "GET /t/… HTTP/1.1" 200 -`: address, then a query.
+_DEV_ADDRESS = re.compile(r"^\S+ - - \[")
+_DEV_QUERY = re.compile(r"\?[^\s\"]*")
+
+
+class DevServerFilter(logging.Filter):
+    """Werkzeug's request lines without the client's address or the query string."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(_DEV_QUERY.sub("", _DEV_ADDRESS.sub("- - - [", message)))
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
 def redact_app_logs(app: Flask) -> None:
-    """Attach the filter to the app's logger and its handlers."""
-    app.logger.addFilter(RedactingFilter())
+    """Attach the filters to the app's logger and to the development server's (once)."""
+    for logger, kind in ((app.logger, RedactingFilter),
+                         (logging.getLogger("werkzeug"), DevServerFilter)):
+        # Loggers are per name, not per app: every create_app would add one more.
+        if not any(type(existing) is kind for existing in logger.filters):
+            logger.addFilter(kind())

@@ -7,8 +7,7 @@ X-Forwarded-For / X-Forwarded-Proto; create_app applies ProxyFix for that hop co
 """
 
 from survey_app import create_app
-from survey_app.serving import record_route, redact_app_logs
+from survey_app.serving import record_route
 
 app = create_app()
-record_route(app)
-redact_app_logs(app)
+record_route(app)  # the app's own logs are redacted by create_app

@@ -70,11 +70,13 @@ def user_new():
             flash(_("The account was not created: %(reason)s", reason=str(error)), "error")
         else:
             if generated:
-                # Shown once on this page; only the hash is stored.
-                flash(_("Account created. Its password, shown only now: %(password)s",
-                        password=generated), "info")
-            else:
-                flash(_("Account created."), "info")
+                # Shown once, in this page's body (sent no-store): a flash message would
+                # carry it in the session cookie, which the browser keeps and anyone can
+                # decode. Only the hash is stored.
+                return render_template("staff/users.html", users=users_admin.list_users(),
+                                       role_labels=ROLE_LABELS,
+                                       created=(form.username.data, generated))
+            flash(_("Account created."), "info")
             return redirect(url_for("staff.user_list"))
     return render_template("staff/user_new.html", form=form)
 
