@@ -76,8 +76,10 @@ def test_the_development_server_logs_no_address_token_or_query(laptop, tmp_path)
     handler.emit = lambda record: lines.append(ANSI.sub("", record.getMessage()))
     werkzeug_logger = logging.getLogger("werkzeug")
     werkzeug_logger.addHandler(handler)
-    previous = werkzeug_logger.level
+    previous = werkzeug_logger.level, werkzeug_logger.disabled
+    # Alembic's fileConfig (an earlier migration test) disables the loggers it finds.
     werkzeug_logger.setLevel(logging.INFO)
+    werkzeug_logger.disabled = False
     server = make_server("127.0.0.1", 0, app)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -91,7 +93,8 @@ def test_the_development_server_logs_no_address_token_or_query(laptop, tmp_path)
         server.shutdown()
         thread.join()
         werkzeug_logger.removeHandler(handler)
-        werkzeug_logger.setLevel(previous)
+        werkzeug_logger.setLevel(previous[0])
+        werkzeug_logger.disabled = previous[1]
     requests = [line for line in lines if '"GET ' in line]
     assert len(requests) == 2, lines
     assert any('"GET /t/<token> HTTP/1.1"' in line for line in requests), requests
