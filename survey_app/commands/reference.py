@@ -32,8 +32,9 @@ def load(paths):
 
 
 @reference.command(help="Load transaction counts per agency, sector and period (CSV or XLSX: "
-                        "agency, sector, first_day, last_day, transactions) for the volume "
-                        "alerts. All or nothing; a period loaded again replaces its count.")
+                        "agency, sector, first_day, last_day, transactions, optional late) "
+                        "for the volume alerts and the 766 figures. All or nothing; a "
+                        "period loaded again replaces its count.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def volumes(file: Path):
     try:

@@ -116,3 +116,6 @@ class TransactionVolume(db.Model):
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     transactions: Mapped[int] = mapped_column(Integer)
+    # Dossiers settled after their due date, when the one-stop software reports them
+    # (the 766 index's satisfaction with dossiers counts them as not satisfied).
+    late_dossiers: Mapped[int | None] = mapped_column(Integer)

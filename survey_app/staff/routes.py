@@ -5,4 +5,12 @@ dashboard (targets, drill-down, factors, trend), charts (SVG images), comments
 and read data only through services/scope.py.
 """
 
-from survey_app.staff import audit, cases, charts, comments, dashboard, users  # noqa: F401
+from survey_app.staff import (  # noqa: F401
+    audit,
+    cases,
+    charts,
+    comments,
+    dashboard,
+    service_quality,
+    users,
+)

@@ -3,8 +3,11 @@
 The one-stop software reports how many dossiers each agency handled in each sector
 over a month or a quarter. A file of them (CSV or XLSX, read by `paper_files`):
 
-    agency,sector,first_day,last_day,transactions
-    ttphc-tinh,dat-dai,01/08/2025,31/08/2025,412
+    agency,sector,first_day,last_day,transactions[,late]
+    ttphc-tinh,dat-dai,01/08/2025,31/08/2025,412,9
+
+`late` (optional) is how many of those dossiers were settled after their due date;
+the 766 satisfaction-with-dossiers rate needs it (services/feedback/service_quality.py).
 
 Agency and sector by their reference codes; days as dd/mm/yyyy or yyyy-mm-dd. Every
 row is checked before anything is written; a bad file gets every problem with its
@@ -44,6 +47,7 @@ class Volume:
     first_day: date
     last_day: date
     transactions: int
+    late: int | None = None
 
 
 def read(filename: str, data: bytes) -> list[Volume]:
@@ -82,6 +86,7 @@ def read(filename: str, data: bytes) -> list[Volume]:
         transactions = cell["transactions"]
         if not (transactions.isascii() and transactions.isdigit()):
             problem("transactions", f"{transactions!r} is not a whole number of 0 or more")
+        late = _late(cells, table.header, transactions, problem)
         if len(problems) > found_before:
             continue
         key = (agency_id, sector_id, first)
@@ -90,10 +95,25 @@ def read(filename: str, data: bytes) -> list[Volume]:
                                  f"{first_rows[key]}")
             continue
         first_rows[key] = number
-        volumes.append(Volume(agency_id, sector_id, first, last, int(transactions)))
+        volumes.append(Volume(agency_id, sector_id, first, last, int(transactions), late))
     if problems:
         raise InvalidVolumes(problems)
     return volumes
+
+
+def _late(cells, header, transactions: str, problem) -> int | None:
+    """The optional `late` cell: a whole number, at most the transactions; None if absent."""
+    if "late" not in header:
+        return None
+    value = cells[header.index("late")].strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        problem("late", f"{value!r} is not a whole number of 0 or more")
+        return None
+    if transactions.isdigit() and int(value) > int(transactions):
+        problem("late", f"{value} late dossiers is more than the {transactions} transactions")
+    return int(value)
 
 
 def load(volumes: list[Volume]) -> tuple[int, int]:
@@ -109,10 +129,11 @@ def load(volumes: list[Volume]) -> tuple[int, int]:
             db.session.add(TransactionVolume(
                 agency_id=volume.agency_id, sector_id=volume.sector_id,
                 period_start=volume.first_day, period_end=volume.last_day,
-                transactions=volume.transactions))
+                transactions=volume.transactions, late_dossiers=volume.late))
             added += 1
         else:
             row.period_end, row.transactions = volume.last_day, volume.transactions
+            row.late_dossiers = volume.late
             replaced += 1
     db.session.commit()
     return added, replaced
