@@ -37,11 +37,14 @@ def own_survey(scope: Scope) -> str:
     surveys of their scope (a health analyst's inpatient and outpatient surveys)."""
     if scope.everything:
         return ADMINISTRATIVE
-    administrative = db.session.scalar(select(exists().where(
-        scope.responses_filter(),
-        Response.questionnaire_version_id.in_(version_ids((ADMINISTRATIVE,))))))
-    if administrative:
+    if _any_response(scope, Response.questionnaire_version_id.in_(version_ids((ADMINISTRATIVE,)))):
         return ADMINISTRATIVE
-    anything = db.session.scalar(select(exists().where(scope.responses_filter())))
-    return ALL_SURVEYS if anything else ADMINISTRATIVE
+    return ALL_SURVEYS if _any_response(scope) else ADMINISTRATIVE
+
+
+def _any_response(scope: Scope, *conditions) -> bool:
+    # FROM named explicitly: a scope that sees nothing filters by a bare FALSE, and
+    # EXISTS over no table is an error on SQLite.
+    query = select(Response.id).where(scope.responses_filter(), *conditions)
+    return bool(db.session.scalar(select(exists(query))))
 
