@@ -150,3 +150,44 @@ def test_the_dashboard_reads_verdicts_and_shows_the_year_before(app, runner):
     assert "Tỷ lệ 90,8 % cao hơn chỉ tiêu 90 %, nhưng chưa đủ căn cứ kết luận đạt" in html
     assert "Cùng kỳ năm trước" in html
     assert "Thay đổi so với cùng kỳ năm trước" in html
+
+
+def test_the_weighted_headline_is_stratified_proportion_on_the_same_cells(reference_data):
+    from datetime import date
+
+    from seeding import by_code
+
+    from survey_app.extensions import db
+    from survey_app.models import Agency, Sector, TransactionVolume
+
+    _seed_agency_two_groups()
+    volumes = {("ttphc-tinh", "dat-dai"): 4000, ("ttphc-tinh", "ho-tich"): 500,
+               ("p-thanh-duc", "ho-tich"): 300}
+    for (agency, sector), count in volumes.items():
+        for month in (7, 8, 9):  # a month each: summed over the quarter
+            db.session.add(TransactionVolume(
+                agency_id=by_code(Agency, agency).id, sector_id=by_code(Sector, sector).id,
+                period_start=date(2025, month, 1), period_end=date(2025, month, 28),
+                transactions=count))
+    db.session.commit()
+    results = {r.code: r for r in reporting.target_summary(Q3, Scope.all_data())}
+    overall = results["tthc-overall"]
+    centre, commune = by_code(Agency, "ttphc-tinh").id, by_code(Agency, "p-thanh-duc").id
+    expected = analysis.stratified_proportion(
+        {(centre, "land-construction-investment"): (34, 40), (centre, "general"): (48, 50),
+         (commune, "general"): (27, 30)},
+        {(centre, "land-construction-investment"): 12000, (centre, "general"): 1500,
+         (commune, "general"): 900})
+    assert overall.weighted.estimate == expected
+    assert overall.weighted.left_out == 0
+    assert overall.weighted.transactions == 14400
+    # The unweighted rate stays beside it, and the verdict is read on it.
+    assert overall.rate == pytest.approx(109 / 120)
+    assert overall.weighted.estimate.rate != pytest.approx(overall.rate)
+    rates = {(s.agency_id, s.group): s.response_rate for s in overall.weighted.strata}
+    assert rates[(centre, "land-construction-investment")] == pytest.approx(40 / 12000)
+    # The land target weights its own strata only.
+    land = results["tthc-land-construction-investment"].weighted
+    assert land.estimate.n == 40
+    # Health and education answers are not one-stop dossiers: not weighted by them.
+    assert "health-education" not in results or results["health-education"].weighted is None

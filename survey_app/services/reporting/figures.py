@@ -149,6 +149,7 @@ class TargetResult:
     change: analysis.Difference | None = None
     change_year: analysis.Difference | None = None  # from the same period a year earlier
     se: float | None = None  # the service index's standard error (rates: None)
+    weighted: object | None = None  # weighting.PostStratified, where volumes are loaded
     coverage: str = "full"  # full / partial: the share of its population in the view
     extra: dict = field(default_factory=dict)
 

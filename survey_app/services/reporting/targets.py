@@ -35,7 +35,7 @@ from survey_app.models import (
     Sector,
 )
 from survey_app.services.access.scope import Scope
-from survey_app.services.reporting import factor_indices
+from survey_app.services.reporting import factor_indices, weighting
 from survey_app.services.reporting.figures import (
     CONFIDENCE,
     NO_FILTERS,
@@ -107,12 +107,12 @@ def _scope_part(scope: Scope, wanted: set[int]) -> str:
 
 
 def _rows(period: Period, scope: Scope, filters: Filters, ref: _Reference) -> list:
-    """(kind, group, level, channel, (responses, n, satisfied, repeat)) in the view."""
+    """(kind, group, level, channel, agency, (responses, n, satisfied, repeat)) in view."""
     rows = grouped_counts(period.start, period.end, scope, filters,
                           Response.questionnaire_version_id, Response.sector_id,
                           Response.agency_id, Response.channel)
     return [(ref.kind_of.get(version), ref.group_of.get(sector), ref.level_of.get(agency),
-             channel, tuple(int(c or 0) for c in counts))
+             channel, agency, tuple(int(c or 0) for c in counts))
             for version, sector, agency, channel, *counts in rows]
 
 
@@ -125,7 +125,7 @@ def in_population(target, kind, group, level, channel) -> bool:
 
 def _sum(rows, target) -> tuple[int, int, int, int]:
     totals = [0, 0, 0, 0]
-    for kind, group, level, channel, counts in rows:
+    for kind, group, level, channel, _agency, counts in rows:
         if in_population(target, kind, group, level, channel):
             totals = [a + b for a, b in zip(totals, counts, strict=True)]
     return tuple(totals)
@@ -171,6 +171,10 @@ def target_summary(period: Period, scope: Scope, filters: Filters = NO_FILTERS,
                                        _population_filters(target, filters))
         else:
             rate_of(result, target.threshold)
+            if weighting.applies(target):
+                result.weighted = weighting.post_stratified(
+                    [row for row in current if in_population(target, *row[:4])], period,
+                    ref.group_of)
         if view == PARTIAL:
             result.verdict = result.p_value = result.additional_n = None
         results.append(result)

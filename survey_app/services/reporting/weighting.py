@@ -1,0 +1,95 @@
+"""A target's rate post-stratified by transaction volumes (agency × sector group).
+
+Answers are not a random sample of transactions: open answers (QR at the counter,
+kiosk) are self-selected, and a busy land office may send far fewer answers per
+dossier than a quiet commune. Where the period's transactions are loaded (`flask
+reference volumes`), each stratum, one agency × one sector group, is weighted by its
+share of the transactions: `analysis.stratified_proportion` with N_h = transactions,
+which gives the design-based interval and Kish's effective n. The unweighted rate
+stays the headline's companion, and the verdict stays on it (docs/staff.md says
+why); this is shown beside it.
+
+Volumes are one-stop dossiers, so only administrative targets are weighted here.
+Strata: the volumes whose months lie inside the period, summed per agency × group. A
+stratum with fewer than 2 answers, or with no volume loaded, cannot be weighted: its
+answers are counted in `left_out` and the estimate is over the other strata.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+import analysis
+from survey_app.extensions import db
+from survey_app.models import TransactionVolume
+from survey_app.services.reporting.periods import Period
+
+WEIGHTED_KINDS = ["administrative"]
+
+
+@dataclass
+class Stratum:
+    agency_id: int
+    group: str | None
+    responses: int
+    n: int
+    satisfied: int
+    transactions: int | None
+
+    @property
+    def response_rate(self) -> float | None:
+        """Responses per transaction: how much of the stratum answered."""
+        return self.responses / self.transactions if self.transactions else None
+
+
+@dataclass
+class PostStratified:
+    estimate: analysis.WeightedEstimate
+    transactions: int  # in the strata weighted
+    left_out: int  # answers (with a score) in strata that could not be weighted
+    strata: list[Stratum] = field(default_factory=list)
+
+
+def applies(target) -> bool:
+    return list(target.questionnaire_kinds) == WEIGHTED_KINDS
+
+
+def volumes(period: Period, group_of: dict) -> dict[tuple[int, str | None], int]:
+    """Transactions per (agency, sector group) over the volume periods inside `period`."""
+    rows = db.session.execute(
+        select(TransactionVolume.agency_id, TransactionVolume.sector_id,
+               TransactionVolume.transactions)
+        .where(TransactionVolume.period_start >= period.first_day,
+               TransactionVolume.period_end <= period.last_day)
+    ).all()
+    totals: dict = defaultdict(int)
+    for agency, sector, transactions in rows:
+        totals[(agency, group_of.get(sector))] += int(transactions)
+    return dict(totals)
+
+
+def post_stratified(rows, period: Period, group_of: dict) -> PostStratified | None:
+    """`rows` are `targets._rows` tuples of the target's population in view; None when
+    no stratum of them can be weighted (no volumes loaded for the period, say)."""
+    loaded = volumes(period, group_of)
+    if not loaded:
+        return None
+    folded: dict = defaultdict(lambda: [0, 0, 0])
+    for _kind, group, _level, _channel, agency, (responses, n, satisfied, _r) in rows:
+        cell = folded[(agency, group)]
+        cell[0], cell[1], cell[2] = cell[0] + responses, cell[1] + n, cell[2] + satisfied
+    strata = [Stratum(agency, group, responses, n, satisfied, loaded.get((agency, group)))
+              for (agency, group), (responses, n, satisfied) in sorted(
+                  folded.items(), key=lambda item: (item[0][0] or 0, item[0][1] or ""))]
+    usable = [s for s in strata if s.n >= 2 and s.transactions and s.transactions >= s.n]
+    if not usable:
+        return None
+    estimate = analysis.stratified_proportion(
+        {(s.agency_id, s.group): (s.satisfied, s.n) for s in usable},
+        {(s.agency_id, s.group): s.transactions for s in usable})
+    return PostStratified(estimate=estimate, transactions=sum(s.transactions for s in usable),
+                          left_out=sum(s.n for s in strata) - sum(s.n for s in usable),
+                          strata=strata)
