@@ -116,6 +116,11 @@ def test_every_documented_status_matches_a_real_reply(other_app, reference_only,
                     lambda: get(f"/invitations/{'B' * 22}/qr.{kind}", key=limited_key + kind)),
             }.items()
         },
+        ("/reports", "get", "200"): lambda: get("/reports?period=2025-Q3"),
+        ("/reports", "get", "400"): lambda: get("/reports?period=2025-Q9"),
+        ("/reports", "get", "401"): lambda: get("/reports?period=2025-Q3", key="svk_wrong"),
+        ("/reports", "get", "429"): lambda: exhaust(
+            lambda: get("/reports?period=2025-Q3", key=limited_key + "r")),
         ("/openapi.json", "get", "200"): lambda: client.get(f"{API}/openapi.json"),
         ("/openapi.json", "get", "429"): lambda: exhaust(lambda: client.get(f"{API}/openapi.json")),
     }

@@ -13,4 +13,4 @@ bp.register_error_handler(ApiError, reply)
 # Per key, not per address: one province-wide one-stop system sits behind one address.
 limiter.limit(rate_limit, key_func=rate_limit_bucket)(bp)
 
-from survey_app.api import routes  # noqa: E402,F401
+from survey_app.api import reports, routes  # noqa: E402,F401

@@ -11,12 +11,15 @@ import hashlib
 
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 from survey_app.api.errors import unauthorized
 from survey_app.models import ApiKey
 from survey_app.services.access import api_keys
 
 PUBLIC_VIEWS = {"api.openapi"}
+# Views a logged-in staff member may also call from the browser, without a key.
+SESSION_VIEWS = {"api.report_json"}
 DEFAULT_RATE_LIMIT = "120 per minute"
 
 
@@ -25,6 +28,9 @@ def require_key():
         return None
     header = request.headers.get("Authorization", "")
     scheme, _, key = header.partition(" ")
+    if not header and request.endpoint in SESSION_VIEWS and current_user.is_authenticated:
+        g.api_key = None  # the staff member's own scope applies (api/reports.py)
+        return None
     if not header:
         raise unauthorized("missing_key", "Send the API key as 'Authorization: Bearer <key>'.")
     if scheme.lower() != "bearer" or not key.strip():

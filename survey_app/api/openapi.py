@@ -7,6 +7,7 @@ documented status match these schemas.
 
 from __future__ import annotations
 
+from survey_app.api import report_schema
 from survey_app.api.payload import MAX_BODY_BYTES, MAX_CODE_LENGTH
 from survey_app.services.responses.invitations import MAX_DOSSIER_LENGTH, MAX_TTL_DAYS
 
@@ -85,6 +86,7 @@ def document(public_base_url: str) -> dict:
             "/invitations/{token}/qr.png": _qr_operation(
                 "png", "image/png", {"type": "string", "contentMediaType": "image/png"}
             ),
+            "/reports": report_schema.operation(_error, UNAUTHORIZED, TOO_MANY),
             "/openapi.json": {
                 "get": {
                     "operationId": "getOpenApi",
@@ -107,6 +109,7 @@ def document(public_base_url: str) -> dict:
             "schemas": {
                 "InvitationRequest": _invitation_request_schema(),
                 "Invitation": _invitation_schema(),
+                "Report": report_schema.REPORT,
                 "Error": {
                     "type": "object",
                     "required": ["error", "message"],

@@ -5,6 +5,7 @@ Every export goes through these functions, and each writes an AuditLog row
 
     pdf_report(period, scope, user_id, out)       # ReportLab, in Vietnamese (Decree 30 layout)
     docx_report(period, scope, user_id, out)      # python-docx, the same document to edit
+    json_report(period, scope, user_id, out)      # the same numbers for other systems
     xlsx_report(period, scope, user_id, out)      # openpyxl, numbers as numbers
     csv_report(period, scope, user_id)            # an iterator of CSV text, streamed
 
@@ -15,18 +16,21 @@ comment text only where it allows comments.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 
 from survey_app.services.access import audit
 from survey_app.services.access.scope import Scope
 from survey_app.services.reporting.exports import csv_export, data, docx, pdf, xlsx
+from survey_app.services.reporting.exports import json_report as json_module
 from survey_app.services.reporting.periods import Period
 
-FORMATS = ("pdf", "docx", "xlsx", "csv")
+FORMATS = ("pdf", "docx", "xlsx", "csv", "json")
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
 }
 
 
@@ -42,22 +46,25 @@ def _audit(user_id: int | None, action: str | None, fmt: str, period: Period,
                  **scope.describe())
 
 
-def pdf_report(period: Period, scope: Scope, user_id: int | None, out,
-               progress: Callable[[str], None] | None = None, action: str | None = None) -> None:
-    _audit(user_id, action, "pdf", period, scope)
-    pdf.build(data.collect(period, scope, progress), out, progress)
+# The documents and tables drawn from one ReportData: (report, out, progress) -> None.
+_DRAW = {
+    "pdf": pdf.build,
+    "docx": lambda report, out, _progress: docx.build(report, out),
+    "xlsx": lambda report, out, _progress: xlsx.build(report, out),
+    "json": lambda report, out, _progress: json_module.build(report, out),
+}
 
 
-def docx_report(period: Period, scope: Scope, user_id: int | None, out,
-                progress: Callable[[str], None] | None = None, action: str | None = None) -> None:
-    _audit(user_id, action, "docx", period, scope)
-    docx.build(data.collect(period, scope, progress), out)
+def build_report(fmt: str, period: Period, scope: Scope, user_id: int | None, out,
+                 progress: Callable[[str], None] | None = None,
+                 action: str | None = None) -> None:
+    """Audit, gather the numbers once, and write the `fmt` file (not CSV) to `out`."""
+    _audit(user_id, action, fmt, period, scope)
+    _DRAW[fmt](data.collect(period, scope, progress), out, progress)
 
 
-def xlsx_report(period: Period, scope: Scope, user_id: int | None, out,
-                progress: Callable[[str], None] | None = None, action: str | None = None) -> None:
-    _audit(user_id, action, "xlsx", period, scope)
-    xlsx.build(data.collect(period, scope, progress), out)
+BUILDERS = {fmt: partial(build_report, fmt) for fmt in _DRAW}
+pdf_report, docx_report, xlsx_report, json_report = (BUILDERS[f] for f in _DRAW)
 
 
 def csv_report(period: Period, scope: Scope, user_id: int | None,
@@ -66,5 +73,3 @@ def csv_report(period: Period, scope: Scope, user_id: int | None,
     _audit(user_id, action, "csv", period, scope)
     return csv_export.stream(period, scope, progress)
 
-
-BUILDERS = {"pdf": pdf_report, "docx": docx_report, "xlsx": xlsx_report}
