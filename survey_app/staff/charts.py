@@ -39,6 +39,11 @@ def chart(name: str):
     figure = _figure(name, query, scope, lang)
     if figure is None:
         abort(404)  # nothing to draw (no answers in scope): the page shows a note instead
+    return svg_response(figure)
+
+
+def svg_response(figure):
+    """The figure as an SVG response for one reader."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="svg")
     response = Response(buffer.getvalue(), mimetype="image/svg+xml")

@@ -10,7 +10,7 @@ from survey_app.models import CHANNELS, QUESTIONNAIRE_KINDS, Level
 from survey_app.services.reporting import factor_indices, readings, served_groups, trends
 from survey_app.services.reporting import figures as reporting
 from survey_app.services.responses import comments
-from survey_app.staff import bp
+from survey_app.staff import bp, comparisons
 from survey_app.staff.common import (
     CHANNEL_LABELS,
     KIND_LABELS,
@@ -47,6 +47,7 @@ def dashboard():
         kind_labels=KIND_LABELS, kind_codes=QUESTIONNAIRE_KINDS,
         min_cell=reporting.MIN_CELL, verdict_line=readings.verdict_line,
         time_line=readings.time_line, change_words=readings.change_words,
+        **comparisons.context(query, scope),
     )
 
 

@@ -10,6 +10,7 @@ from survey_app.staff import (  # noqa: F401
     cases,
     charts,
     comments,
+    comparisons,
     dashboard,
     service_quality,
     users,
