@@ -67,7 +67,7 @@ def test_funnel_flags_the_commune_far_below_and_describes_the_rest(app, seeded):
 def test_funnel_matches_analysis_on_the_independent_counts(app, seeded):
     counts = _counts(app)
     with app.app_context():
-        found = comparisons.comparison(periods.parse_period("2025-Q3"), Scope.all_data(),
+        (found,) = comparisons.funnels(periods.parse_period("2025-Q3"), Scope.all_data(),
                                        "agency", _commune_filters())
         names = {a.id: a.code for a in db.session.query(Agency)}
     codes = [names[u.key] for u in found.units]
@@ -114,3 +114,19 @@ def _commune_filters():
     from survey_app.services.reporting.figures import Filters
 
     return Filters(level="commune", kinds=("administrative",))
+
+
+def test_each_target_group_gets_its_own_funnel(app, seeded):
+    with app.app_context():
+        for code, *_ in COMMUNES[:4]:
+            add_responses(20, scores=[5, 5, 5, 2], agency=code, sector="dat-dai",
+                          counter=f"{code}-1c", at=AT)
+        found = comparisons.funnels(periods.parse_period("2025-Q3"), Scope.all_data(),
+                                    "agency", _commune_filters())
+    assert [(f.target, len(f.units)) for f in found] == [(0.85, 4), (0.9, len(COMMUNES))]
+    land = found[0]
+    assert all(u.n == 20 for u in land.units)
+    response = seeded.get("/staff/charts/funnel.svg?period=2025-Q3&level=commune&part=1")
+    assert response.status_code == 200
+    assert seeded.get("/staff/charts/funnel.svg?period=2025-Q3&level=commune&part=2"
+                      ).status_code == 404

@@ -7,7 +7,7 @@ numbers come from `services.reporting.comparisons`.
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -28,7 +28,7 @@ def dimension_of(query) -> str:
 def context(query, scope) -> dict:
     period, filters = query.period, query.filters
     return {
-        "comparison": comparisons.comparison(period, scope, dimension_of(query), filters),
+        "funnels": comparisons.funnels(period, scope, dimension_of(query), filters),
         "communes": comparisons.commune_estimates(period, scope, filters),
     }
 
@@ -40,9 +40,11 @@ def funnel_svg():
         query = read_report_query(scope)
     except BadQuery as error:
         return bad_request(str(error))
-    found = comparisons.comparison(query.period, scope, dimension_of(query), query.filters)
-    if found is None:
+    found = comparisons.funnels(query.period, scope, dimension_of(query), query.filters)
+    part = request.args.get("part", "0")
+    if not part.isdigit() or int(part) >= len(found):
         abort(404)  # too few units in view: the page says so instead of drawing
+    found = found[int(part)]
     lang = str(get_locale() or "vi")
     labels = [u.name.get(lang) or u.name.get("vi") or "" for u in found.units]
     figure = funnel_chart(found.result, labels, lang=lang, percent=formatting.chart_percent(lang),

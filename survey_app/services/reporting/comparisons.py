@@ -1,14 +1,15 @@
 """Fair comparisons of many units: a funnel against the target, small-area estimates.
 
-The counts come from `figures.breakdown`, the same scope-checked query the
-dashboard's drill-down uses; the statistics from `analysis.funnel` and
-`analysis.fay_herriot`. Two results:
+The counts come from `served_groups.breakdown` and `figures.breakdown`, the
+same scope-checked queries the dashboard uses; the statistics from
+`analysis.funnel` and `analysis.fay_herriot`. Two results:
 
-- `comparison(period, scope, dimension, filters)`: the units of a drill-down
-  dimension (agencies, counters, sectors …) held against the target of their
-  group, or, when no single target applies, against their pooled rate. Units
-  outside the 99.8 % limits after false-discovery control are listed by name;
-  nothing is ranked.
+- `funnels(period, scope, dimension, filters)`: the units of a drill-down
+  dimension (agencies, counters, sectors …), one funnel per target: an agency
+  serving land procedures (85 %) and others (90 %) is in both, each row with
+  its own answers. Rows under no target are held against their pooled rate.
+  Units outside the 99.8 % limits after false-discovery control are listed by
+  name; nothing is ranked.
 - `commune_estimates(period, scope, filters)`: for communes and wards, beside
   each direct rate the Fay-Herriot estimate ("ước lượng cho địa bàn nhỏ") with
   its interval, fitted on the proportion scale with Wilson-centred sampling
@@ -29,7 +30,7 @@ import analysis
 from survey_app.extensions import db
 from survey_app.models import Agency, Sector, TransactionVolume
 from survey_app.services.access.scope import Scope
-from survey_app.services.reporting import figures
+from survey_app.services.reporting import figures, served_groups
 from survey_app.services.reporting.periods import Period
 
 MIN_UNITS = 3  # fewer units than this give no funnel (nothing to compare)
@@ -104,22 +105,28 @@ class SmallAreas:
     covariates: tuple[str, ...]  # used in the model shown: () means intercept only
 
 
-def _cells(period: Period, scope: Scope, dimension: str, filters) -> list[figures.Cell]:
-    cells = figures.breakdown(period, scope, dimension, filters)
+def _answered(cells: list[figures.Cell]) -> list[figures.Cell]:
     return [c for c in cells if c.key is not None and c.n > 0]
 
 
-def comparison(period: Period, scope: Scope, dimension: str,
-               filters: figures.Filters = figures.NO_FILTERS) -> Comparison | None:
-    """The funnel of `dimension`'s units in view, or None with fewer than 3 units."""
-    cells = _cells(period, scope, dimension, filters)
+def funnels(period: Period, scope: Scope, dimension: str,
+            filters: figures.Filters = figures.NO_FILTERS) -> list[Comparison]:
+    """One funnel per target among `dimension`'s rows in view (each with 3 units or more)."""
+    cells = _answered(served_groups.breakdown(period, scope, dimension, filters))
+    by_target: dict = {}
+    for cell in cells:
+        by_target.setdefault(cell.target, []).append(cell)
+    found = [_comparison(dimension, target, group) for target, group in by_target.items()]
+    return sorted((c for c in found if c is not None), key=lambda c: (c.pooled, c.target))
+
+
+def _comparison(dimension: str, threshold: float | None, cells: list) -> Comparison | None:
     if len(cells) < MIN_UNITS:
         return None
-    targets = {c.target for c in cells}
-    pooled = len(targets) != 1 or None in targets
+    pooled = threshold is None
     n = np.array([c.n for c in cells])
     x = np.array([c.satisfied for c in cells])
-    target = float(x.sum() / n.sum()) if pooled else float(targets.pop())
+    target = float(x.sum() / n.sum()) if pooled else float(threshold)
     if not 0.0 < target < 1.0:
         return None  # every answer satisfied (or none): there is no spread to compare
     result = analysis.funnel(x, n, target)
@@ -140,7 +147,8 @@ def commune_estimates(period: Period, scope: Scope,
     """Small-area estimates for the communes and wards in view, or None with fewer than 6."""
     if filters.level not in (None, COMMUNE_LEVEL):
         return None
-    cells = _cells(period, scope, "agency", replace(filters, level=COMMUNE_LEVEL))
+    cells = _answered(figures.breakdown(period, scope, "agency",
+                                        replace(filters, level=COMMUNE_LEVEL)))
     if len(cells) < MIN_AREAS:
         return None
     n = np.array([c.n for c in cells])
