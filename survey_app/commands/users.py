@@ -9,8 +9,8 @@ import click
 from flask import current_app
 from flask_babel import force_locale
 
-from survey_app.models import ROLES
 from survey_app.services.access import accounts, users_admin
+from survey_app.vocabulary import Role
 
 
 @click.group(help="Staff accounts.")
@@ -44,7 +44,7 @@ def _fail(error: Exception):
 
 @users.command(help="Create an account with its role and scope.")
 @click.argument("username")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--role", type=click.Choice(Role.values()), required=True)
 @click.option("--sector", "sectors", multiple=True, help="Sector code (repeatable).")
 @click.option("--agency", "agencies", multiple=True, help="Agency code (repeatable).")
 @click.option("--name", "display_name", default="", help="Display name.")
@@ -93,7 +93,7 @@ def enable(username):
 @click.argument("username")
 @click.option("--sector", "sectors", multiple=True, help="Sector code (repeatable).")
 @click.option("--agency", "agencies", multiple=True, help="Agency code (repeatable).")
-@click.option("--role", type=click.Choice(ROLES), default=None, help="Change the role too.")
+@click.option("--role", type=click.Choice(Role.values()), default=None, help="Change the role too.")
 def set_scope(username, sectors, agencies, role):
     try:
         user = users_admin.find_user(username)

@@ -20,14 +20,17 @@ from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import Target
+from survey_app.vocabulary import Channel
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from survey_app.demo.generate import _Cells
 
-CHANNEL_MIX = {"token": 0.35, "counter": 0.40, "kiosk": 0.15, "paper": 0.10}
+CHANNEL_MIX = {Channel.TOKEN: 0.35, Channel.COUNTER: 0.40, Channel.KIOSK: 0.15,
+               Channel.PAPER: 0.10}
 # Citizens answering next to the counter, or on paper handed out by staff, are a
 # little kinder than those answering later from a receipt's link.
-CHANNEL_EFFECT = {"token": -0.012, "counter": 0.006, "kiosk": 0.0, "paper": 0.018}
+CHANNEL_EFFECT = {Channel.TOKEN: -0.012, Channel.COUNTER: 0.006, Channel.KIOSK: 0.0,
+                  Channel.PAPER: 0.018}
 CAMPAIGN_SHARE = 0.15
 YEARLY_TREND = 0.04  # improvement per year: early quarters miss, late ones meet
 DEFAULT_TARGETS = {"overall": 0.90, "group": 0.85, "campaign": 0.85}

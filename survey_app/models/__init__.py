@@ -4,7 +4,7 @@ from survey_app.models.campaign import Campaign, CampaignFacility
 from survey_app.models.feedback import CASE_STATES, CaseEvent, FeedbackCase
 from survey_app.models.invitation import ApiKey, Invitation
 from survey_app.models.job import Job
-from survey_app.models.questionnaire import QUESTIONNAIRE_KINDS, Questionnaire, QuestionnaireVersion
+from survey_app.models.questionnaire import Questionnaire, QuestionnaireVersion
 from survey_app.models.reference import (
     Agency,
     Counter,
@@ -17,7 +17,6 @@ from survey_app.models.reference import (
     counter_sectors,
 )
 from survey_app.models.response import (
-    CHANNELS,
     FACTOR_SLOTS,
     Answer,
     Comment,
@@ -25,16 +24,13 @@ from survey_app.models.response import (
     Response,
     response_factors,
 )
-from survey_app.models.staff import ROLES, AuditLog, StaffScope, StaffUser
+from survey_app.models.staff import AuditLog, StaffScope, StaffUser
 from survey_app.models.target import Plan, Target
 from survey_app.models.types import utcnow
 
 __all__ = [
     "CASE_STATES",
-    "CHANNELS",
     "FACTOR_SLOTS",
-    "QUESTIONNAIRE_KINDS",
-    "ROLES",
     "Agency",
     "Answer",
     "ApiKey",

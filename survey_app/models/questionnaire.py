@@ -10,10 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from survey_app.extensions import db
 from survey_app.models.types import UTCDateTime, utcnow
 
-QUESTIONNAIRE_KINDS = (
-    "administrative", "health_inpatient", "health_outpatient", "education_parent",
-)
-
 
 class Questionnaire(db.Model):
     __tablename__ = "questionnaires"

@@ -25,17 +25,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.extensions import db
 from survey_app.models.types import UTCDateTime, utcnow
-
-CHANNELS = ("token", "counter", "kiosk", "paper", "link")
-COMMENT_STATUSES = ("new", "assigned", "handled")
+from survey_app.vocabulary import Channel, CommentStatus
 
 
 class Response(db.Model):
     __tablename__ = "responses"
     __table_args__ = (
-        CheckConstraint(
-            "channel IN ('token', 'counter', 'kiosk', 'paper', 'link')", name="channel"
-        ),
+        CheckConstraint(Channel.check("channel"), name="channel"),
         CheckConstraint("language IN ('vi', 'en')", name="language"),
         CheckConstraint("overall_score BETWEEN 1 AND 5", name="overall_score"),
         Index("ix_responses_hour_sector", "submitted_hour", "sector_id"),
@@ -123,14 +119,14 @@ class Comment(db.Model):
 
     __tablename__ = "comments"
     __table_args__ = (
-        CheckConstraint("status IN ('new', 'assigned', 'handled')", name="status"),
+        CheckConstraint(CommentStatus.check("status"), name="status"),
         UniqueConstraint("response_id", "item_code"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
     item_code: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="new")
+    status: Mapped[str] = mapped_column(String(10), default=CommentStatus.NEW.value)
     tags: Mapped[list] = mapped_column(JSON, default=list)
     assigned_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     reply_note: Mapped[str | None] = mapped_column(Text)

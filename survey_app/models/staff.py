@@ -12,14 +12,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from survey_app.extensions import db
 from survey_app.models import append_only
 from survey_app.models.types import UTCDateTime, utcnow
-
-ROLES = ("admin", "analyst", "agency", "viewer")
+from survey_app.vocabulary import Role
 
 
 class StaffUser(UserMixin, db.Model):
     __tablename__ = "staff_users"
     __table_args__ = (
-        CheckConstraint("role IN ('admin', 'analyst', 'agency', 'viewer')", name="role"),
+        CheckConstraint(Role.check("role"), name="role"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)

@@ -20,6 +20,7 @@ from survey_app.public.survey import blank_questions
 from survey_app.services.campaigns import setup as campaigns
 from survey_app.services.questionnaires.forms import build_form_class
 from survey_app.services.responses import device_marks, submissions
+from survey_app.vocabulary import Channel
 
 
 def _facility_or_404(code: str):
@@ -34,7 +35,7 @@ def _origin(facility, lang: str) -> submissions.Origin:
     version = campaign.questionnaire_version
     return submissions.Origin(
         questionnaire_version_id=version.id, definition=version.definition,
-        agency_id=facility.agency_id, channel="link", language=lang,
+        agency_id=facility.agency_id, channel=Channel.LINK, language=lang,
         sector_id=campaign.sector_id, campaign_id=campaign.id,
     )
 

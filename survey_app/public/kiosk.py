@@ -34,6 +34,7 @@ from survey_app.services.responses.survey_points import (
     choose,
 )
 from survey_app.services.responses.survey_points import open_counter as find_counter
+from survey_app.vocabulary import Channel
 
 KIOSK_RESET_SECONDS = 10
 # The faces page reloads itself now and then, so that its CSRF token (valid four
@@ -75,7 +76,7 @@ def kiosk_faces(counter_code, sector_code=None):
             submission_id = form.submission_id.data
             submissions.submit(origin, {overall: form.answers()[overall]},
                                submission_id=submission_id)
-            nonce = follow_up.grant(submission_id, "kiosk")
+            nonce = follow_up.grant(submission_id, Channel.KIOSK)
             return _to_thanks(kiosk.Ticket(counter_code, sector, nonce))
     else:
         follow_up.revoke()  # a new person at the tablet
@@ -130,7 +131,7 @@ def _start(counter_code: str, sector_code: str | None) -> str:
 
 def _origin(point: SurveyPoint, lang: str) -> submissions.Origin:
     try:
-        return point.origin("kiosk", lang)
+        return point.origin(Channel.KIOSK, lang)
     except NoQuestionnaire:
         abort(503)
 

@@ -19,6 +19,7 @@ from survey_app.services.responses.survey_points import (
     invitation_point,
 )
 from survey_app.services.responses.survey_points import open_counter as find_counter
+from survey_app.vocabulary import Channel
 
 
 @bp.get("/")
@@ -52,7 +53,7 @@ def counter(counter_code):
     except UnknownCounter:
         return counter_unavailable()
     if len(point.sectors) <= 1:
-        return survey_page(choose(point), "counter")
+        return survey_page(choose(point), Channel.COUNTER)
     sector, procedure = request.args.get("sector"), request.args.get("procedure")
     picked = "sector" in request.args or "procedure" in request.args
     try:
@@ -79,7 +80,7 @@ def counter_survey(counter_code, sector_code, procedure_code=None):
         return counter_unavailable()
     except UnknownChoice:
         return redirect(url_for("public.counter", counter_code=counter_code))
-    return survey_page(point, "counter")
+    return survey_page(point, Channel.COUNTER)
 
 
 @bp.route("/t/<token>", methods=["GET", "POST"])
@@ -100,4 +101,4 @@ def token_survey(token):
         return link_state_page("expired")
     except invitations.UnknownToken:
         return link_state_page("unknown")
-    return survey_page(invitation_point(invitation), "token", token=token)
+    return survey_page(invitation_point(invitation), Channel.TOKEN, token=token)

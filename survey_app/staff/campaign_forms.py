@@ -14,8 +14,8 @@ from wtforms import DateField, DecimalField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.validators import Optional as OptionalValidator
 
-from survey_app.i18n import pick
 from survey_app.services.campaigns import setup as campaigns
+from survey_app.vocabulary import RespondentGroup
 
 
 class CampaignForm(FlaskForm):
@@ -39,9 +39,7 @@ class CampaignForm(FlaskForm):
             (v.id, f"{v.title_vi if lang == 'vi' else v.title_en} (v{v.version})")
             for v in campaigns.versions_for(sector)
         ]
-        self.respondent_group.choices = [
-            (code, pick(label, lang)) for code, label in campaigns.RESPONDENT_GROUPS.items()
-        ]
+        self.respondent_group.choices = RespondentGroup.choices()
         self.previous.choices = [(0, "—")] + [
             (c.id, c.name_vi if lang == "vi" else c.name_en)
             for c in campaigns.previous_candidates(sector.id, exclude_id)

@@ -22,6 +22,7 @@ from survey_app.services.campaigns import setup as campaigns
 from survey_app.services.printing import qr
 from survey_app.staff import bp
 from survey_app.staff.campaign_forms import CampaignForm, facility_rows
+from survey_app.vocabulary import RespondentGroup
 
 
 def visible_or_404(campaign_id: int):
@@ -129,7 +130,7 @@ def campaign_progress(campaign_id: int):
         state=campaigns.window_state(campaign), links=links,
         progress=progress_service.progress(campaign, scope),
         may_manage=campaigns.may_manage(current_user, scope, campaign.sector_id),
-        group=campaigns.RESPONDENT_GROUPS.get(campaign.respondent_group, {}),
+        group=RespondentGroup.label_of(campaign.respondent_group),
     )
 
 

@@ -15,7 +15,6 @@ from wtforms.validators import Length, Optional
 from survey_app import formatting
 from survey_app.extensions import db
 from survey_app.models import Agency
-from survey_app.models.response import COMMENT_STATUSES
 from survey_app.services.feedback import listing
 from survey_app.services.responses import comments as service
 from survey_app.staff import bp
@@ -26,8 +25,7 @@ from survey_app.staff.common import (
     period_choices,
     read_report_query,
 )
-
-STATUS_LABELS = {"new": _l("New"), "assigned": _l("Assigned"), "handled": _l("Handled")}
+from survey_app.vocabulary import CommentStatus
 
 
 class CommentForm(FlaskForm):
@@ -56,7 +54,7 @@ def comment_list():
     except BadQuery as error:
         return bad_request(str(error))
     status = request.args.get("status") or None
-    if status and status not in COMMENT_STATUSES:
+    if status and status not in CommentStatus.values():
         return bad_request(_("A filter in the address is not valid."))
     page_number = request.args.get("page", "1")
     page = service.list_comments(
@@ -66,7 +64,7 @@ def comment_list():
     return render_template("staff/comments.html", page=page, period=query.period,
                            status=status, tag=request.args.get("tag", ""),
                            narrowing={k: v for k, v in query.args().items() if k != "period"},
-                           query=query, status_labels=STATUS_LABELS,
+                           query=query, status_labels=CommentStatus.labels(),
                            period_choices=period_choices())
 
 
@@ -102,7 +100,7 @@ def comment_detail(comment_id: int):
         form.reply_note.data = comment.reply_note or ""
     return render_template("staff/comment.html", comment=comment, form=form,
                            case_id=listing.case_for_comment(comment_id),
-                           status_labels=STATUS_LABELS, can_edit=scope.allows_editing)
+                           status_labels=CommentStatus.labels(), can_edit=scope.allows_editing)
 
 
 def _assignable(scope) -> list[Agency]:

@@ -11,30 +11,17 @@ from functools import wraps
 
 from flask import abort, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from survey_app import formatting
 from survey_app.extensions import db
-from survey_app.models import CHANNELS, QUESTIONNAIRE_KINDS, Agency, Level, Sector, SectorGroup
+from survey_app.models import Agency, Level, Sector, SectorGroup
 from survey_app.services.access.scope import Scope
 from survey_app.services.reporting import defaults, periods
 from survey_app.services.reporting.figures import Filters
+from survey_app.vocabulary import Channel, QuestionnaireKind
 
-CHANNEL_LABELS = {
-    "token": _l("Transaction link (verified)"),
-    "counter": _l("Counter QR code (open)"),
-    "kiosk": _l("Kiosk"),
-    "paper": _l("Paper questionnaire"),
-    "link": _l("Shared link"),
-}
-KIND_LABELS = {
-    "administrative": _l("Administrative procedures"),
-    "health_inpatient": _l("Health: inpatients"),
-    "health_outpatient": _l("Health: outpatients"),
-    "education_parent": _l("Education: parents"),
-}
 ALL_KINDS = "all"
 
 
@@ -114,11 +101,11 @@ def read_report_query(scope: Scope, args=None, survey_default: str | None = None
     args = request.args if args is None else args
     period = read_period(args, scope)
     kind = args.get("survey") or survey_default or defaults.own_survey(scope)
-    if kind != ALL_KINDS and kind not in QUESTIONNAIRE_KINDS:
+    if kind != ALL_KINDS and kind not in QuestionnaireKind.values():
         raise BadQuery(_("A filter in the address is not valid."))
     channels = tuple(c for c in args.getlist("channel") if c)
     level = args.get("level") or None
-    if set(channels) - set(CHANNELS) or (level and db.session.get(Level, level) is None):
+    if set(channels) - set(Channel.values()) or (level and db.session.get(Level, level) is None):
         raise BadQuery(_("A filter in the address is not valid."))
     group, sector_id, agency_id = args.get("group") or None, int_arg(args, "sector"), int_arg(
         args, "agency")

@@ -6,14 +6,12 @@ from flask import render_template
 from sqlalchemy import select
 
 from survey_app.extensions import db
-from survey_app.models import CHANNELS, QUESTIONNAIRE_KINDS, Level
+from survey_app.models import Level
 from survey_app.services.reporting import factor_indices, readings, served_groups, trends
 from survey_app.services.reporting import figures as reporting
 from survey_app.services.responses import comments
 from survey_app.staff import bp, comparisons
 from survey_app.staff.common import (
-    CHANNEL_LABELS,
-    KIND_LABELS,
     BadQuery,
     bad_request,
     current_scope,
@@ -21,6 +19,7 @@ from survey_app.staff.common import (
     read_report_query,
     scope_names,
 )
+from survey_app.vocabulary import Channel, QuestionnaireKind
 
 
 @bp.get("/")
@@ -43,8 +42,8 @@ def dashboard():
         trend=trends.trend(period, scope, filters),
         comment_stats=comments.comment_stats(period, scope, filters),
         period_choices=period_choices(), levels=_levels(),
-        channel_labels=CHANNEL_LABELS, channel_codes=CHANNELS,
-        kind_labels=KIND_LABELS, kind_codes=QUESTIONNAIRE_KINDS,
+        channel_labels=Channel.labels(), channel_codes=Channel.values(),
+        kind_labels=QuestionnaireKind.labels(), kind_codes=QuestionnaireKind.values(),
         min_cell=reporting.MIN_CELL, verdict_line=readings.verdict_line,
         time_line=readings.time_line, change_words=readings.change_words,
         **comparisons.context(query, scope),

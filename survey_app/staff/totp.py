@@ -29,6 +29,7 @@ from survey_app.services.access import totp as service
 from survey_app.services.printing import qr
 from survey_app.staff import bp
 from survey_app.staff.auth import LOGIN_AT, PENDING, start_session
+from survey_app.vocabulary import Role
 
 PENDING_SECONDS = 300  # five minutes to type the code after the password
 MAX_CODE_TRIES = 5
@@ -51,7 +52,7 @@ def enforce_session_limits():
         session.clear()
         flash(_("Your session has ended. Please log in again."), "info")
         return redirect(url_for("staff.login"))
-    if (current_app.config.get("REQUIRE_TOTP_FOR_ADMINS") and current_user.role == "admin"
+    if (current_app.config.get("REQUIRE_TOTP_FOR_ADMINS") and current_user.role == Role.ADMIN
             and not current_user.totp_secret and request.endpoint not in ENROL_ENDPOINTS):
         flash(_("Administrators must set up a second factor before going on."), "info")
         return redirect(url_for("staff.second_factor"))

@@ -14,21 +14,15 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from survey_app import formatting
 from survey_app.extensions import db
-from survey_app.models import ROLES, Agency, Sector, StaffUser
+from survey_app.models import Agency, Sector, StaffUser
 from survey_app.services.access import accounts, users_admin
 from survey_app.staff import bp
 from survey_app.staff.common import require_role
-
-ROLE_LABELS = {
-    "admin": _l("Administrator (Home Affairs: everything)"),
-    "analyst": _l("Analyst (a department: its sectors and agencies)"),
-    "agency": _l("Agency (one agency and its sub-units)"),
-    "viewer": _l("Viewer (figures only, no comments)"),
-}
+from survey_app.vocabulary import Role
 
 
 class ScopeForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[SelectChoice(r, r) for r in ROLES])
+    role = SelectField(_l("Role"), choices=Role.choices())
     sectors = SelectMultipleField(_l("Sectors"), coerce=int)
     agencies = SelectMultipleField(_l("Agencies"), coerce=int)
 
@@ -41,7 +35,6 @@ class NewUserForm(ScopeForm):
 
 
 def _with_choices(form: ScopeForm) -> ScopeForm:
-    form.role.choices = [SelectChoice(r, str(ROLE_LABELS[r])) for r in ROLES]
     form.sectors.choices = [SelectChoice(s.id, s.name_vi) for s in formatting.sort_by_name(
         db.session.execute(select(Sector)).scalars(), lambda s: s.name_vi, "vi")]
     form.agencies.choices = [SelectChoice(a.id, a.name_vi) for a in formatting.sort_by_name(
@@ -50,14 +43,14 @@ def _with_choices(form: ScopeForm) -> ScopeForm:
 
 
 @bp.get("/users")
-@require_role("admin")
+@require_role(Role.ADMIN)
 def user_list():
     return render_template("staff/users.html", users=users_admin.list_users(),
-                           role_labels=ROLE_LABELS)
+                           role_labels=Role.labels())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@require_role("admin")
+@require_role(Role.ADMIN)
 def user_new():
     form = _with_choices(NewUserForm())
     if form.validate_on_submit():
@@ -74,7 +67,7 @@ def user_new():
                 # carry it in the session cookie, which the browser keeps and anyone can
                 # decode. Only the hash is stored.
                 return render_template("staff/users.html", users=users_admin.list_users(),
-                                       role_labels=ROLE_LABELS,
+                                       role_labels=Role.labels(),
                                        created=(form.username.data, generated))
             flash(_("Account created."), "info")
             return redirect(url_for("staff.user_list"))
@@ -82,7 +75,7 @@ def user_new():
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@require_role("admin")
+@require_role(Role.ADMIN)
 def user_edit(user_id: int):
     user = db.session.get(StaffUser, user_id) or abort(404)
     form = _with_choices(ScopeForm())
@@ -104,7 +97,7 @@ def user_edit(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/active")
-@require_role("admin")
+@require_role(Role.ADMIN)
 def user_active(user_id: int):
     user = db.session.get(StaffUser, user_id) or abort(404)
     form = FlaskForm()

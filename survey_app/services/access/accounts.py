@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey_app.extensions import db
-from survey_app.models import ROLES, StaffUser, utcnow
+from survey_app.models import StaffUser, utcnow
 from survey_app.services.access import audit
+from survey_app.vocabulary import Role
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -122,8 +123,8 @@ def end_all_sessions(user_id: int) -> None:
 
 
 def create_user(username: str, password: str, role: str, display_name: str = "") -> StaffUser:
-    if role not in ROLES:
-        raise AccountError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    if role not in Role.values():
+        raise AccountError(f"unknown role {role!r}; choose one of {', '.join(Role.values())}")
     username = username.strip()
     if not username:
         raise AccountError("the username is empty")
@@ -142,11 +143,11 @@ def create_user(username: str, password: str, role: str, display_name: str = "")
 
 def ensure_admin(password: str | None) -> tuple[StaffUser | None, str | None]:
     """Create the first admin if there is none; returns (user, generated password or None)."""
-    exists = db.session.execute(select(StaffUser.id).where(StaffUser.role == "admin")).first()
+    exists = db.session.execute(select(StaffUser.id).where(StaffUser.role == Role.ADMIN)).first()
     if exists:
         return None, None
     generated = None
     if not password:
         password = generated = secrets.token_urlsafe(15)
-    user = create_user("admin", password, "admin", "Administrator")
+    user = create_user("admin", password, Role.ADMIN, "Administrator")
     return user, generated

@@ -29,9 +29,10 @@ from sqlalchemy import ColumnElement, false, or_, select, true
 
 from survey_app.extensions import db
 from survey_app.models import Agency, Campaign, Comment, Counter, Response, Sector, StaffUser
+from survey_app.vocabulary import Role
 
-COMMENT_ROLES = frozenset({"admin", "analyst", "agency"})
-EDIT_ROLES = frozenset({"admin", "analyst", "agency"})
+COMMENT_ROLES = frozenset({Role.ADMIN, Role.ANALYST, Role.AGENCY})
+EDIT_ROLES = frozenset({Role.ADMIN, Role.ANALYST, Role.AGENCY})
 
 
 class ScopeError(ValueError):
@@ -85,11 +86,11 @@ class Scope:
     def for_user(cls, user: StaffUser) -> Scope:
         if user is None or not user.is_active:
             return cls()
-        if user.role == "admin":
+        if user.role == Role.ADMIN:
             return cls.all_data(allows_comments=True, allows_editing=True)
         sectors = {row.sector_id for row in user.scopes if row.sector_id is not None}
         agencies = {row.agency_id for row in user.scopes if row.agency_id is not None}
-        if user.role == "agency":
+        if user.role == Role.AGENCY:
             # One agency and its sub-units; sector rows do not apply to this role.
             sectors = set()
             agencies = set(sorted(agencies)[:1])

@@ -21,10 +21,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from survey_app.extensions import db
-from survey_app.models import ROLES, Agency, Sector, StaffScope, StaffUser
+from survey_app.models import Agency, Sector, StaffScope, StaffUser
 from survey_app.services.access import audit
 from survey_app.services.access.accounts import AccountError, create_user
 from survey_app.services.access.scope import ScopeError, ids_by_code
+from survey_app.vocabulary import Role
 
 
 @dataclass
@@ -41,14 +42,15 @@ class UserRow:
 
 def check_scope(role: str, sector_ids: set[int], agency_ids: set[int]) -> None:
     """Raise AccountError when the grants do not fit the role (see module docstring)."""
-    if role not in ROLES:
-        raise AccountError(_l("Unknown role; choose one of %(roles)s.", roles=", ".join(ROLES)))
-    if role == "admin" and (sector_ids or agency_ids):
+    if role not in Role.values():
+        raise AccountError(_l("Unknown role; choose one of %(roles)s.",
+                              roles=", ".join(Role.values())))
+    if role == Role.ADMIN and (sector_ids or agency_ids):
         raise AccountError(_l("An administrator reads everything: choose no sectors or "
                               "agencies."))
-    if role == "agency" and (sector_ids or len(agency_ids) != 1):
+    if role == Role.AGENCY and (sector_ids or len(agency_ids) != 1):
         raise AccountError(_l("An agency account needs exactly one agency and no sectors."))
-    if role in ("analyst", "viewer") and not (sector_ids or agency_ids):
+    if role in (Role.ANALYST, Role.VIEWER) and not (sector_ids or agency_ids):
         raise AccountError(_l("This role needs at least one sector or agency."))
     known_sectors = set(db.session.execute(
         select(Sector.id).where(Sector.id.in_(sector_ids))).scalars()) if sector_ids else set()
@@ -122,7 +124,7 @@ def set_scope(user: StaffUser, sector_ids=(), agency_ids=(), role: str | None = 
     role = role or user.role
     sector_ids, agency_ids = set(sector_ids), set(agency_ids)
     check_scope(role, sector_ids, agency_ids)
-    if user.role == "admin" and role != "admin":
+    if user.role == Role.ADMIN and role != Role.ADMIN:
         _keep_one_admin(user)
     user.role = role
     _replace_scope(user, sector_ids, agency_ids)
@@ -136,7 +138,7 @@ def set_scope(user: StaffUser, sector_ids=(), agency_ids=(), role: str | None = 
 def _keep_one_admin(user: StaffUser) -> None:
     others = db.session.execute(
         select(func.count()).select_from(StaffUser).where(
-            StaffUser.role == "admin", StaffUser.active.is_(True), StaffUser.id != user.id)
+            StaffUser.role == Role.ADMIN, StaffUser.active.is_(True), StaffUser.id != user.id)
     ).scalar()
     if not others:
         raise AccountError(_l("This is the last active administrator: create another one "
@@ -145,7 +147,7 @@ def _keep_one_admin(user: StaffUser) -> None:
 
 def set_active(user: StaffUser, active: bool, actor_id: int | None = None) -> None:
     """Disable (ending its sessions) or re-enable an account."""
-    if not active and user.role == "admin" and user.active:
+    if not active and user.role == Role.ADMIN and user.active:
         _keep_one_admin(user)
     if user.active and not active:
         user.session_version += 1

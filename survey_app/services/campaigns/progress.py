@@ -38,6 +38,7 @@ from survey_app.extensions import db
 from survey_app.i18n import DISPLAY_TZ
 from survey_app.models import Campaign, Response
 from survey_app.services.access.scope import Scope
+from survey_app.vocabulary import Channel
 
 CONFIDENCE = 0.95
 MIN_CELL = 30  # as in reporting: a rate on fewer answers is shown but marked too small
@@ -67,7 +68,7 @@ class Counts:
 
     def add(self, channel: str, responses: int, n: int, satisfied: int) -> None:
         self.responses += responses
-        if channel == "paper":
+        if channel == Channel.PAPER:
             self.paper += responses
         else:
             self.online += responses
@@ -136,7 +137,7 @@ def counts_by_day(campaign_id: int, scope: Scope) -> list[tuple[date, int, int]]
     ).all()
     days: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for hour, channel, responses in rows:
-        days[hour.astimezone(DISPLAY_TZ).date()][channel == "paper"] += int(responses)
+        days[hour.astimezone(DISPLAY_TZ).date()][channel == Channel.PAPER] += int(responses)
     return [(day, online, paper) for day, (online, paper) in sorted(days.items())]
 
 
@@ -181,7 +182,8 @@ def progress(campaign: Campaign, scope: Scope, with_sections: bool = True) -> Pr
         ))
     total = Counts(quota=sum(f.quota or 0 for f in campaign.facilities) or None)
     for item in facilities:
-        for channel, number in (("link", item.counts.online), ("paper", item.counts.paper)):
+        online_paper = ((Channel.LINK, item.counts.online), (Channel.PAPER, item.counts.paper))
+        for channel, number in online_paper:
             total.add(channel, number, 0, 0)
         total.n += item.counts.n
         total.satisfied += item.counts.satisfied

@@ -48,24 +48,15 @@ from survey_app.models import (
     utcnow,
 )
 from survey_app.services.access.scope import Scope
+from survey_app.vocabulary import QuestionnaireKind, RespondentGroup, Role
 
 # Which questionnaire kinds a department may field, by sector code (data, not code paths).
 SECTOR_KINDS = {
-    "y-te": ("health_inpatient", "health_outpatient"),
-    "giao-duc": ("education_parent",),
+    "y-te": (QuestionnaireKind.HEALTH_INPATIENT, QuestionnaireKind.HEALTH_OUTPATIENT),
+    "giao-duc": (QuestionnaireKind.EDUCATION_PARENT,),
 }
 FACILITY_KINDS = ("hospital", "health-centre", "school")
-RESPONDENT_GROUPS = {
-    "inpatient": {"vi": "Người bệnh nội trú", "en": "Inpatients"},
-    "outpatient": {"vi": "Người bệnh ngoại trú", "en": "Outpatients"},
-    "parent": {"vi": "Cha mẹ học sinh", "en": "Parents"},
-    "pupil": {"vi": "Học sinh", "en": "Pupils"},
-}
-DEFAULT_GROUP = {
-    "health_inpatient": "inpatient", "health_outpatient": "outpatient",
-    "education_parent": "parent",
-}
-MANAGER_ROLES = frozenset({"admin", "analyst"})
+MANAGER_ROLES = frozenset({Role.ADMIN, Role.ANALYST})
 # Link codes are typed by people who cannot scan: no 0/o, 1/l/i look-alikes.
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 CODE_LENGTH = 8
@@ -270,7 +261,7 @@ def _apply(campaign: Campaign, data: CampaignInput, sector: Sector, has_response
         raise CampaignError(
             _l("The questionnaire cannot change: this campaign already has responses."), "version"
         )
-    if data.respondent_group not in RESPONDENT_GROUPS:
+    if data.respondent_group not in RespondentGroup.values():
         raise CampaignError(_l("Choose a respondent group."), "respondent_group")
     if data.closes_on < data.opens_on:
         raise CampaignError(_l("The closing day is before the opening day."), "closes_on")

@@ -38,6 +38,7 @@ from survey_app.services.paper.files import (
 from survey_app.services.questionnaires.files import items_of
 from survey_app.services.questionnaires.forms import build_form_class
 from survey_app.services.responses.submissions import Extras, Origin, add_response
+from survey_app.vocabulary import Channel
 
 FLUSH_EVERY = 200
 MESSAGES = {
@@ -200,7 +201,7 @@ def origin_for(campaign: Campaign, agency_id: int) -> Origin:
     version = campaign.questionnaire_version
     return Origin(
         questionnaire_version_id=version.id, definition=version.definition,
-        agency_id=agency_id, channel="paper", language="vi",
+        agency_id=agency_id, channel=Channel.PAPER, language="vi",
         sector_id=campaign.sector_id, campaign_id=campaign.id,
     )
 

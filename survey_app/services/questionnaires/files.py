@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 
 from survey_app.config import PROJECT_DIR
 from survey_app.services.reference.yaml_lines import safe_load
+from survey_app.vocabulary import QuestionnaireKind
 
 SCHEMA_PATH = PROJECT_DIR / "questionnaires" / "questionnaire.schema.json"
 CHOICE_TYPES = {"single_choice", "multiple_choice"}
@@ -64,11 +65,20 @@ class InvalidQuestionnaire(ValueError):
 _validator: Draft202012Validator | None = None
 
 
+def schema() -> dict:
+    """The JSON Schema of a questionnaire file, its lists of codes from `vocabulary`.
+
+    The file beside the questionnaires is for editors; a test keeps it equal to this.
+    """
+    document = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    document["properties"]["kind"]["enum"] = list(QuestionnaireKind.values())
+    return document
+
+
 def _schema_validator() -> Draft202012Validator:
     global _validator
     if _validator is None:
-        schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-        _validator = Draft202012Validator(schema)
+        _validator = Draft202012Validator(schema())
     return _validator
 
 

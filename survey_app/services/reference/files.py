@@ -16,8 +16,6 @@ from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import (
-    CHANNELS,
-    QUESTIONNAIRE_KINDS,
     Agency,
     Counter,
     Level,
@@ -28,6 +26,7 @@ from survey_app.models import (
     Target,
 )
 from survey_app.services.reference.yaml_lines import line_of, load_with_lines
+from survey_app.vocabulary import Channel, QuestionnaireKind
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 FILES = ("sectors.yaml", "agencies.yaml", "targets.yaml")
@@ -264,9 +263,10 @@ def _check_target(target: dict, groups: set[str], levels: set[str], problem) -> 
         problem(target, "measure", f"expected one of {sorted(MEASURES)}")
     # The population: each list empty (or absent) for "all".
     for name, codes, expected in (
-        ("questionnaire_kinds", QUESTIONNAIRE_KINDS, f"a list from {QUESTIONNAIRE_KINDS}"),
+        ("questionnaire_kinds", QuestionnaireKind.values(),
+         f"a list from {QuestionnaireKind.values()}"),
         ("sector_groups", groups, "a list of known sector group codes"),
-        ("channels", CHANNELS, f"a list from {CHANNELS}"),
+        ("channels", Channel.values(), f"a list from {Channel.values()}"),
         ("levels", levels, "a list of known level codes"),
     ):
         listed = target.get(name) or []

@@ -24,10 +24,11 @@ from survey_app.extensions import db
 from survey_app.i18n import DISPLAY_TZ
 from survey_app.models import Agency, Counter, Response, Sector, TransactionVolume
 from survey_app.services.access.scope import Scope
+from survey_app.vocabulary import Channel
 
 RATIO = 1.5
 MIN_RESPONSES = 20
-WEB_CHANNELS = ("counter", "token", "link", "kiosk")
+WEB_CHANNELS = (Channel.COUNTER, Channel.TOKEN, Channel.LINK, Channel.KIOSK)
 
 
 @dataclass(frozen=True)

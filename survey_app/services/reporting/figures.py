@@ -41,7 +41,6 @@ import analysis
 from survey_app import formatting
 from survey_app.extensions import db
 from survey_app.models import (
-    CHANNELS,
     Agency,
     Counter,
     Level,
@@ -54,6 +53,7 @@ from survey_app.models import (
 )
 from survey_app.services.access.scope import Scope
 from survey_app.services.reporting.periods import Period
+from survey_app.vocabulary import Channel
 
 MIN_CELL = 30  # below this many answers a rate is marked too small to read
 CONFIDENCE = 0.95
@@ -72,7 +72,7 @@ class Filters:
     `kinds` are questionnaire kinds; `group` a sector-group code; `sector_id`,
     `agency_id` (exact agency, not its sub-units) and `counter_id` are drill-down
     steps; `level` an agency level code (`levels` several, for a target's
-    population); `channels` among models.CHANNELS.
+    population); `channels` among vocabulary.Channel.
     """
 
     channels: tuple[str, ...] = ()
@@ -84,7 +84,7 @@ class Filters:
     levels: tuple[str, ...] = ()
 
     def __post_init__(self):
-        unknown = set(self.channels) - set(CHANNELS)
+        unknown = set(self.channels) - set(Channel.values())
         if unknown:
             raise ReportingError(f"unknown channel(s): {', '.join(sorted(unknown))}")
 

@@ -25,8 +25,6 @@ from sqlalchemy import select
 import analysis
 from survey_app.extensions import db
 from survey_app.models import (
-    CHANNELS,
-    QUESTIONNAIRE_KINDS,
     Agency,
     Level,
     Questionnaire,
@@ -46,6 +44,7 @@ from survey_app.services.reporting.figures import (
     targets_for,
 )
 from survey_app.services.reporting.periods import Period
+from survey_app.vocabulary import Channel, QuestionnaireKind
 
 FULL, PARTIAL, OUTSIDE = "full", "partial", "outside"
 
@@ -88,8 +87,8 @@ def coverage(target, scope: Scope, filters: Filters, ref: _Reference) -> str:
     if filters.sector_id is not None:
         seen &= {filters.sector_id}
     parts = [
-        _part(set(QUESTIONNAIRE_KINDS), set(filters.kinds), set(target.questionnaire_kinds)),
-        _part(set(CHANNELS), set(filters.channels), set(target.channels or ())),
+        _part(set(QuestionnaireKind.values()), set(filters.kinds), set(target.questionnaire_kinds)),
+        _part(set(Channel.values()), set(filters.channels), set(target.channels or ())),
         _part(ref.levels, {filters.level} if filters.level else set(),
               set(target.levels or ())),
         _part(all_sectors, seen, wanted),
@@ -133,9 +132,9 @@ def _sum(rows, target) -> tuple[int, int, int, int]:
 
 def _population_filters(target, filters: Filters) -> Filters:
     """The view's filters narrowed to the target's channels and levels (for the index)."""
-    channels = tuple(c for c in (filters.channels or CHANNELS)
+    channels = tuple(c for c in (filters.channels or Channel.values())
                      if not target.channels or c in target.channels)
-    return replace(filters, channels=channels if channels != CHANNELS else (),
+    return replace(filters, channels=channels if channels != Channel.values() else (),
                    levels=tuple(target.levels or ()))
 
 

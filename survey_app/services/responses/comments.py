@@ -27,12 +27,12 @@ from survey_app.models import (
     Sector,
     utcnow,
 )
-from survey_app.models.response import COMMENT_STATUSES
 from survey_app.services.access import audit
 from survey_app.services.access.scope import Scope
 from survey_app.services.feedback.cases import open_cases
 from survey_app.services.reporting.figures import NO_FILTERS, Filters, response_conditions
 from survey_app.services.reporting.periods import Period
+from survey_app.vocabulary import CommentStatus
 
 PAGE_SIZE = 50
 MAX_TAGS = 10
@@ -137,7 +137,7 @@ def list_comments(scope: Scope, user_id: int | None, period: Period, status: str
         raise CommentRefused(_l("This role reads figures only, not comments."))
     query = _base_query(scope).where(_in_view(period, filters))
     if status:
-        if status not in COMMENT_STATUSES:
+        if status not in CommentStatus.values():
             raise CommentInvalid(_l("Unknown status."))
         query = query.where(Comment.status == status)
     if tag:

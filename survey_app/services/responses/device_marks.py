@@ -29,6 +29,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from survey_app.i18n import local_time
 from survey_app.models import utcnow
+from survey_app.vocabulary import Channel
 
 COOKIE = "sv_mark"
 SALT = "device-marks-v1"
@@ -36,7 +37,7 @@ MAX_AGE = 24 * 3600
 MAX_COUNTERS = 30  # a phone answering more counters than this in a day is no citizen
 # Channels where one person may answer the same place freely: a transaction link is
 # single-use already, and a kiosk is one tablet shared by everyone at the counter.
-OPEN_CHANNELS = frozenset({"counter", "link"})
+OPEN_CHANNELS = frozenset({Channel.COUNTER, Channel.LINK})
 
 
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:

@@ -6,26 +6,40 @@ comma and a dot between thousands (88,2 %; 1.234 phiếu).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 from flask_babel import force_locale
 
 from survey_app import formatting
 from survey_app.i18n import local_time
 from survey_app.services.reporting import readings
+from survey_app.vocabulary import Channel, CommentStatus, Labelled, Verdict
 
-VERDICTS = {
-    "met": "Đạt",
-    "not_met": "Chưa đạt",
-    "undecided": "Chưa đủ căn cứ kết luận",
-    None: "Chưa có dữ liệu",
-}
-CHANNELS = {
-    "token": "Đường dẫn theo hồ sơ (đã xác thực)",
-    "counter": "Mã QR tại quầy",
-    "kiosk": "Máy khảo sát tại chỗ",
-    "paper": "Phiếu giấy",
-    "link": "Đường dẫn khảo sát ngành",
-}
-STATUSES = {"new": "Mới", "assigned": "Đã giao xử lý", "handled": "Đã xử lý"}
+
+class _Vietnamese(Mapping):
+    """{code: Vietnamese label} of a vocabulary enum, read at lookup (in an app context)."""
+
+    def __init__(self, enum: type[Labelled], **extra: str) -> None:
+        self.enum, self.extra = enum, extra
+
+    def __getitem__(self, code: str | None) -> str:
+        if code is None and "none" in self.extra:
+            return self.extra["none"]
+        try:
+            return self.enum(code).vi
+        except ValueError:
+            raise KeyError(code) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.enum.values())
+
+    def __len__(self) -> int:
+        return len(self.enum)
+
+
+VERDICTS = _Vietnamese(Verdict, none="Chưa có dữ liệu")
+CHANNELS = _Vietnamese(Channel)
+STATUSES = _Vietnamese(CommentStatus)
 MEASURES = {
     "overall": "Câu đánh giá chung",
     "service-index": "Chỉ số phục vụ (trung bình 5 yếu tố)",
