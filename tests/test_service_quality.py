@@ -42,8 +42,8 @@ def year(app, runner, tmp_path):
         cases.open_cases()
         everything = Scope.all_data(allows_editing=True)
         ids = [listing.case_for_comment(r.comments[0].id) for r in five]
-        # (answered on, rating): on time & satisfied, on time & unsatisfied, late,
-        # [the verified one] still open (overdue), on time without rating.
+        # (answered on, rating): on time & satisfied, on time & unsatisfied, late, still
+        # open (overdue), and the verified one ("d") on time without rating.
         outcomes = {ids[0]: (date(2025, 8, 10), "satisfied"),
                     ids[1]: (date(2025, 8, 15), "unsatisfied"),
                     ids[2]: (date(2025, 8, 20), None), ids[3]: None,

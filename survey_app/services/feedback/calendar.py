@@ -23,8 +23,12 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _holidays(day.year)
 
 
+@lru_cache(maxsize=4096)
 def add_working_days(start: date, days: int) -> date:
-    """The date `days` working days after `start` (start itself does not count)."""
+    """The date `days` working days after `start` (start itself does not count).
+
+    Cached: opening the cases of a whole demo year asks for a few hundred distinct days.
+    """
     day = start
     while days > 0:
         day += timedelta(days=1)

@@ -133,8 +133,7 @@ def _verified_unsatisfied(period: Period, scope: Scope, rules: Rules) -> dict[in
 
 
 def agency_groups(period: Period, scope: Scope) -> list[AgencyGroup]:
-    """The group for every agency in scope with cases or volumes in the period, most
-    points lost first."""
+    """The group for every agency in scope with cases or volumes in the period."""
     listing.open_cases()
     rules = load_rules()
     cases_by, dossiers_by = _case_counts(period, scope), _dossier_counts(period, scope)
@@ -156,7 +155,9 @@ def agency_groups(period: Period, scope: Scope) -> list[AgencyGroup]:
         computed = [r for r in rates if r.n and r.points_lost > 0]
         worst = max(computed, key=lambda r: r.points_lost).code if computed else None
         found.append(AgencyGroup(agency_id, names[agency_id], rates, earned, possible, worst))
-    return sorted(found, key=lambda g: (g.earned - g.possible, g.name["vi"]))
+    # Most points lost first; agencies with nothing to compute yet at the end.
+    return sorted(found, key=lambda g: (not any(r.n for r in g.rates), g.earned - g.possible,
+                                        g.name["vi"]))
 
 
 def group_report(period: Period, scope: Scope) -> dict:
