@@ -26,7 +26,7 @@ ARTIFACTS = PROJECT / "test-artifacts" / "browser"
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def playwright_driver():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -34,9 +34,24 @@ def chromium():
     if not shutil.which(CHROMIUM):
         missing_part(f"chromium not installed ({CHROMIUM})")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_driver):
+    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def chromium_bfcache(playwright_driver):
+    """Chromium with its back/forward cache on, as on a real tablet or phone (Playwright
+    turns it off by default: `--disable-back-forward-cache`)."""
+    browser = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM, args=ARGS, ignore_default_args=["--disable-back-forward-cache"])
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
