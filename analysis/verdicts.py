@@ -122,3 +122,30 @@ def target_verdict(
         p_value=float(p_value[0]),
         additional_n=None if math.isnan(extra) else int(extra),
     )
+
+
+def index_verdict(index: float, se: float, low: float, high: float, target: float, n: int,
+                  confidence: float = 0.95) -> tuple[str, int | None]:
+    """Verdict and extra respondents for an index with a normal interval (the service index).
+
+    The verdict reads the interval as for rates (met: ``low >= target``; not met:
+    ``high < target``; else undecided). Extra respondents, for an undecided verdict
+    with the index off the target: ``max(0, ceil(n·(z·se / (index − target))²) − n)``,
+    the respondents at which the interval would clear the target if the index and
+    the spread per respondent stay as they are (a planning figure, like
+    :func:`target_verdict`'s ``additional_n``).
+    """
+    for value, name in ((index, "index"), (se, "se"), (low, "low"), (high, "high")):
+        _validate.real(value, name)
+    goal = _validate.open_unit(target, "target")
+    respondents = _validate.counts(0, n)[1]
+    level = _validate.confidence(confidence)
+    if low >= goal:
+        return MET, None
+    if high < goal:
+        return NOT_MET, None
+    gap = index - goal
+    if gap == 0 or se == 0:
+        return UNDECIDED, None
+    needed = math.ceil(respondents * (z_value(level) * se / gap) ** 2)
+    return UNDECIDED, max(0, needed - respondents)

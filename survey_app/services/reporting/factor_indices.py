@@ -17,7 +17,8 @@ linearisation (delta-method) variance of a ratio estimator with respondents as
 independent draws, Var(Y) estimated as n/(n-1)·Σ(y_i − ȳ)(y_i − ȳ)ᵀ over the
 per-respondent vector y_i = (satisfied_f, scored_f for each factor f). The
 covariances between factors enter the service index's variance. The interval is
-the normal one, index ± z·SE, clipped to [0, 1].
+the normal one, index ± z·SE, clipped to [0, 1]. The estimator is
+`analysis.ratio.ratio_indices`; this module only gathers its sums in SQL.
 
 Limits, said plainly: the normal interval undercovers for small n and indices near
 100 % (cells under 30 respondents are flagged `too_small`); it assumes respondents
@@ -32,13 +33,12 @@ cross-products (2F + F(2F+1) numbers) is all that comes back.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from statistics import NormalDist
 
 import numpy as np
 from sqlalchemy import case, func, select
 
+from analysis import ratio, verdicts
 from survey_app.extensions import db
 from survey_app.models import Questionnaire, QuestionnaireVersion, Response, response_factors
 from survey_app.services.access.scope import Scope
@@ -171,49 +171,25 @@ def _fill(result: ServiceIndex, n: int, totals, cross, respondents) -> None:
     size = len(result.factors)
     result.respondents = n
     result.too_small = n < MIN_CELL
-    if n == 0:
-        return
-    # Covariance of the totals over respondents (with-replacement approximation).
-    cov = (cross - np.outer(totals, totals) / n) * (n / (n - 1)) if n > 1 else None
-    z = NormalDist().inv_cdf(0.5 + CONFIDENCE / 2)
-    used = [f for f in range(size) if totals[size + f] > 0]
     for f, factor in enumerate(result.factors):
         factor.respondents = respondents[f]
         factor.too_small = respondents[f] < MIN_CELL
         factor.answers, factor.satisfied = int(totals[size + f]), int(totals[f])
-        if f not in used:
-            continue
-        gradient = np.zeros(2 * size)
-        gradient[f] = 1 / totals[size + f]
-        gradient[size + f] = -totals[f] / totals[size + f] ** 2
-        factor.index = float(totals[f] / totals[size + f])
-        factor.se, factor.low, factor.high = _interval(factor.index, gradient, cov, z)
-    if not used:
+    if n == 0:
         return
-    gradient = np.zeros(2 * size)
-    for f in used:
-        gradient[f] = 1 / (len(used) * totals[size + f])
-        gradient[size + f] = -totals[f] / (len(used) * totals[size + f] ** 2)
-    result.index = float(sum(result.factors[f].index for f in used) / len(used))
-    result.se, result.low, result.high = _interval(result.index, gradient, cov, z)
-
-
-def _interval(estimate: float, gradient, cov, z: float):
-    if cov is None:
-        return None, None, None
-    se = math.sqrt(max(float(gradient @ cov @ gradient), 0.0))
-    return se, float(max(0.0, estimate - z * se)), float(min(1.0, estimate + z * se))
+    estimates, mean = ratio.ratio_indices(n, totals, cross, CONFIDENCE)
+    for factor, estimate in zip(result.factors, estimates, strict=True):
+        if estimate is not None:
+            factor.index, factor.se = estimate.index, estimate.se
+            factor.low, factor.high = estimate.low, estimate.high
+    if mean is not None:
+        result.index, result.se, result.low, result.high = (mean.index, mean.se, mean.low,
+                                                            mean.high)
 
 
 def fill_target(result: TargetResult, period: Period, scope: Scope, filters: Filters) -> None:
-    """Measure a `service-index` target: index, interval, verdict, extra respondents.
-
-    Verdict as for rates: met when the lower bound clears the threshold, not met
-    when the upper bound is under it. Extra respondents for an undecided verdict:
-    n·(z·SE / (index − threshold))² − n, i.e. the respondents at which the interval
-    would clear the threshold if the index and the spread per respondent stay as they
-    are (a planning figure, like analysis.target_verdict's additional_n).
-    """
+    """Measure a `service-index` target: index, interval, and the verdict and extra
+    respondents of `analysis.verdicts.index_verdict`."""
     index = service_index(period, scope, result.kinds, result.groups, filters)
     result.method = METHOD
     result.n = index.respondents
@@ -223,15 +199,6 @@ def fill_target(result: TargetResult, period: Period, scope: Scope, filters: Fil
     result.extra["factors"] = index.factors
     if index.low is None:
         return
-    threshold = result.threshold
-    if index.low >= threshold:
-        result.verdict = "met"
-    elif index.high < threshold:
-        result.verdict = "not_met"
-    else:
-        result.verdict = "undecided"
-        gap = index.index - threshold
-        if gap != 0 and index.se:
-            z = NormalDist().inv_cdf(0.5 + CONFIDENCE / 2)
-            needed = math.ceil(index.respondents * (z * index.se / gap) ** 2)
-            result.additional_n = max(0, needed - index.respondents)
+    result.verdict, result.additional_n = verdicts.index_verdict(
+        index.index, index.se, index.low, index.high, result.threshold, index.respondents,
+        CONFIDENCE)
