@@ -123,6 +123,43 @@ class CommentStatus(Labelled):
     HANDLED = "handled", _l("Handled")
 
 
+class CaseState(Labelled):
+    """A feedback case's state (services/feedback/cases.py has the steps between them)."""
+
+    NEW = "new", _l("New")
+    ASSIGNED = "assigned", _l("Assigned")
+    IN_PROGRESS = "in_progress", _l("In progress")
+    ANSWERED = "answered", _l("Answered")
+    CLOSED = "closed", _l("Closed")
+
+
+class CaseKind(Labelled):
+    """Why a comment is a feedback case (reference/feedback_cases.yaml)."""
+
+    COMPLAINT = "complaint", _l("Complaint")
+    PROPOSAL = "proposal", _l("Proposal")
+    LOW_SCORE = "low_score", _l("Low score")
+
+
+class CaseRating(Labelled):
+    """The citizen's rating of how their feedback was handled."""
+
+    SATISFIED = "satisfied", _l("Satisfied")
+    UNSATISFIED = "unsatisfied", _l("Not satisfied")
+
+
+class CaseEventKind(Labelled):
+    """One line of a case's thread and history."""
+
+    OPENED = "opened", _l("Case opened")
+    STATE = "state", _l("State changed")
+    OWNER = "owner", _l("Owner agency changed")
+    NOTE = "note", _l("Internal note")
+    REPLY = "reply", _l("Answer to the citizen")
+    RATING = "rating", _l("The citizen's rating")
+    REPLY_LINK = "reply_link", _l("Reply link sent")
+
+
 class AgencyLevel(Labelled):
     """An agency's administrative level (the codes of reference/agencies.yaml ``levels``)."""
 

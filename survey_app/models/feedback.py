@@ -14,23 +14,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.extensions import db
 from survey_app.models.types import UTCDateTime, utcnow
+from survey_app.vocabulary import CaseEventKind, CaseKind, CaseRating, CaseState
 
-CASE_STATES = ("new", "assigned", "in_progress", "answered", "closed")
-CASE_KINDS = ("complaint", "proposal", "low_score")
-CASE_RATINGS = ("satisfied", "unsatisfied")
-EVENT_ACTIONS = ("opened", "state", "owner", "note", "reply", "rating", "reply_link")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+CASE_STATES = CaseState.values()
+CASE_KINDS = CaseKind.values()
+CASE_RATINGS = CaseRating.values()
 
 
 class FeedbackCase(db.Model):
     __tablename__ = "feedback_cases"
     __table_args__ = (
-        CheckConstraint(_in("state", CASE_STATES), name="state"),
-        CheckConstraint(_in("kind", CASE_KINDS), name="kind"),
-        CheckConstraint(f"rating IS NULL OR {_in('rating', CASE_RATINGS)}", name="rating"),
+        CheckConstraint(CaseState.check("state"), name="state"),
+        CheckConstraint(CaseKind.check("kind"), name="kind"),
+        CheckConstraint(f"rating IS NULL OR {CaseRating.check('rating')}", name="rating"),
         Index("ix_feedback_cases_agency_state", "agency_id", "state"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,7 +58,7 @@ class CaseEvent(db.Model):
     """One entry of a case's thread and history (never updated)."""
 
     __tablename__ = "case_events"
-    __table_args__ = (CheckConstraint(_in("action", EVENT_ACTIONS), name="action"),)
+    __table_args__ = (CheckConstraint(CaseEventKind.check("action"), name="action"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(
         ForeignKey("feedback_cases.id", ondelete="CASCADE"), index=True)

@@ -26,19 +26,15 @@ from survey_app.staff.common import (
     period_choices,
     read_period,
 )
+from survey_app.vocabulary import CaseEventKind, CaseKind, CaseState
 
-STATE_LABELS = {"new": _l("New"), "assigned": _l("Assigned"), "in_progress": _l("In progress"),
-                "answered": _l("Answered"), "closed": _l("Closed")}
-KIND_LABELS = {"complaint": _l("Complaint"), "proposal": _l("Proposal"),
-               "low_score": _l("Low score")}
+STATE_LABELS = CaseState.labels()
+KIND_LABELS = CaseKind.labels()
 ACTION_LABELS = {"assign": _l("Assign to the agency"), "start": _l("Start handling"),
                  "answer": _l("Send the answer"), "close": _l("Close"),
                  "reopen": _l("Reopen"), "note": _l("Add an internal note"),
                  "reply_link": _l("Create the citizen's reply link")}
-EVENT_LABELS = {"opened": _l("Case opened"), "state": _l("State changed"),
-                "owner": _l("Owner agency changed"), "note": _l("Internal note"),
-                "reply": _l("Answer to the citizen"), "rating": _l("The citizen's rating"),
-                "reply_link": _l("Reply link sent")}
+EVENT_LABELS = CaseEventKind.labels()
 
 
 def _reader_scope():
