@@ -1,10 +1,13 @@
 """The dashboard's funnel and commune small-area estimates, against independent counts."""
 
+import io
 import re
 from datetime import UTC, datetime
 
 import numpy as np
 import pytest
+from openpyxl import load_workbook
+from report_support import pdf_text, squeeze
 from seeding import add_responses, load_reference
 from sqlalchemy import text
 
@@ -130,3 +133,29 @@ def test_each_target_group_gets_its_own_funnel(app, seeded):
     assert response.status_code == 200
     assert seeded.get("/staff/charts/funnel.svg?period=2025-Q3&level=commune&part=2"
                       ).status_code == 404
+
+
+def _report(app, runner, tmp_path, fmt: str) -> bytes:
+    out = tmp_path / f"report.{fmt}"
+    with app.app_context():  # as the report tests: the audit row needs the app's session
+        result = runner.invoke(args=["report", "--period", "2025-Q3", "--format", fmt,
+                                     "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out.read_bytes()
+
+
+def test_pdf_and_xlsx_carry_the_funnel_and_the_commune_estimates(app, seeded, runner, tmp_path):
+    printed = squeeze(pdf_text(_report(app, runner, tmp_path, "pdf")))
+    assert squeeze("PHỤ LỤC. SO SÁNH CÁC CƠ QUAN VỚI CHỈ TIÊU") in printed
+    assert squeeze("Cách đọc biểu đồ phễu") in printed
+    assert squeeze("Ủy ban nhân dân xã Cầu Kè") in printed
+    assert squeeze("7 cơ quan còn lại: không khác biệt có ý nghĩa so với chỉ tiêu.") in printed
+    assert squeeze("Ước lượng cho địa bàn nhỏ") in printed
+    book = load_workbook(io.BytesIO(_report(app, runner, tmp_path, "xlsx")))
+    rows = list(book["So sánh"].iter_rows(min_row=2, values_only=True))
+    flagged = [r for r in rows if r[6] == "thấp hơn"]
+    assert [(r[1], r[2], r[3]) for r in flagged] == [
+        ("Ủy ban nhân dân xã Cầu Kè", 120, pytest.approx(0.6))]
+    estimates = [r for r in rows if r[8] is not None]
+    assert len(estimates) == len(COMMUNES)
+    assert all(r[9] <= r[8] <= r[10] for r in estimates)

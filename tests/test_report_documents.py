@@ -212,7 +212,7 @@ def test_targets_compare_with_the_same_quarter_a_year_earlier(seeded, runner, tm
 def test_every_xlsx_sheet_filters_keeps_its_header_and_writes_days_and_p_values(
         seeded, runner, tmp_path):
     book = load_workbook(io.BytesIO(_write(runner, tmp_path, "xlsx")))
-    assert len(book.worksheets) == 10
+    assert len(book.worksheets) == 11  # with the comparison sheet
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2", sheet.title
         assert sheet.auto_filter.ref == sheet.dimensions, sheet.title

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from analysis import charts
 from survey_app import formatting
-from survey_app.services.reporting.exports import data, methods
+from survey_app.services.reporting.exports import comparison_section, data, methods
 from survey_app.services.reporting.exports.data import ReportData
 from survey_app.services.reporting.exports.words import (
     CHANNELS,
@@ -74,7 +74,7 @@ def body(report: ReportData) -> list:
     """Every block of the report, in reading order."""
     doc = Body()
     for section in (_summary, _targets, _sectors, _agencies, _services, _factors, _trend,
-                    _comments, _methods):
+                    _comments, _methods, comparison_section.section):
         section(report, doc)
     return doc.blocks
 
@@ -141,13 +141,13 @@ def _by_rate(cells) -> list:
     return sorted(cells, key=lambda c: (c.rate is None, -(c.rate or 0.0)))
 
 
-def _cell_chart(cells, title: str, enough_only: bool = False) -> list:
+def _cell_chart(cells, title: str) -> list:
     """The cells of the table above, top to bottom in its order (best rate first), in
     charts of at most 40 rows on one axis (the province's communes on a few pages)."""
     drawn = [{"label": _wrap(c.name.get("vi", "")), "rate": c.rate, "low": c.low,
               "high": c.high, "target": c.target, "verdict": c.verdict if c.target else None}
              for c in _by_rate(cells)
-             if c.rate is not None and c.low is not None and not (enough_only and c.too_small)]
+             if c.rate is not None and c.low is not None]
     if not drawn:
         return []
     return [_chart(figure) for figure in charts.caterpillar_pages(
@@ -164,8 +164,8 @@ def _sectors(report: ReportData, doc: Body) -> None:
 def _agencies(report: ReportData, doc: Body) -> None:
     doc.add(Heading("III. GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH THEO CƠ QUAN"))
     doc.add(*_cell_table(report.agencies, "Cơ quan"))
-    doc.add(*_cell_chart(report.agencies, "Các cơ quan từ 30 phiếu, theo thứ tự của bảng",
-                         enough_only=True))
+    # compared in the appendix's funnel, not by a ranking chart
+    doc.add(Text("So sánh các cơ quan với chỉ tiêu: xem biểu đồ phễu ở Phụ lục.", "small"))
 
 
 def _services(report: ReportData, doc: Body) -> None:

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from survey_app.services.reporting.exports import data
+from survey_app.services.reporting.exports import comparison_section, data
 from survey_app.services.reporting.exports.data import ReportData
 from survey_app.services.reporting.exports.words import (
     CHANNELS,
@@ -48,6 +48,7 @@ def build(report: ReportData, out) -> None:
     _factors(book.create_sheet("Yếu tố"), report)
     _trend(book.create_sheet("Xu hướng"), report)
     _comments(book.create_sheet("Góp ý"), report)
+    _comparison(book.create_sheet("So sánh"), report)
     for sheet in book.worksheets:  # every table can be sorted and filtered at once
         sheet.auto_filter.ref = sheet.dimensions
     book.save(out)
@@ -63,6 +64,13 @@ def _header(sheet, headers, widths=None) -> None:
     for index, _ in enumerate(headers, start=1):
         width = (widths or {}).get(index, 14)
         sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def _comparison(sheet, report: ReportData) -> None:
+    _header(sheet, comparison_section.SHEET_HEADERS, {1: 34, 2: 40})
+    for row in comparison_section.sheet_rows(report):
+        sheet.append(row)
+    _percent(sheet, (4, 9, 10, 11))
 
 
 def _percent(sheet, columns) -> None:
