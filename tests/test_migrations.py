@@ -15,6 +15,8 @@ from sqlalchemy import inspect, make_url, text
 from support import make_app
 from survey_app.config import server_key
 from survey_app.extensions import db
+from survey_app.models import StaffUser
+from survey_app.services.access import totp
 from survey_app.services.responses.tokens import dossier_hmac, sha256_hex
 
 
@@ -132,3 +134,25 @@ def test_upgrade_unlinks_used_invitations_and_keys_dossier_hashes(empty_database
     assert used.dossier_hmac == dossier_hmac("000.00.12.H62-261201-1000", key)
     assert (bool(unused.used), unused.procedure_id, unused.dossier_hmac) == (False, 1, None)
     assert str(unused.created_at).startswith("2026-11-30 08:17:05")
+
+
+def test_upgrade_encrypts_second_factor_secrets_already_stored(empty_database):
+    """A secret stored in clear before c7a2e5f1b3d8 is sealed; the codes stay the same."""
+    app = make_app(empty_database)
+    clear = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    with app.app_context():
+        upgrade(revision="23e8ec13fa0e")
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO staff_users (id, username, display_name, password_hash, role, "
+                "active, created_at, failed_logins, session_version, totp_secret) VALUES "
+                f"(1, 'hoa', 'Hoa', 'x', 'admin', true, '2026-11-30', 0, 1, '{clear}')")
+        upgrade()
+        with db.engine.connect() as connection:
+            stored, failures = connection.execute(text(
+                "SELECT totp_secret, totp_failures FROM staff_users")).one()
+        user = StaffUser(totp_secret=stored)
+        assert totp.secret_of(user) == clear
+        db.engine.dispose()
+    assert clear not in stored
+    assert failures == 0

@@ -125,7 +125,8 @@ def test_enrolment_page_shows_qr_and_key_and_turns_the_factor_on(staff, app, cli
     assert response.headers["Location"].endswith("/staff/login")
     with app.app_context():
         user = db.session.get(StaffUser, user_id)
-        assert user.totp_secret == key
+        assert totp.secret_of(user) == key
+        assert key not in user.totp_secret  # encrypted at rest
         # Logins are audited too (test_audit_log.py); here only the enrolment matters.
         assert db.session.execute(select(AuditLog.action).where(
             AuditLog.action.not_like("log%"))).scalars().all() == ["totp.enrol"]
@@ -304,3 +305,85 @@ def test_weak_passwords_are_refused(app_context, username, password, message):
 ])
 def test_reasonable_passwords_are_accepted(app_context, password):
     assert accounts.create_user("hoa", password, "viewer").check_password(password)
+
+
+def _wrong_code_for(secret: str) -> str:
+    valid = {totp.code_at(secret, time.time() + d) for d in (-30, 0, 30)}
+    return next(c for c in ("000000", "111111", "222222", "333333") if c not in valid)
+
+
+def test_replaying_the_pending_login_cookie_gains_no_code_tries(staff, app, client):
+    """Row 4: the count of wrong codes is on the server, whatever cookie comes back."""
+    user_id = staff.create("ba.admin")
+    secret = _enrol(app, user_id)
+    staff.login("ba.admin")
+    page = client.get("/staff/login/code").get_data(as_text=True)
+    saved = client.get_cookie("session").value  # the cookie after the password step
+    wrong = _wrong_code_for(secret)
+    for _ in range(accounts.MAX_FAILED_LOGINS * 5):
+        client.set_cookie("session", saved)
+        _code_page(client, wrong)
+    with app.app_context():
+        user = db.session.get(StaffUser, user_id)
+        assert user.totp_failures == 25
+        assert user.locked_until > utcnow()  # five rounds of five wrong codes
+    client.set_cookie("session", saved)
+    assert client.get("/staff/login/code").headers["Location"].endswith("/staff/login")
+    client.set_cookie("session", saved)
+    client.post("/staff/login/code", data={  # a locked account takes no code, even a right one
+        "code": totp.code_at(secret, time.time() + 30), "csrf_token": csrf_token_from(page)})
+    assert client.get("/staff/").status_code == 302
+
+
+def test_a_right_password_does_not_clear_wrong_codes(staff, app, client):
+    """Row 4: logging in again with the password keeps counting the codes."""
+    user_id = staff.create("ba.admin")
+    secret = _enrol(app, user_id)
+    wrong = _wrong_code_for(secret)
+    for _ in range(accounts.MAX_FAILED_LOGINS):
+        for _ in range(4):
+            staff.login("ba.admin")
+            _code_page(client, wrong)
+        staff.login("ba.admin")  # a right password, before the fifth wrong code
+        _code_page(client, wrong)
+    with app.app_context():
+        user = db.session.get(StaffUser, user_id)
+        assert user.locked_until is not None
+        assert user.locked_until > utcnow()
+    # and a right code clears the counts
+    with app.app_context():
+        user = db.session.get(StaffUser, user_id)
+        user.locked_until = None
+        db.session.commit()
+    staff.login("ba.admin")
+    _code_page(client, totp.code_at(secret, time.time() + 30))
+    assert client.get("/staff/").status_code == 200
+    with app.app_context():
+        user = db.session.get(StaffUser, user_id)
+        assert (user.totp_failures, user.failed_logins) == (0, 0)
+
+
+def test_the_second_factor_secret_is_encrypted_at_rest(staff, app):
+    user_id = staff.create("ba.admin")
+    secret = _enrol(app, user_id)
+    with app.app_context():
+        stored = db.session.execute(
+            select(StaffUser.totp_secret).where(StaffUser.id == user_id)).scalar_one()
+        assert secret not in stored
+        assert base64.b32encode(base64.b32decode(secret + "=" * (-len(secret) % 8))
+                                ).decode() not in stored
+    # Another key (a copied database without the configuration) cannot decrypt it.
+    with app.app_context():
+        app.config["TOTP_ENCRYPTION_KEY"] = "another-key-entirely-of-enough-length"
+        try:
+            assert totp.secret_of(db.session.get(StaffUser, user_id)) is None
+        finally:
+            app.config["TOTP_ENCRYPTION_KEY"] = ""
+
+
+@pytest.mark.parametrize("password", [
+    "P@ssw0rd2026", "Passwordpassword", "Aa123456789!", "Summer2026!!", "abc123abc123"])
+def test_the_outside_test_s_weak_passwords_are_refused(app_context, password):
+    """Row 12: each passed the length-and-classes rules before zxcvbn."""
+    with pytest.raises(accounts.AccountError, match="easy to guess|common|repetitive"):
+        accounts.create_user("hoa", password, "viewer")

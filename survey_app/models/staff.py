@@ -30,9 +30,12 @@ class StaffUser(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_secret: Mapped[str | None] = mapped_column(String(255))  # encrypted (totp.seal)
     # The time step of the last accepted one-time code: a code is never accepted twice.
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # Wrong one-time codes since the last right one, counted here whatever cookie is
+    # replayed; the password step never clears them (staff/totp.py).
+    totp_failures: Mapped[int] = mapped_column(default=0)
     # Bumped by "log out everywhere" and password changes: older sessions stop working.
     session_version: Mapped[int] = mapped_column(default=1)
 

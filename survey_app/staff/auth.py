@@ -56,7 +56,7 @@ def login():
                 # (staff/totp.py), on a session holding nothing but this pending login.
                 _fresh_session()
                 session[PENDING] = {"id": user.get_id(), "next": _safe_next(),
-                                    "at": int(time.time()), "tries": 0}
+                                    "at": int(time.time())}
                 return redirect(url_for("staff.login_code"))
             start_session(user)
             return redirect(_safe_next() or url_for("staff.dashboard"))

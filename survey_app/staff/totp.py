@@ -1,8 +1,11 @@
 """The second factor of staff logins: the code step at login, enrolment, and session limits.
 
 - /staff/login/code: after a right password, an account with a second factor gets
-  a session holding only that pending login; five wrong codes count as one failed
-  login (five of those lock the account, services/accounts.py).
+  a session holding only that pending login. Wrong codes are counted on the account
+  (`staff_users.totp_failures`), not in the cookie, so replaying the pending-login
+  cookie gains nothing; only a right code clears them. Every fifth wrong code
+  counts as a failed login (five of those lock the account, services/accounts.py),
+  and a locked account takes no code.
 - /staff/account/second-factor: enrol (QR code of the otpauth:// URI and the key
   to type by hand; on by proving one code) or turn it off (with a current code).
 - Every staff request: a session ends LOGIN_LIFETIME after its login, however
@@ -24,6 +27,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from survey_app.extensions import db, limiter
+from survey_app.models import utcnow
 from survey_app.services.access import accounts
 from survey_app.services.access import totp as service
 from survey_app.services.printing import qr
@@ -71,21 +75,31 @@ def login_code():
     if user is None:
         session.pop(PENDING, None)
         return redirect(url_for("staff.login"))
+    if user.locked_until and user.locked_until > utcnow():
+        session.pop(PENDING, None)
+        flash(_("Too many wrong codes. Please log in again."), "error")
+        return redirect(url_for("staff.login"))
     form = CodeForm()
     if form.validate_on_submit():
         if service.verify(user, form.code.data):
+            accounts.note_login_done(user)
             db.session.commit()  # consumes the code's time step
             start_session(user)
             return redirect(pending.get("next") or url_for("staff.dashboard"))
-        pending["tries"] = pending.get("tries", 0) + 1
-        if pending["tries"] >= MAX_CODE_TRIES:
-            accounts.note_failed_login(user)
-            session.pop(PENDING, None)
-            flash(_("Too many wrong codes. Please log in again."), "error")
-            return redirect(url_for("staff.login"))
-        session[PENDING] = pending
-        flash(_("This code is not right. Check the time on your phone and try again."), "error")
+        return _wrong_code(user)
     return render_template("staff/login_code.html", form=form)
+
+
+def _wrong_code(user):
+    user.totp_failures += 1
+    if user.totp_failures % MAX_CODE_TRIES:
+        db.session.commit()
+        flash(_("This code is not right. Check the time on your phone and try again."), "error")
+        return render_template("staff/login_code.html", form=CodeForm())
+    accounts.note_failed_login(user)  # commits
+    session.pop(PENDING, None)
+    flash(_("Too many wrong codes. Please log in again."), "error")
+    return redirect(url_for("staff.login"))
 
 
 @bp.route("/account/second-factor", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from survey_app.extensions import db
 from survey_app.models import StaffUser, utcnow
@@ -17,6 +18,7 @@ from survey_app.vocabulary import Role
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 12
+MIN_STRENGTH = 4  # zxcvbn's score: about 10^10 guesses and more
 
 
 @functools.cache
@@ -62,8 +64,10 @@ def authenticate(username: str, password: str) -> StaffUser:
         audit.record(user.id, "login.refused", commit=False, reason="password")
         note_failed_login(user)
         raise refusal
-    user.failed_logins = 0
-    user.locked_until = None
+    if not user.totp_secret:
+        # With a second factor the login is done only at the code (staff/totp.py): a
+        # right password alone must not clear the failures the codes have counted.
+        note_login_done(user)
     user.last_login_at = now
     audit.record(user.id, "login.password", commit=False)
     db.session.commit()
@@ -80,6 +84,13 @@ COMMON_WORDS = frozenset({
     "iloveu", "vietnam", "vinhlong", "khaosat", "hailong", "sonoivu", "motcua",
     "ubnd", "congchuc", "quantri",
 })
+
+
+def note_login_done(user: StaffUser) -> None:
+    """A full login (password and, if any, code): the failure counts start again."""
+    user.failed_logins = 0
+    user.totp_failures = 0
+    user.locked_until = None
 
 
 def note_failed_login(user: StaffUser) -> None:
@@ -105,6 +116,12 @@ def check_password_strength(password: str, username: str = "") -> None:
         raise AccountError("the password is too common: choose a phrase of several words")
     if lowered.isdigit() or _is_sequence(lowered):
         raise AccountError("the password is too easy to guess")
+    # A real estimator last (zxcvbn: dictionaries, l33t, dates, repeats, keyboard
+    # patterns): "P@ssw0rd2026" and "Summer2026!!" pass every rule above.
+    estimate = zxcvbn(password[:100], user_inputs=[name, *COMMON_WORDS])
+    if estimate["score"] < MIN_STRENGTH:
+        raise AccountError("the password is too easy to guess: choose a phrase of several "
+                           "unrelated words, or let the app generate one")
 
 
 def _is_sequence(text: str) -> bool:

@@ -1,17 +1,15 @@
 """Time-based one-time passwords (RFC 6238) as the optional second factor of staff logins.
 
-Written with hmac from the standard library (the algorithm is a dozen lines) and
-checked against the RFC's own test vectors: HMAC-SHA1, 6 digits, 30-second steps,
-which is what every authenticator app (Google Authenticator, Microsoft
-Authenticator, FreeOTP, Aegis) reads from an otpauth:// URI.
+The codes are computed by pyotp (HMAC-SHA1, 6 digits, 30-second steps, what every
+authenticator app reads from an otpauth:// URI), checked against the RFC's vectors.
 
 A code is accepted for the current step and one step either side (clock drift of
 a phone), and never twice: the last accepted step is stored on the account, so a
 code seen over a shoulder cannot be replayed within its minute and a half.
 
-The secret is stored in clear in `staff_users.totp_secret`: whoever can read the
-database can also read everything the second factor protects, and the
-password hashes next to it.
+The secret is stored encrypted (Fernet, AES-128-CBC + HMAC-SHA256) under
+`TOTP_ENCRYPTION_KEY` from configuration (derived from SECRET_KEY when unset):
+a copy of the database alone does not give the codes.
 """
 
 from __future__ import annotations
@@ -20,12 +18,15 @@ import base64
 import hashlib
 import hmac
 import secrets
-import struct
 import time
 from urllib.parse import quote, urlencode
 
+import pyotp
+from cryptography.fernet import Fernet, InvalidToken
+from flask import current_app
 from sqlalchemy import func, select
 
+from survey_app.config import server_key
 from survey_app.extensions import db
 from survey_app.models import StaffUser
 from survey_app.services.access import audit
@@ -46,12 +47,13 @@ def new_secret() -> str:
     return base64.b32encode(secrets.token_bytes(SECRET_BYTES)).decode("ascii").rstrip("=")
 
 
-def _key(secret: str) -> bytes:
+def _checked(secret: str) -> str:
     cleaned = secret.replace(" ", "").upper()
     try:
-        return base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
+        base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
     except (ValueError, TypeError) as error:
         raise TotpError("the secret is not valid base32") from error
+    return cleaned
 
 
 def step_at(moment: float) -> int:
@@ -60,15 +62,35 @@ def step_at(moment: float) -> int:
 
 def code_for_step(secret: str, step: int, digits: int = DIGITS,
                   digest=hashlib.sha1) -> str:
-    """HOTP (RFC 4226) of a step: dynamic truncation of HMAC(secret, step)."""
-    mac = hmac.new(_key(secret), struct.pack(">Q", step), digest).digest()
-    offset = mac[-1] & 0x0F
-    value = struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF
-    return str(value % 10**digits).zfill(digits)
+    """HOTP (RFC 4226) of a step, by pyotp."""
+    return pyotp.HOTP(_checked(secret), digits=digits, digest=digest).at(step)
 
 
 def code_at(secret: str, moment: float, digits: int = DIGITS, digest=hashlib.sha1) -> str:
     return code_for_step(secret, step_at(moment), digits, digest)
+
+
+def _fernet() -> Fernet:
+    key = server_key(current_app.config, "TOTP_ENCRYPTION_KEY")
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def seal(secret: str) -> str:
+    """What is stored of a secret: its encryption under TOTP_ENCRYPTION_KEY."""
+    return _fernet().encrypt(secret.encode("ascii")).decode("ascii")
+
+
+def secret_of(user: StaffUser) -> str | None:
+    """The account's secret in clear; None without a second factor, or when the key
+    changed (the factor must then be reset: `flask users totp-reset`)."""
+    if not user.totp_secret:
+        return None
+    try:
+        return _fernet().decrypt(user.totp_secret.encode("ascii")).decode("ascii")
+    except InvalidToken:
+        current_app.logger.warning("a second-factor secret cannot be decrypted with "
+                                   "TOTP_ENCRYPTION_KEY: reset that account's factor")
+        return None
 
 
 def matching_step(secret: str, code: str, moment: float) -> int | None:
@@ -94,9 +116,10 @@ def provisioning_uri(secret: str, username: str, issuer: str = ISSUER) -> str:
 
 def verify(user: StaffUser, code: str, moment: float | None = None) -> bool:
     """Check a login code and consume its step (the caller commits)."""
-    if not user.totp_secret:
+    secret = secret_of(user)
+    if secret is None:
         return False
-    step = matching_step(user.totp_secret, code, time.time() if moment is None else moment)
+    step = matching_step(secret, code, time.time() if moment is None else moment)
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
         return False
     user.totp_last_step = step
@@ -108,7 +131,7 @@ def enrol(user: StaffUser, secret: str, code: str, moment: float | None = None) 
     step = matching_step(secret, code, time.time() if moment is None else moment)
     if step is None:
         raise TotpError("the code does not match: check the phone's clock and try again")
-    user.totp_secret = secret
+    user.totp_secret = seal(secret)
     user.totp_last_step = step
     # Sessions opened with the password alone end now.
     user.session_version += 1
