@@ -141,7 +141,7 @@ def test_upgrade_encrypts_second_factor_secrets_already_stored(empty_database):
     app = make_app(empty_database)
     clear = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     with app.app_context():
-        upgrade(revision="23e8ec13fa0e")
+        upgrade(revision="4a7099023307")
         with db.engine.begin() as connection:
             connection.exec_driver_sql(
                 "INSERT INTO staff_users (id, username, display_name, password_hash, role, "

@@ -8,7 +8,7 @@ pending-login cookie, which could be replayed.
 The downgrade decrypts the secrets back into the narrower column.
 
 Revision ID: c7a2e5f1b3d8
-Revises: 23e8ec13fa0e
+Revises: 4a7099023307
 Create Date: 2026-12-01 22:00:00
 
 """
@@ -23,7 +23,7 @@ from flask import current_app
 
 # revision identifiers, used by Alembic.
 revision = 'c7a2e5f1b3d8'
-down_revision = '23e8ec13fa0e'
+down_revision = '4a7099023307'
 branch_labels = None
 depends_on = None
 
