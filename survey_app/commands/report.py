@@ -1,9 +1,10 @@
-"""flask report --period 2025-Q3 --format pdf|docx|xlsx|csv --out FILE [--sector CODE]…
-[--agency CODE]…
+"""flask report --period 2025-Q3 --format pdf|docx|xlsx|csv|json --out FILE [--sector CODE]…
+[--agency CODE]…, or flask report --period 2025-Q3 --package DIR (every file, `package.py`).
 
 Exit code 2, with one clear line, for a bad period, an unknown sector or agency, or a
 path that cannot be written. The file is written beside its destination and moved
-into place when complete, so a failed build never leaves half a report.
+into place when complete, so a failed build never leaves half a report. The progress
+bar goes to stderr (animated on a terminal; elsewhere, as under cron, its label once).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import click
 from survey_app.database import reads_replica
 from survey_app.services.access.scope import Scope, ScopeError
 from survey_app.services.reporting import exports as reports
-from survey_app.services.reporting.exports import csv_export, data
-from survey_app.services.reporting.periods import PeriodError, parse_period
+from survey_app.services.reporting.exports import csv_export, data, package
+from survey_app.services.reporting.periods import PeriodError, last_closed_quarter, parse_period
 
 INVALID = 2
+LAST_QUARTER = "last-quarter"  # the quarter closed most recently, in local time
 # Progress steps of a document build: the data steps, then (PDF) its body and layout.
 PDF_STEPS = 2
 
@@ -31,19 +33,31 @@ def _fail(message: str):
     raise SystemExit(INVALID)
 
 
-@click.command(help="Write the report of a period (PDF, DOCX, XLSX) or its responses (CSV).")
-@click.option("--period", required=True, help="2025-Q3, 2025-H1, 2025 or 2025-01-01..2025-03-31")
-@click.option("--format", "fmt", type=click.Choice(reports.FORMATS), required=True)
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@click.command(help="Write the report of a period (PDF, DOCX, XLSX, JSON) or its responses "
+                    "(CSV); with --package, every file for the province and each department.")
+@click.option("--period", required=True,
+              help="2025-Q3, 2025-H1, 2025, 2025-01-01..2025-03-31, or last-quarter (for cron)")
+@click.option("--format", "fmt", type=click.Choice(reports.FORMATS))
+@click.option("--out", type=click.Path(dir_okay=False), help="File to write.")
+@click.option("--package", "package_dir", type=click.Path(file_okay=False),
+              help="Folder in which to write the period's package (and its manifest).")
 @click.option("--sector", "sectors", multiple=True, help="Narrow to a sector code (repeatable).")
 @click.option("--agency", "agencies", multiple=True,
               help="Narrow to an agency code and its sub-units (repeatable).")
 @reads_replica
-def report(period, fmt, out, sectors, agencies):
+def report(period, fmt, out, package_dir, sectors, agencies):
     try:
-        chosen = parse_period(period)
+        chosen = last_closed_quarter() if period == LAST_QUARTER else parse_period(period)
     except PeriodError as error:
         _fail(str(error))
+    if package_dir:
+        if fmt or out or sectors or agencies:
+            _fail("--package writes every format for every scope: leave out --format, --out, "
+                  "--sector and --agency")
+        _package(chosen, Path(package_dir))
+        return
+    if not fmt or not out:
+        _fail("give --format and --out (or --package DIR)")
     try:
         scope = Scope.from_codes(sectors, agencies)
     except ScopeError as error:
@@ -62,6 +76,20 @@ def report(period, fmt, out, sectors, agencies):
         Path(temporary).unlink(missing_ok=True)
         raise
     click.echo(f"wrote {out} ({target.stat().st_size:,} bytes)")
+
+
+def _package(period, folder: Path) -> None:
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        _fail(f"cannot write in {folder}: the folder does not exist or is not writable")
+    parts = package.scopes()
+    with click.progressbar(length=len(parts), label="package", file=sys.stderr,
+                           item_show_func=lambda code: code) as bar:
+        def advance(code: str) -> None:
+            bar.update(1, code)
+
+        written = package.write(period, folder, advance)
+    click.echo(f"wrote {written} ({len(parts) * len(package.FORMATS)} files, manifest.json, "
+               "SHA256SUMS)")
 
 
 def _write(fmt: str, period, scope: Scope, stream) -> None:

@@ -63,6 +63,16 @@ def build_report(fmt: str, period: Period, scope: Scope, user_id: int | None, ou
     _DRAW[fmt](data.collect(period, scope, progress), out, progress)
 
 
+def build_reports(outs: dict, period: Period, scope: Scope, user_id: int | None,
+                  action: str | None = None) -> None:
+    """Several formats of one scope ({fmt: out}) from one gathering of the numbers."""
+    for fmt in outs:
+        _audit(user_id, action, fmt, period, scope)
+    report = data.collect(period, scope)
+    for fmt, out in outs.items():
+        _DRAW[fmt](report, out, None)
+
+
 BUILDERS = {fmt: partial(build_report, fmt) for fmt in _DRAW}
 pdf_report, docx_report, xlsx_report, json_report = (BUILDERS[f] for f in _DRAW)
 
