@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from survey_app.services.questionnaires import kinds
+
 ANSWER_COLUMNS = ("response_id", "item_code", "score", "choice", "number")
 ITEM_SKIPPED, ITEM_NOT_USED = 0.06, 0.04
 FEEDBACK_NOT_USED = 0.14  # most citizens never tried to complain
@@ -54,21 +56,9 @@ def other_answers(rng, form, ids) -> list[tuple]:
     rows = []
     for item in form.other_items:
         answered = rng.random(len(ids)) < 0.85
-        kind = item["type"]
+        kind = kinds.get(item["type"])
         for response_id in ids[answered].tolist():
-            if kind in ("single_choice", "multiple_choice"):
-                options = item["options"]
-                rows.append((response_id, item["id"], None,
-                             options[int(rng.integers(len(options)))]["value"], None))
-            elif kind == "yes_no":
-                rows.append((response_id, item["id"], None,
-                             "yes" if rng.random() < 0.8 else "no", None))
-            elif kind == "percentage":
-                rows.append((response_id, item["id"], None, None,
-                             float(np.clip(round(rng.normal(82, 12)), 0, item.get("max", 100)))))
-            elif kind == "number":
-                low = item.get("min", 0)
-                high = min(item.get("max", low + 100), low + 70)
-                rows.append((response_id, item["id"], None, None,
-                             float(rng.integers(low, high + 1))))
+            value = kind.demo(rng, item)
+            if value is not None:
+                rows.append((response_id, item["id"], None, *value))
     return rows

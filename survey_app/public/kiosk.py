@@ -22,8 +22,9 @@ from survey_app.public import bp, follow_up
 from survey_app.public.details import details_page
 from survey_app.public.limits import KIOSK_POST, PAGE_GET
 from survey_app.public.survey import current_language
-from survey_app.services.questionnaires.files import items_of, scale_labels
+from survey_app.services.questionnaires.files import items_of
 from survey_app.services.questionnaires.forms import build_form_class
+from survey_app.services.questionnaires.kinds.scale5 import scale_labels
 from survey_app.services.responses import kiosk, submissions
 from survey_app.services.responses.submissions import Contact
 from survey_app.services.responses.survey_points import (

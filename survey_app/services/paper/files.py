@@ -24,7 +24,6 @@ import hashlib
 import io
 import json
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -33,12 +32,9 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from survey_app.services.responses.submissions import NOT_USED
+from survey_app.services.questionnaires import kinds
 
 FACILITY, DATE = "facility", "date"
-NOT_USED_CODES = {"ksd", "khong su dung", "not used", "not_used"}
-YES = {"co", "yes", "y", "c", "1"}
-NO = {"khong", "no", "n", "k", "0"}
 MAX_ROWS = 100_000  # the command line and the task queue (services/jobs/paper.py)
 DATE_SHAPES = (re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"),
                re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"))
@@ -144,12 +140,6 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def fold(text: str) -> str:
-    """Lower case without diacritics, for codes people type by hand (KSD, có, không)."""
-    decomposed = unicodedata.normalize("NFD", text.strip().lower().replace("đ", "d"))
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-
-
 def parse_date(text: str) -> date | None:
     text = text.strip()
     for shape in DATE_SHAPES:
@@ -166,26 +156,7 @@ def parse_date(text: str) -> date | None:
 
 def form_value(item: dict, text: str) -> str | list[str]:
     """A cell turned into what the web form would have posted for the item."""
-    kind = item["type"]
-    if kind == "scale5":
-        return NOT_USED if fold(text) in NOT_USED_CODES else text
-    if kind == "yes_no":
-        folded = fold(text)
-        return "yes" if folded in YES else "no" if folded in NO else text
-    if kind == "single_choice":
-        return _choice(item, text)
-    if kind == "multiple_choice":
-        return [_choice(item, part) for part in re.split(r"[;,]", text) if part.strip()]
-    return text
-
-
-def _choice(item: dict, text: str) -> str:
-    values = [option["value"] for option in item["options"]]
-    text = text.strip()
-    if text.isdigit() and 1 <= int(text) <= len(values):
-        return values[int(text) - 1]
-    folded = fold(text)
-    return next((value for value in values if value == folded), text)
+    return kinds.get(item["type"]).from_cell(item, text)
 
 
 # The words of `allowed_values`: English for the CLI, Vietnamese for the template's hints.
@@ -201,19 +172,4 @@ WORDS = {
 
 def allowed_values(item: dict, lang: str = "en") -> str:
     """What a cell of the item may hold, in words for hints and error reports."""
-    words = WORDS[lang]
-    kind = item["type"]
-    if kind == "scale5":
-        return f"1–5 {words['or']} KSD" if item.get("allow_not_used") else "1–5"
-    if kind == "yes_no":
-        return words["yes_no"]
-    if kind in {"single_choice", "multiple_choice"}:
-        listed = ", ".join(f"{i} = {o['value']}" for i, o in enumerate(item["options"], 1))
-        return listed + (f" ({words['several']})" if kind == "multiple_choice" else "")
-    if kind in {"number", "percentage"}:
-        low = item.get("min", 0 if kind == "percentage" else None)
-        high = item.get("max", 100 if kind == "percentage" else None)
-        if low is not None and high is not None:
-            return words["range"].format(low=f"{low:g}", high=f"{high:g}")
-        return words["number"]
-    return words["text"].format(limit=min(item.get("max_length", 2000), 2000))
+    return kinds.get(item["type"]).allowed(item, WORDS[lang])

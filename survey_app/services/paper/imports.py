@@ -35,6 +35,7 @@ from survey_app.services.paper.files import (
     form_value,
     parse_date,
 )
+from survey_app.services.questionnaires import kinds
 from survey_app.services.questionnaires.files import items_of
 from survey_app.services.questionnaires.forms import build_form_class
 from survey_app.services.responses.submissions import Extras, Origin, add_response
@@ -169,12 +170,8 @@ class RowChecker:
         item = self.items[item_id]
         if not text.strip():
             return CellError(row, item_id, "required")
-        allowed = allowed_values(item)
-        if item["type"] in {"number", "percentage"}:
-            return CellError(row, item_id, "not_number", text, allowed)
-        if item["type"] == "text":
-            return CellError(row, item_id, "too_long", text, allowed)
-        return CellError(row, item_id, "not_one_of", text, allowed)
+        return CellError(row, item_id, kinds.get(item["type"]).cell_error, text,
+                         allowed_values(item))
 
 
 def check_table(campaign: Campaign, table: Table,

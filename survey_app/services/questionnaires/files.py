@@ -15,20 +15,14 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from survey_app.config import PROJECT_DIR
+from survey_app.services.questionnaires import kinds
 from survey_app.services.reference.yaml_lines import safe_load
 from survey_app.vocabulary import QuestionnaireKind
 
 SCHEMA_PATH = PROJECT_DIR / "questionnaires" / "questionnaire.schema.json"
-CHOICE_TYPES = {"single_choice", "multiple_choice"}
-TEXT_MAX_LENGTH = 2000
-DEFAULT_SCALE = {
-    "1": {"vi": "Rất không hài lòng", "en": "Very dissatisfied"},
-    "2": {"vi": "Không hài lòng", "en": "Dissatisfied"},
-    "3": {"vi": "Bình thường", "en": "Neutral"},
-    "4": {"vi": "Hài lòng", "en": "Satisfied"},
-    "5": {"vi": "Rất hài lòng", "en": "Very satisfied"},
-}
-DEFAULT_NOT_USED = {"vi": "Không sử dụng / Không ý kiến", "en": "Not used / No opinion"}
+# Item keys that belong to one kind or a few (the kinds' `keys`), and who may carry each.
+KIND_KEYS = {key: [k.name for k in kinds.KINDS.values() if key in k.keys]
+             for key in set().union(*(k.keys for k in kinds.KINDS.values()))}
 
 
 @dataclass(frozen=True)
@@ -66,12 +60,14 @@ _validator: Draft202012Validator | None = None
 
 
 def schema() -> dict:
-    """The JSON Schema of a questionnaire file, its lists of codes from `vocabulary`.
+    """The JSON Schema of a questionnaire file, its lists of codes from `vocabulary`
+    and the registry of question kinds.
 
     The file beside the questionnaires is for editors; a test keeps it equal to this.
     """
     document = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     document["properties"]["kind"]["enum"] = list(QuestionnaireKind.values())
+    document["$defs"]["item"]["properties"]["type"]["enum"] = list(kinds.names())
     return document
 
 
@@ -199,38 +195,26 @@ def _first_page_problems(data: dict, items: dict, name: str) -> list[Problem]:
     return problems
 
 
+def _only_for(key: str) -> str:
+    if key == "options":
+        return "options are only for choice items"
+    return f"{key} is only for {' and '.join(KIND_KEYS[key])} items"
+
+
 def _dicts(value) -> list[dict]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _item_problems(item: dict, name: str) -> list[Problem]:
+    """Keys that the item's kind does not take, and what its kind module asks for.
+    An unknown type was reported by the schema already (its enum is the registry)."""
     where = f"item {item['id']}"
-    kind = item.get("type") if isinstance(item.get("type"), str) else None
-    problems = []
-    options = item.get("options")
-    if kind in CHOICE_TYPES:
-        if not options:
-            problems.append(Problem(name, where, f"a {kind} item needs options"))
-        else:
-            values = [o.get("value") for o in _dicts(options) if isinstance(o.get("value"), str)]
-            if len(values) != len(set(values)):
-                problems.append(Problem(name, where, "option values are not unique"))
-    elif options is not None and kind is not None:
-        problems.append(Problem(name, where, f"options are only for choice items, not {kind}"))
-    if item.get("allow_not_used") and kind not in {"scale5", None}:
-        problems.append(Problem(name, where, "allow_not_used is only for scale5 items"))
-    if ("min" in item or "max" in item) and kind not in {"number", "percentage", None}:
-        problems.append(Problem(name, where, "min/max are only for number and percentage items"))
-    low, high = item.get("min"), item.get("max")
-    if _is_number(low) and _is_number(high) and low > high:
-        problems.append(Problem(name, where, "min is greater than max"))
-    if ("max_length" in item or "personal" in item) and kind not in {"text", None}:
-        problems.append(Problem(name, where, "max_length/personal are only for text items"))
-    return problems
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    kind = kinds.KINDS.get(item.get("type")) if isinstance(item.get("type"), str) else None
+    if kind is None:
+        return []
+    problems = [Problem(name, where, f"{_only_for(key)}, not {kind.name}")
+                for key in sorted(KIND_KEYS) if key in item and key not in kind.keys]
+    return problems + [Problem(name, where, text) for text in kind.declaration_problems(item)]
 
 
 def items_of(definition: dict) -> dict[str, dict]:
@@ -238,9 +222,3 @@ def items_of(definition: dict) -> dict[str, dict]:
     return {item["id"]: item for section in definition["sections"] for item in section["items"]}
 
 
-def scale_labels(definition: dict) -> dict:
-    return definition.get("scale") or DEFAULT_SCALE
-
-
-def not_used_label(definition: dict) -> dict:
-    return definition.get("not_used_label") or DEFAULT_NOT_USED

@@ -3,9 +3,8 @@
 `build_form_class(definition, lang)` returns a Flask-WTF form class whose fields are
 the questionnaire's items (field name = item id), labelled and validated in `lang`:
 
-- scale5 -> radio 1..5 with the scale's labels (+ "not used" when allow_not_used)
-- single_choice / yes_no -> radio; multiple_choice -> checkboxes
-- number / percentage -> number input with min/max; text -> textarea (<= 2000 chars)
+scale5, single_choice and yes_no are radios, multiple_choice checkboxes, number and
+percentage a number input with min/max, text a textarea (<= 2000 characters).
 
 Every message is written in the citizen's language when the class is built (WTForms
 ships no Vietnamese, so no built-in message may reach the page). A web form also
@@ -16,8 +15,9 @@ The forms carry no CSRF field of their own: the app-wide CSRFProtect checks ever
 POST before any view runs, so the page renders `csrf_token()` itself. A second,
 form-level check would only sign and verify the same token twice per submission.
 
-`form.answers()` gives the dict `services.submissions.submit` expects. The field
-and validator classes live in `survey_fields`.
+`form.answers()` gives the dict `services.submissions.submit` expects. Each item's
+field comes from its kind module (services/questionnaires/kinds/); the field and
+validator classes live in `fields`.
 """
 
 from __future__ import annotations
@@ -36,35 +36,21 @@ from wtforms import (
     EmailField,
     Field,
     HiddenField,
-    RadioField,
-    SelectChoice,
     StringField,
     TelField,
-    TextAreaField,
 )
 from wtforms.validators import Length
 
 from survey_app.i18n import pick
+from survey_app.services.questionnaires import kinds
 from survey_app.services.questionnaires.fields import (
-    CheckboxesField,
-    NumberField,
-    NumberRange,
-    OneOf,
-    Optional,
     ReachableWithComment,
-    Required,
     Shape,
     SubmissionId,
     WhenConsented,
-    parse_number,
 )
-from survey_app.services.questionnaires.files import (
-    TEXT_MAX_LENGTH,
-    items_of,
-    not_used_label,
-    scale_labels,
-)
-from survey_app.services.responses.submissions import NOT_USED, Contact
+from survey_app.services.questionnaires.files import items_of
+from survey_app.services.responses.submissions import Contact
 
 HONEYPOT = "website"
 CONTACT_FIELDS = ("contact_consent", "contact_name", "contact_phone", "contact_email")
@@ -85,7 +71,7 @@ class Item:
     @property
     def grouped(self) -> bool:
         """Radio groups and checkboxes are a fieldset with a legend."""
-        return self.kind in {"scale5", "single_choice", "multiple_choice", "yes_no"}
+        return kinds.get(self.kind).grouped
 
 
 @dataclass(frozen=True)
@@ -207,96 +193,12 @@ def _build(definition: dict, lang: str, *, web: bool) -> type[SurveyForm]:
 # --- fields -------------------------------------------------------------------------
 
 
-def _presence(item: dict) -> list:
-    if item.get("required"):
-        return [Required(_("Please answer this question."))]
-    return [Optional()]
-
-
 def _field_for(item: dict, definition: dict, lang: str) -> Field:
-    kind = item["type"]
-    label = pick(item["label"], lang)
-    invalid = _("Please choose one of the answers shown.")
-    if kind == "scale5":
-        scale = scale_labels(definition)
-        choices = [SelectChoice(str(n), f"{n} – {pick(scale[str(n)], lang)}")
-                   for n in range(1, 6)]
-        if item.get("allow_not_used"):
-            choices.append(SelectChoice(NOT_USED, pick(not_used_label(definition), lang)))
-        return _radio(label, choices, item, invalid)
-    if kind == "yes_no":
-        return _radio(label, [SelectChoice("yes", _("Yes")), SelectChoice("no", _("No"))], item,
-                      invalid)
-    if kind == "single_choice":
-        choices = [SelectChoice(o["value"], pick(o["label"], lang)) for o in item["options"]]
-        return _radio(label, choices, item, invalid)
-    if kind == "multiple_choice":
-        choices = [SelectChoice(o["value"], pick(o["label"], lang)) for o in item["options"]]
-        return CheckboxesField(
-            label, choices=choices, validate_choice=False,
-            validators=[*_presence(item), OneOf([c.value for c in choices], invalid)],
-        )
-    if kind in {"number", "percentage"}:
-        return _number(label, item, kind)
-    if kind == "text":
-        return _text(label, item)
-    raise ValueError(f"item {item['id']}: unknown type {kind!r}")
-
-
-def _radio(label: str, choices: list, item: dict, invalid: str) -> RadioField:
-    return RadioField(
-        label, choices=choices, validate_choice=False,
-        validators=[*_presence(item), OneOf([c.value for c in choices], invalid)],
-    )
-
-
-def _number(label: str, item: dict, kind: str) -> NumberField:
-    low = item.get("min", 0 if kind == "percentage" else None)
-    high = item.get("max", 100 if kind == "percentage" else None)
-    if low is not None and high is not None:
-        message = _("Please enter a number from %(low)s to %(high)s.", low=low, high=high)
-    elif low is not None:
-        message = _("Please enter a number of at least %(low)s.", low=low)
-    elif high is not None:
-        message = _("Please enter a number of at most %(high)s.", high=high)
-    else:
-        message = _("Please enter a number.")
-    attributes = {"inputmode": "decimal"}
-    if low is not None:
-        attributes["min"] = low
-    if high is not None:
-        attributes["max"] = high
-    return NumberField(
-        label, render_kw=attributes,
-        validators=[*_presence(item), NumberRange(low, high, message, _("Please enter a number."))],
-    )
-
-
-def _normalise_text(value):
-    # A browser counts a line break as one character against maxlength but sends
-    # CRLF; normalising first keeps its limit and ours the same.
-    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
-
-
-def _text(label: str, item: dict) -> TextAreaField:
-    limit = min(item.get("max_length", TEXT_MAX_LENGTH), TEXT_MAX_LENGTH)
-    message = _("Please keep this to at most %(limit)s characters.", limit=limit)
-    return TextAreaField(
-        label, filters=[_normalise_text], render_kw={"maxlength": limit, "rows": 4},
-        validators=[*_presence(item), Length(max=limit, message=message)],
-    )
+    return kinds.get(item["type"]).field(item, definition, lang)
 
 
 def _answer_value(kind: str, data):
-    if data is None or data == "" or data == []:
-        return None
-    if kind == "scale5":
-        return data if data == NOT_USED else int(data)
-    if kind == "multiple_choice":
-        return list(data)
-    if kind in {"number", "percentage"}:
-        return parse_number(data)
-    return data
+    return kinds.get(kind).value(data)
 
 
 # --- web-only fields: submission id, honeypot, contact --------------------------------

@@ -22,11 +22,11 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from survey_app.extensions import db
 from survey_app.models import Answer, Comment, Invitation, Response, utcnow
+from survey_app.services.questionnaires import kinds
 from survey_app.services.questionnaires.files import items_of
 from survey_app.services.responses import factor_tallies
 from survey_app.services.responses.tokens import sha256_hex
 
-NOT_USED = "not_used"
 # SQLite answers "database is locked" when two writers meet despite the busy timeout
 # (a read snapshot that went stale); the whole transaction is simply tried again.
 ATTEMPTS = 5
@@ -216,13 +216,13 @@ def write_answers(connection, response_id: int, definition: dict, answers: dict,
     items = items_of(definition)
     rows, comments = [], []
     for item_id, value in answers.items():
-        kind = items[item_id]["type"]
+        kind = kinds.get(items[item_id]["type"])
         if value is None or value == "" or value == []:
             continue
-        if kind == "text":
+        if kind.comment:
             comments.append({"item_code": item_id, "text": value.strip(), **NO_CONTACT})
         else:
-            rows.extend(_answer_rows(item_id, kind, value))
+            rows.extend({"item_code": item_id, **row} for row in kind.rows(value))
     if contact and comments:  # the contact goes with the first comment only
         comments[0].update(
             contact_consent=True, contact_name=contact.name or None,
@@ -240,19 +240,3 @@ ANSWER_INSERT = insert(Answer.__table__)
 COMMENT_INSERT = insert(Comment.__table__)
 NO_CONTACT = {"contact_consent": False, "contact_name": None, "contact_phone": None,
               "contact_email": None}
-
-
-def _answer_rows(item_id: str, kind: str, value) -> list[dict]:
-    """The answer rows of one item; every row has the same keys (one INSERT for all)."""
-    row = {"item_code": item_id, "score": None, "choice": None, "number": None}
-    if kind == "scale5":
-        if value == NOT_USED:
-            return [{**row, "choice": NOT_USED}]
-        return [{**row, "score": int(value)}]
-    if kind == "multiple_choice":
-        return [{**row, "choice": choice} for choice in value]
-    if kind in {"single_choice", "yes_no"}:
-        return [{**row, "choice": str(value)}]
-    if kind in {"number", "percentage"}:
-        return [{**row, "number": float(value)}]
-    raise ValueError(f"item {item_id}: unknown type {kind!r}")

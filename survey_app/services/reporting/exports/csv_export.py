@@ -35,6 +35,7 @@ from survey_app.models import (
     Sector,
 )
 from survey_app.services.access.scope import Scope
+from survey_app.services.questionnaires import kinds
 from survey_app.services.reporting.figures import NO_FILTERS, response_conditions
 from survey_app.services.reporting.periods import Period
 
@@ -42,7 +43,7 @@ CHUNK_ROWS = 2000
 LOCAL_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh, no daylight saving time
 FIXED_COLUMNS = ("questionnaire", "version", "agency", "counter", "sector", "procedure",
                  "channel", "language", "local_hour", "overall_score")
-ANSWER_TYPES = {"scale5", "single_choice", "multiple_choice", "yes_no", "number", "percentage"}
+ANSWER_TYPES = {name for name, kind in kinds.KINDS.items() if not kind.comment}
 
 
 def _versions(period: Period, scope: Scope) -> dict[int, tuple[str, int, dict]]:
