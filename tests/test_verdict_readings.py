@@ -191,3 +191,35 @@ def test_the_weighted_headline_is_stratified_proportion_on_the_same_cells(refere
     assert land.estimate.n == 40
     # Health and education answers are not one-stop dossiers: not weighted by them.
     assert "health-education" not in results or results["health-education"].weighted is None
+
+
+def test_the_dashboard_shows_the_weighted_rate_and_responses_per_transaction(app, runner):
+    from datetime import date
+
+    from seeding import by_code
+
+    from survey_app.extensions import db
+    from survey_app.models import Agency, Sector, TransactionVolume
+
+    load_reference(app, runner)
+    with app.app_context():
+        _seed_agency_two_groups()
+        db.session.add(TransactionVolume(
+            agency_id=by_code(Agency, "ttphc-tinh").id, sector_id=by_code(Sector, "dat-dai").id,
+            period_start=date(2025, 8, 1), period_end=date(2025, 8, 31), transactions=4000))
+        db.session.add(TransactionVolume(
+            agency_id=by_code(Agency, "p-thanh-duc").id, sector_id=by_code(Sector, "ho-tich").id,
+            period_start=date(2025, 8, 1), period_end=date(2025, 8, 31), transactions=600))
+        db.session.commit()
+        expected = analysis.stratified_proportion(
+            {1: (34, 40), 2: (27, 30)}, {1: 4000, 2: 600})
+        StaffActions(app, app.test_client()).create("admin", "admin")
+    client = StaffActions(app, app.test_client())
+    client.login("admin")
+    html = client.client.get("/staff/?period=2025-Q3&survey=administrative",
+                             headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    rate = f"{100 * expected.rate:.1f}".replace(".", ",")
+    assert f"có trọng số theo số hồ sơ: {rate} %" in html
+    assert "số phiếu trên mỗi hồ sơ trong từng tầng" in html
+    assert "1,0 %" in html  # 40 answers for 4,000 land dossiers
+    assert "5,0 %" in html  # 30 answers for 600 civil-status dossiers

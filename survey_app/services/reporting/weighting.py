@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 import analysis
 from survey_app.extensions import db
-from survey_app.models import TransactionVolume
+from survey_app.models import Agency, TransactionVolume
 from survey_app.services.reporting.periods import Period
 
 WEIGHTED_KINDS = ["administrative"]
@@ -38,6 +38,7 @@ class Stratum:
     n: int
     satisfied: int
     transactions: int | None
+    name: dict = field(default_factory=dict)  # the agency's, for the page's table
 
     @property
     def response_rate(self) -> float | None:
@@ -84,6 +85,11 @@ def post_stratified(rows, period: Period, group_of: dict) -> PostStratified | No
     strata = [Stratum(agency, group, responses, n, satisfied, loaded.get((agency, group)))
               for (agency, group), (responses, n, satisfied) in sorted(
                   folded.items(), key=lambda item: (item[0][0] or 0, item[0][1] or ""))]
+    names = dict((agency, {"vi": vi, "en": en}) for agency, vi, en in db.session.execute(
+        select(Agency.id, Agency.name_vi, Agency.name_en)
+        .where(Agency.id.in_(sorted({s.agency_id for s in strata if s.agency_id})))))
+    for stratum in strata:
+        stratum.name = names.get(stratum.agency_id, {})
     usable = [s for s in strata if s.n >= 2 and s.transactions and s.transactions >= s.n]
     if not usable:
         return None
