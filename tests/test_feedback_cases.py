@@ -211,3 +211,43 @@ def test_viewers_and_bad_filters(app, seeded):
     assert admin.get("/staff/cases/99999").status_code == 404
     with app.app_context():
         assert db.session.get(Comment, seeded["praise"]).status == "new"
+
+
+def test_the_retention_purge_empties_the_thread_and_ends_the_reply_link(app, seeded):
+    from datetime import timedelta
+
+    from survey_app.services.responses import retention
+    with app.app_context():
+        cases.open_cases()
+        everything = Scope.all_data(allows_editing=True)
+        case_id = _case_of(seeded["low1"]).id
+        cases.change_case(everything, None, case_id, "note", text="Công dân tên Lan gọi lại")
+        db.session.get(FeedbackCase, case_id).reply_token_sha256 = "x" * 64
+        db.session.commit()
+        retention.purge(timedelta(days=365), now=AT + timedelta(days=400))
+        db.session.expire_all()
+        case = db.session.get(FeedbackCase, case_id)
+        assert [e.text for e in case.events] == [None, None]
+        assert [e.action for e in case.events] == ["opened", "note"]  # the history stays
+        assert case.reply_token_sha256 is None
+
+
+def test_agency_staff_handle_their_own_cases_and_home_affairs_sees_all(app, seeded):
+    with app.app_context():
+        (other,) = add_responses(1, scores=[1], agency="p-long-chau", sector="ho-tich", at=AT,
+                                 comments=["Phường khác: chờ lâu"])
+        db.session.commit()
+        cases.open_cases()
+        other_case = _case_of(other.comments[0].id).id
+    commune = _login(app, "commune")
+    listed = commune.get("/staff/cases?period=2025-Q3").get_data(as_text=True)
+    assert "Chờ lâu quá" in listed
+    assert "Phường khác" not in listed
+    assert commune.get(f"/staff/cases/{other_case}").status_code == 404
+    refused = commune.post(f"/staff/cases/{other_case}", data={
+        "csrf_token": csrf_token_from(listed), "action": "assign", "agency": "1"})
+    assert refused.status_code == 404
+    admin = _login(app, "admin")
+    overdue = admin.get("/staff/cases?period=2025-Q3&overdue=1").get_data(as_text=True)
+    assert "Phường khác" in overdue
+    assert "Chờ lâu quá" in overdue

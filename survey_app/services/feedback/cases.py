@@ -130,6 +130,10 @@ def editable_case(scope: Scope, case_id: int) -> FeedbackCase:
     case = db.session.get(FeedbackCase, case_id)
     if case is None or case.comment.purged_at is not None:
         raise CaseNotFound(case_id)
+    response = case.comment.response
+    if not (scope.allows_agency(case.agency_id)
+            or scope.allows_response(response.agency_id, response.sector_id)):
+        raise CaseNotFound(case_id)  # out of scope: its existence is not revealed
     if not scope.allows_agency(case.agency_id):
         raise CaseRefused(_l("Only the owner agency or Home Affairs may change this case."))
     return case

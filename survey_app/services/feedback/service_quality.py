@@ -98,8 +98,8 @@ def _case_counts(period: Period, scope: Scope) -> dict[int, tuple[int, int, int]
                func.sum(case((on_time, 1), else_=0)), func.sum(case((lost, 1), else_=0)))
         .join(Comment, Comment.id == FeedbackCase.comment_id)
         .join(Response, Response.id == Comment.response_id)
-        .where(_in_period(period), Comment.purged_at.is_(None),
-               _agency_in(scope, FeedbackCase.agency_id))
+        # Purged cases still count: the figures of a past period must not change.
+        .where(_in_period(period), _agency_in(scope, FeedbackCase.agency_id))
         .group_by(FeedbackCase.agency_id)).all()
     return {agency: (n, int(good or 0), int(bad or 0)) for agency, n, good, bad in rows}
 

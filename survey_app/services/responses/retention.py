@@ -6,7 +6,8 @@ COMMENT_RETENTION_DAYS (730 by default) counted from the response's hour:
 
 - the comment's text becomes empty, the contact name, phone and e-mail NULL, the
   consent flag false, the staff's reply note (which may quote the citizen) NULL,
-  and `purged_at` records when;
+  and `purged_at` records when; the notes and answers in its feedback case's thread
+  lose their text too, and the case its reply link;
 - what is not personal stays: the response, its scores, the comment row with its
   item, status and tags, so that rates and "how many comments, of which kind"
   stay exactly as reported before;
@@ -27,7 +28,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 
 from survey_app.extensions import db
-from survey_app.models import Comment, Invitation, Response, utcnow
+from survey_app.models import CaseEvent, Comment, FeedbackCase, Invitation, Response, utcnow
 from survey_app.services.access import audit
 
 _DURATION = re.compile(r"^\s*(\d{1,5})\s*([dwy])\s*$")
@@ -96,6 +97,15 @@ def purge(older_than: timedelta, *, dry_run: bool = False,
         return summary
     stamp = utcnow()
     # The id lists are materialised by the database inside the UPDATE, never in Python.
+    # A case's notes and answers may quote the citizen too; its reply link goes with them.
+    due_cases = select(FeedbackCase.id).where(FeedbackCase.comment_id.in_(_due_comments(cutoff)))
+    db.session.execute(
+        update(CaseEvent).where(CaseEvent.case_id.in_(due_cases)).values(text=None)
+        .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(FeedbackCase).where(FeedbackCase.id.in_(due_cases))
+        .values(reply_token_sha256=None, reply_link_expires_at=None)
+        .execution_options(synchronize_session=False))
     db.session.execute(
         update(Comment)
         .where(Comment.id.in_(_due_comments(cutoff)))
