@@ -5,7 +5,16 @@ A row of the file is one response. The ``--satisfied-column`` holds either
 count as satisfied; ``--scale`` says which, or ``auto`` decides from the
 values (a 0 means 0/1, a 2-5 means scores; a column of only 1s is ambiguous
 and must be told). An empty cell is "not used / no opinion": it is left out
-of every rate, and the number left out is reported on stderr.
+of every rate, and the number left out is reported on stderr; so is ``not_used``
+("not used / no opinion" in the app's own export), which that file can be read
+with directly (``--satisfied-column overall_score``, or an item's column such as
+``one-stop-sipas.tc1``).
+
+``--where column=value`` keeps only the rows with that value (repeat: all must
+hold). ``--target-file`` gives a target per group: a CSV file whose header has
+some of the ``--by`` columns and ``target`` (e.g. ``sector,target`` then
+``dat-dai,0.85``); a group with no line in it gets no verdict. The table is
+written in ``--lang`` (vi: "90,3 %", groups in Vietnamese alphabetical order).
 
 Bad files (missing, not UTF-8, no header, a missing column, a value that is
 not a number or not on the scale, no answers) get one clear message and exit
@@ -22,11 +31,15 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+import icu
+
 from .intervals import METHODS
 from .table import satisfaction_table
 
 FORMATS = ("table", "csv", "json")
 SCALES = ("auto", "binary", "five")
+LANGS = ("vi", "en")
+NOT_ANSWERED = {"", "not_used"}  # an empty cell, or "not used / no opinion"
 
 
 class BadInput(Exception):
@@ -45,8 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             target=args.target,
             method=args.method,
             confidence=args.confidence,
+            where=args.where,
+            target_file=args.target_file,
+            lang=args.lang,
         )
-        _write(rows, args.format, sys.stdout)
+        _write(rows, args.format, sys.stdout, args.lang)
     except (BadInput, ValueError) as error:
         print(f"analysis summarize: error: {error}", file=sys.stderr)
         return 2
@@ -74,7 +90,14 @@ def _parser() -> argparse.ArgumentParser:
                          help="column with 0/1 or a 1-5 score")  # fmt: skip
     summary.add_argument("--scale", choices=SCALES, default="auto",
                          help="binary (0/1), five (1-5, satisfied at 4-5) or auto")  # fmt: skip
-    summary.add_argument("--target", type=float, help="target rate, e.g. 0.9, for verdicts")
+    targets = summary.add_mutually_exclusive_group()
+    targets.add_argument("--target", type=float, help="target rate, e.g. 0.9, for verdicts")
+    targets.add_argument("--target-file", metavar="FILE",
+                         help="CSV of targets per group: some --by columns and 'target'")
+    summary.add_argument("--where", action="append", default=[], metavar="COLUMN=VALUE",
+                         help="keep only rows where COLUMN is VALUE (repeatable)")
+    summary.add_argument("--lang", choices=LANGS, default="vi",
+                         help="language of the table: vi (90,3 %%) or en (90.3%%)")
     summary.add_argument("--method", choices=METHODS, default="wilson")
     summary.add_argument("--confidence", type=float, default=0.95)
     summary.add_argument("--format", choices=FORMATS, default="table")
@@ -89,20 +112,76 @@ def summarize(
     target: float | None = None,
     method: str = "wilson",
     confidence: float = 0.95,
+    where: Sequence[str] = (),
+    target_file: str | None = None,
+    lang: str = "vi",
 ) -> list[dict[str, Any]]:
     """Read the file and return one :func:`analysis.satisfaction_table` row per group."""
-    groups, skipped = _read(path, list(by), satisfied_column, scale)
+    conditions = _conditions(where)
+    groups, skipped = _read(path, list(by), satisfied_column, scale, conditions)
     if skipped:
         print(f"analysis summarize: {skipped} row(s) with no answer left out", file=sys.stderr)
-    keys = sorted(groups)
+    collator = icu.Collator.createInstance(icu.Locale(lang))
+    keys = sorted(groups, key=lambda key: [collator.getSortKey(part) for part in key])
     columns: dict[str, Any] = {name: [key[i] for key in keys] for i, name in enumerate(by)}
     columns["n"] = [groups[key][0] for key in keys]
     columns["satisfied"] = [groups[key][1] for key in keys]
-    return satisfaction_table(columns, targets=target, confidence=confidence, method=method)[:]
+    targets: float | str | None = target
+    if target_file:
+        per_group = _read_targets(target_file, list(by))
+        columns["target"] = [_target_of(key, list(by), per_group) for key in keys]
+        targets = "target"
+    return satisfaction_table(columns, targets=targets, confidence=confidence, method=method)[:]
+
+
+def _conditions(where: Sequence[str]) -> dict[str, str]:
+    conditions = {}
+    for text in where:
+        column, equals, value = text.partition("=")
+        if not equals or not column.strip():
+            raise BadInput(f"--where {text!r}: write COLUMN=VALUE, e.g. --where sector=dat-dai")
+        conditions[column.strip()] = value.strip()
+    return conditions
+
+
+def _read_targets(path: str, by: list[str]) -> dict[tuple, float]:
+    """(column, value) pairs of a target file's line -> its target."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            keys = [name for name in header if name != "target"]
+            if "target" not in header or not keys or set(keys) - set(by):
+                raise BadInput(f"{path}: the header must be some of the --by columns "
+                               f"({', '.join(by)}) and 'target'; it is {', '.join(header)}")
+            targets = {}
+            for row in reader:
+                raw = (row.get("target") or "").strip()
+                try:
+                    value = float(raw.replace(",", "."))
+                except ValueError:
+                    value = math.nan
+                if not 0 < value <= 1:
+                    raise BadInput(f"{path}, line {reader.line_num}: target {raw!r} is not a "
+                                   "rate between 0 and 1 (e.g. 0.85)")
+                targets[tuple((k, (row.get(k) or "").strip()) for k in keys)] = value
+    except FileNotFoundError:
+        raise BadInput(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{path}: not UTF-8 text") from None
+    return targets
+
+
+def _target_of(key: tuple[str, ...], by: list[str], per_group: dict[tuple, float]):
+    values = dict(zip(by, key, strict=True))
+    for pairs, target in per_group.items():
+        if all(values[column] == value for column, value in pairs):
+            return target
+    return None
 
 
 def _read(
-    path: str, by: list[str], column: str, scale: str
+    path: str, by: list[str], column: str, scale: str, conditions: dict[str, str]
 ) -> tuple[dict[tuple[str, ...], list[int]], int]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
@@ -110,7 +189,7 @@ def _read(
             header = reader.fieldnames
             if not header:
                 raise BadInput(f"{path}: the file is empty (no header row)")
-            missing = [name for name in [*by, column] if name not in header]
+            missing = [name for name in [*by, column, *conditions] if name not in header]
             if missing:
                 raise BadInput(
                     f"{path}: no column {', '.join(map(repr, missing))};"
@@ -119,8 +198,10 @@ def _read(
             answers: list[tuple[tuple[str, ...], int]] = []
             skipped = 0
             for row in reader:
+                if any((row.get(c) or "").strip() != v for c, v in conditions.items()):
+                    continue
                 raw = (row.get(column) or "").strip()
-                if not raw:
+                if raw in NOT_ANSWERED:
                     skipped += 1
                     continue
                 value = _number(raw, path, reader.line_num, column)
@@ -174,7 +255,7 @@ def _scale(values: list[int], scale: str, column: str) -> int:
     return 1 if scale == "binary" else 4
 
 
-def _write(rows: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
+def _write(rows: list[dict[str, Any]], fmt: str, out: TextIO, lang: str = "vi") -> None:
     if fmt == "json":
         json.dump(rows, out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -185,7 +266,7 @@ def _write(rows: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
         writer.writeheader()
         writer.writerows(rows)
         return
-    table = [fields] + [[_cell(name, row[name]) for name in fields] for row in rows]
+    table = [fields] + [[_cell(name, row[name], lang) for name in fields] for row in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(fields))]
     for line in table:
         cells = (text.ljust(width) for text, width in zip(line, widths, strict=True))
@@ -193,11 +274,15 @@ def _write(rows: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
         out.write("\n")
 
 
-def _cell(name: str, value: Any) -> str:
+def _cell(name: str, value: Any, lang: str) -> str:
     if value is None:
         return "-"
+    mark = "," if lang == "vi" else "."
     if name in ("rate", "low", "high", "target"):
-        return f"{100 * value:.1f}%"
+        # vi: decimal comma and a space before the sign (90,3 %); no thousands here
+        return f"{100 * value:.1f}".replace(".", mark) + (" %" if lang == "vi" else "%")
     if name == "p_value":
-        return f"{value:.3g}"
+        return f"{value:.3g}".replace(".", mark)
+    if isinstance(value, int) and not isinstance(value, bool) and lang == "vi":
+        return f"{value:,}".replace(",", ".")
     return str(value)

@@ -142,7 +142,7 @@ def test_admin_csv_has_one_row_per_response_with_answers_and_comments(seeded, st
     sipas = [r for r in rows if r["questionnaire"] == "one-stop-sipas"]
     assert sipas
     assert all(r["overall_score"] in {"1", "2", "3", "4", "5"} for r in sipas)
-    assert any("not_used" in r.values() for r in sipas)
+    assert any(r["one-stop-sipas.tc1"] == "not_used" for r in sipas)
     assert any(r["comment"] for r in rows)
     assert all(re.fullmatch(r"2025-(07|08|09)-\d\d (0[7-9]|1[0-6]):00", r["local_hour"])
                for r in rows)
@@ -207,7 +207,7 @@ def test_a_period_without_responses_still_gives_a_readable_report(reference_data
     assert squeeze("Quý I/2024") in text
     rows = list(csv.reader(io.StringIO((tmp_path / "empty.csv").read_text("utf-8-sig"))))
     assert len(rows) == 1  # the header only
-    assert rows[0][:3] == ["questionnaire", "version", "agency"]
+    assert rows[0][:4] == ["questionnaire", "version", "campaign", "agency"]
 
 
 def test_a_comment_never_becomes_a_spreadsheet_formula(reference_data, staff, client):

@@ -13,6 +13,7 @@ from flask import Response, abort, render_template, request, stream_with_context
 from flask_login import current_user
 
 from survey_app.services.reporting import exports as reports
+from survey_app.services.reporting.exports import codebook
 from survey_app.staff import bp
 from survey_app.staff.common import (
     BadQuery,
@@ -31,6 +32,19 @@ def reports_page():
         return bad_request(str(error))
     return render_template("staff/reports.html", period=period, period_choices=period_choices(),
                            scope=current_scope())
+
+
+@bp.get("/reports/codebook")
+def codebook_download():
+    """What each column of the CSV export of the period holds (no personal data)."""
+    try:
+        period = read_period(request.args)
+    except BadQuery as error:
+        return bad_request(str(error))
+    name = reports.file_name(period, "csv").replace("du-lieu-phieu", "ma-cot-du-lieu-phieu")
+    body = "".join(codebook.stream(period, current_scope())).encode("utf-8")
+    return Response(body, content_type=reports.MEDIA_TYPES["csv"], headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
 @bp.get("/reports/<fmt>")

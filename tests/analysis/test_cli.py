@@ -44,14 +44,14 @@ def test_json_by_sector_with_target(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "1 row(s) with no answer left out" in result.stderr
     rows = json.loads(result.stdout)
-    assert [r["sector"] for r in rows] == ["Hộ tịch", "Đất đai"]
-    land = rows[1]
+    assert [r["sector"] for r in rows] == ["Đất đai", "Hộ tịch"]  # Vietnamese order: Đ before H
+    land = rows[0]
     assert (land["n"], land["satisfied"]) == (150, 132)  # 88 % of 150: the worked example
     expected = satisfaction_table([{"sector": "Đất đai", "n": 150, "satisfied": 132}], 0.9)[0]
     assert land == expected
     assert land["verdict"] == "undecided"
     assert land["additional_n"] == 865
-    civil = rows[0]
+    civil = rows[1]
     assert (civil["n"], civil["satisfied"]) == (225, 210)
 
 
@@ -64,27 +64,37 @@ def test_csv_by_sector_and_agency(tmp_path, capsys):
     assert status == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [(r["sector"], r["agency"], r["n"]) for r in rows] == [
+        ("Đất đai", "Sở Tài nguyên", "150"),
         ("Hộ tịch", "UBND phường 1", "25"),
         ("Hộ tịch", "UBND xã Long Hồ", "200"),
-        ("Đất đai", "Sở Tài nguyên", "150"),
     ]
     assert "verdict" not in rows[0]  # no target, no verdict columns
     expected = satisfaction_table(
         [{"n": 25, "satisfied": 20}], confidence=0.99, method="clopper_pearson"
     )[0]
-    assert float(rows[0]["low"]) == expected["low"]
+    assert float(rows[1]["low"]) == expected["low"]
 
 
 def test_table_format_is_readable(tmp_path):
     path = write_csv(tmp_path, RESPONSES)
-    result = run(path, "--by", "sector", "--satisfied-column", "q_overall", "--target", "0.85")
+    result = run(path, "--by", "sector", "--satisfied-column", "q_overall", "--target", "0.85",
+                 "--lang", "en")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split()[:3] == ["sector", "n", "satisfied"]
-    assert lines[1].split()[:2] == ["Hộ", "tịch"]
-    assert lines[1].split()[-4:-2] == ["True", "met"]  # 93.3 %, Wilson (89.3 %, 95.9 %)
-    assert "88.0%  81.8%  92.3%  85.0%" in lines[2]
-    assert "undecided" in lines[2]
+    assert lines[2].split()[:2] == ["Hộ", "tịch"]
+    assert lines[2].split()[-4:-2] == ["True", "met"]  # 93.3 %, Wilson (89.3 %, 95.9 %)
+    assert "88.0%  81.8%  92.3%  85.0%" in lines[1]
+    assert "undecided" in lines[1]
+
+
+def test_the_table_is_vietnamese_by_default(tmp_path):
+    path = write_csv(tmp_path, RESPONSES)
+    result = run(path, "--by", "sector", "--satisfied-column", "q_overall", "--target", "0.85")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1].split()[:2] == ["Đất", "đai"]
+    assert "88,0 %  81,8 %  92,3 %  85,0 %" in lines[1]
 
 
 def test_zero_one_column_and_excel_bom(tmp_path, capsys):

@@ -1,8 +1,11 @@
 """The anonymised responses of a period and scope as CSV, streamed in constant memory.
 
-One row per response: questionnaire and version, agency, counter, sector and
-procedure codes, channel, language, the hour in local time, the overall score
-and every item's answer (a score, `not_used`, an option value or a number).
+One row per response: questionnaire, version and campaign, agency, counter, sector
+and procedure codes, channel, language, the hour in local time, the overall score
+and every item's answer (a score, `not_used`, an option value or a number; whole
+numbers as integers). An answer column is named by questionnaire and item
+("one-stop-sipas.tc1"), so a column never means two questions; `codebook.py`
+describes each column (question text, answer codes).
 No database id, no exact time, no contact detail; the comment text only when the
 scope may read comments.
 
@@ -26,6 +29,7 @@ from survey_app.extensions import db
 from survey_app.models import (
     Agency,
     Answer,
+    Campaign,
     Comment,
     Counter,
     Procedure,
@@ -41,8 +45,8 @@ from survey_app.services.reporting.periods import Period
 
 CHUNK_ROWS = 2000
 LOCAL_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh, no daylight saving time
-FIXED_COLUMNS = ("questionnaire", "version", "agency", "counter", "sector", "procedure",
-                 "channel", "language", "local_hour", "overall_score")
+FIXED_COLUMNS = ("questionnaire", "version", "campaign", "agency", "counter", "sector",
+                 "procedure", "channel", "language", "local_hour", "overall_score")
 ANSWER_TYPES = {name for name, kind in kinds.KINDS.items() if not kind.comment}
 
 
@@ -61,20 +65,32 @@ def _versions(period: Period, scope: Scope) -> dict[int, tuple[str, int, dict]]:
     return {vid: (code, version, definition) for vid, code, version, definition, _ in rows}
 
 
-def item_columns(versions: dict) -> list[str]:
-    """Item ids of the answered versions, in form order, each once.
+def answer_items(definition: dict):
+    """The answered items of a version's definition (not the overall item), in form order."""
+    overall = definition.get("overall_item")
+    for section in definition["sections"]:
+        for item in section["items"]:
+            if item["type"] in ANSWER_TYPES and item["id"] != overall:
+                yield item
 
-    Questionnaires may reuse an id (tc1 in two forms): the column then holds each
-    row's answer to its own questionnaire's item, which the `questionnaire` column names.
-    """
+
+def column_name(code: str, item_id: str) -> str:
+    """An answer column: questionnaires reuse ids (tc1 in two forms), so the name says whose."""
+    return f"{code}.{item_id}"
+
+
+def answer_columns(versions: dict) -> list[str]:
+    """The answer columns of the answered versions, in form order, each once."""
     seen: dict[str, None] = {}
-    for _code, _version, definition in versions.values():
-        overall = definition.get("overall_item")
-        for section in definition["sections"]:
-            for item in section["items"]:
-                if item["type"] in ANSWER_TYPES and item["id"] != overall:
-                    seen.setdefault(item["id"], None)
+    for code, _version, definition in versions.values():
+        for item in answer_items(definition):
+            seen.setdefault(column_name(code, item["id"]), None)
     return list(seen)
+
+
+def item_columns(versions: dict) -> list[str]:
+    """Item ids of the answered versions, each once (what the database stores)."""
+    return list(dict.fromkeys(column.split(".", 1)[1] for column in answer_columns(versions)))
 
 
 def _codes(model) -> dict[int, str]:
@@ -90,7 +106,7 @@ def count(period: Period, scope: Scope) -> int:
 def rows(period: Period, scope: Scope) -> Iterator[list]:
     """The header, then one list per response, in id order (streamed)."""
     versions = _versions(period, scope)
-    items = item_columns(versions)
+    items = answer_columns(versions)
     with_comments = scope.allows_comments
     header = [*FIXED_COLUMNS, *items] + (["comment"] if with_comments else [])
     yield header
@@ -102,7 +118,7 @@ def rows(period: Period, scope: Scope) -> Iterator[list]:
     packed = func.aggregate_strings(Answer.item_code + "=" + value, ";")
     columns = [Response.questionnaire_version_id, Response.agency_id, Response.counter_id,
                Response.sector_id, Response.procedure_id, Response.channel, Response.language,
-               Response.submitted_hour, Response.overall_score, packed]
+               Response.submitted_hour, Response.overall_score, packed, Response.campaign_id]
     query = (select(*columns).select_from(Response)
              .outerjoin(Answer, Answer.response_id == Response.id))
     if with_comments:
@@ -111,9 +127,13 @@ def rows(period: Period, scope: Scope) -> Iterator[list]:
     conditions = response_conditions(period.start, period.end, scope, NO_FILTERS)
     query = (query.where(and_(*conditions)).group_by(Response.id).order_by(Response.id)
              .execution_options(yield_per=CHUNK_ROWS))
-    agencies, counters = _codes(Agency), _codes(Counter)
+    agencies, counters, campaigns = _codes(Agency), _codes(Counter), _codes(Campaign)
     sectors, procedures = _codes(Sector), _codes(Procedure)
-    position = {item: index for index, item in enumerate(items)}
+    column = {name: index for index, name in enumerate(items)}
+    # Per version: item id -> its column (the overall item is its own column already).
+    positions = {vid: {item["id"]: column[column_name(code, item["id"])]
+                       for item in answer_items(definition)}
+                 for vid, (code, _version, definition) in versions.items()}
     blank = [None] * len(items)
     hours: dict = {}  # a year has a few thousand distinct hours: format each once
     for row in db.session.execute(query):
@@ -121,14 +141,23 @@ def rows(period: Period, scope: Scope) -> Iterator[list]:
         hour = hours.get(row[7])
         if hour is None:
             hour = hours[row[7]] = (row[7] + LOCAL_OFFSET).strftime("%Y-%m-%d %H:00")
-        answers = blank.copy()
+        answers, position = blank.copy(), positions[row[0]]
         for pair in (row[9] or "").split(";"):
             item, _, value = pair.partition("=")
-            if item in position:  # the overall item is its own column already
-                answers[position[item]] = value
-        yield [code, version, agencies.get(row[1]), counters.get(row[2]), sectors.get(row[3]),
-               procedures.get(row[4]), row[5], row[6], hour, row[8], *answers,
-               *[_inert(text) for text in row[10:]]]
+            if item in position:  # several options of a multiple choice: "a|b"
+                index = position[item]
+                answers[index] = (_whole(value) if answers[index] is None
+                                  else f"{answers[index]}|{value}")
+        yield [code, version, campaigns.get(row[10]), agencies.get(row[1]),
+               counters.get(row[2]), sectors.get(row[3]), procedures.get(row[4]), row[5], row[6],
+               hour, row[8], *answers, *[_inert(text) for text in row[11:]]]
+
+
+def _whole(value: str) -> str:
+    """A number answer that is whole as an integer ("34", not the float column's "34.0")."""
+    if value.endswith(".0") and value[:-2].lstrip("-").isdigit():
+        return value[:-2]
+    return value
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
