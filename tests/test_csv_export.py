@@ -67,11 +67,10 @@ def test_the_codebook_describes_every_column_of_the_export(export):
     assert tuple(book[0]) == codebook.HEADER
     entries = {row[0]: row for row in book[1:]}
     assert list(entries) == header
-    tc1 = entries["one-stop-sipas.tc1"]
-    assert (tc1[1], tc1[3]) == ("one-stop-sipas", "scale5")
-    assert tc1[4]
-    assert "5=" in tc1[6]
-    assert "not_used=" in tc1[6]
+    scored = [row for row in entries.values()
+              if row[1] == "one-stop-sipas" and row[3] == "scale5" and "not_used=" in row[6]]
+    assert scored
+    assert all(row[4] and row[5] and "5=" in row[6] for row in scored)
     assert entries["health-outpatient.gioi_tinh"][6].startswith("nam=Nam")
 
 
@@ -81,7 +80,8 @@ def test_the_codebook_page_downloads_it(export, staff):
     response = staff.client.get("/staff/reports/codebook?period=2025")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].endswith('2025.csv"')
-    assert "one-stop-sipas.tc1" in response.get_data(as_text=True)
+    assert "one-stop-sipas.q_overall" not in response.get_data(as_text=True)  # its own column
+    assert "\r\none-stop-sipas." in response.get_data(as_text=True)
 
 
 def _sql_counts(where: str) -> dict[str, tuple[int, int]]:
@@ -115,8 +115,10 @@ def test_summarize_reads_the_export_with_filters_and_targets(export, tmp_path, c
 def test_summarize_leaves_not_used_out(export, capsys):
     from analysis.cli import main
 
+    column = next(c for c in _rows(export)[0] if c.startswith("one-stop-sipas.") and any(
+        row[c] == "not_used" for row in _rows(export)))
     status = main(["summarize", str(export), "--by", "questionnaire",
-                   "--satisfied-column", "one-stop-sipas.tc1", "--scale", "five",
+                   "--satisfied-column", column, "--scale", "five",
                    "--where", "questionnaire=one-stop-sipas", "--format", "json"])
     assert status == 0
     out, err = capsys.readouterr()
@@ -124,9 +126,10 @@ def test_summarize_leaves_not_used_out(export, capsys):
     (row,) = json.loads(out)
     n = db.session.execute(text(
         "SELECT COUNT(*) FROM answers a JOIN responses r ON r.id = a.response_id "
-        "WHERE a.item_code = 'tc1' AND a.score IS NOT NULL AND r.questionnaire_version_id IN "
+        "WHERE a.item_code = :item AND a.score IS NOT NULL AND r.questionnaire_version_id IN "
         "(SELECT v.id FROM questionnaire_versions v JOIN questionnaires q "
-        "ON q.id = v.questionnaire_id WHERE q.code = 'one-stop-sipas')")).scalar()
+        "ON q.id = v.questionnaire_id WHERE q.code = 'one-stop-sipas')"),
+        {"item": column.split(".", 1)[1]}).scalar()
     assert row["n"] == n > 0
 
 
