@@ -142,7 +142,7 @@ def test_admin_csv_has_one_row_per_response_with_answers_and_comments(seeded, st
     sipas = [r for r in rows if r["questionnaire"] == "one-stop-sipas"]
     assert sipas
     assert all(r["overall_score"] in {"1", "2", "3", "4", "5"} for r in sipas)
-    assert any(r["one-stop-sipas.tc1"] == "not_used" for r in sipas)
+    assert any("not_used" in r.values() for r in sipas)
     assert any(r["comment"] for r in rows)
     assert all(re.fullmatch(r"2025-(07|08|09)-\d\d (0[7-9]|1[0-6]):00", r["local_hour"])
                for r in rows)
