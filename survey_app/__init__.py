@@ -19,7 +19,13 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.config.update(app_config.FIXED)
     if config:
         app.config.update(config)
-    app_config.validate(app.config)
+    try:
+        app_config.validate(app.config)
+    except app_config.ConfigurationError as error:
+        from survey_app.commands.refusal import refuse_in_cli
+
+        refuse_in_cli(error)  # a `flask` command: one line and exit 2, not a traceback
+        raise
     app_config.INSTANCE_DIR.mkdir(exist_ok=True)
 
     _init_extensions(app)
