@@ -26,6 +26,7 @@ from survey_app.services.questionnaires import kinds
 from survey_app.services.questionnaires.files import items_of
 from survey_app.services.responses import factor_tallies
 from survey_app.services.responses.tokens import sha256_hex
+from survey_app.vocabulary import CommentStatus
 
 # SQLite answers "database is locked" when two writers meet despite the busy timeout
 # (a read snapshot that went stale); the whole transaction is simply tried again.
@@ -213,7 +214,21 @@ def write_answers(connection, response_id: int, definition: dict, answers: dict,
                   contact: Contact | None = None) -> None:
     """Insert the answer rows and comments of `answers` for a response (its tally is
     the caller's: services.responses.details adds answers to a stored response)."""
-    items = items_of(definition)
+    rows, comments = _rows_and_comments(items_of(definition), answers)
+    if contact and comments:  # the contact goes with the first comment only
+        comments[0].update(
+            contact_consent=True, contact_name=contact.name or None,
+            contact_phone=contact.phone or None, contact_email=contact.email or None)
+    if rows:
+        connection.execute(ANSWER_INSERT, [{"response_id": response_id, **r} for r in rows])
+    if comments:
+        connection.execute(COMMENT_INSERT, [
+            {"response_id": response_id, "status": CommentStatus.NEW, "tags": [], **c}
+            for c in comments])
+
+
+def _rows_and_comments(items: dict, answers: dict) -> tuple[list[dict], list[dict]]:
+    """Answer rows and comments of the answered items, as their kinds write them."""
     rows, comments = [], []
     for item_id, value in answers.items():
         kind = kinds.get(items[item_id]["type"])
@@ -223,15 +238,7 @@ def write_answers(connection, response_id: int, definition: dict, answers: dict,
             comments.append({"item_code": item_id, "text": value.strip(), **NO_CONTACT})
         else:
             rows.extend({"item_code": item_id, **row} for row in kind.rows(value))
-    if contact and comments:  # the contact goes with the first comment only
-        comments[0].update(
-            contact_consent=True, contact_name=contact.name or None,
-            contact_phone=contact.phone or None, contact_email=contact.email or None)
-    if rows:
-        connection.execute(ANSWER_INSERT, [{"response_id": response_id, **r} for r in rows])
-    if comments:
-        connection.execute(COMMENT_INSERT, [
-            {"response_id": response_id, "status": "new", "tags": [], **c} for c in comments])
+    return rows, comments
 
 
 # Table-level statements: the ORM's bulk-insert layer costs more than the INSERTs.
