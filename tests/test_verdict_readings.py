@@ -223,3 +223,43 @@ def test_the_dashboard_shows_the_weighted_rate_and_responses_per_transaction(app
     assert "số phiếu trên mỗi hồ sơ trong từng tầng" in html
     assert "1,0 %" in html  # 40 answers for 4,000 land dossiers
     assert "5,0 %" in html  # 30 answers for 600 civil-status dossiers
+
+
+def test_the_health_education_target_uses_the_campaign_facility_weights(reference_data):
+    from seeding import by_code, version_of
+
+    from survey_app.extensions import db
+    from survey_app.models import Agency, Campaign, CampaignFacility, Sector
+    from survey_app.services.campaigns.progress import weighted_rate
+
+    hospital, centre = by_code(Agency, "bv-da-khoa-vinh-long"), by_code(Agency, "so-y-te")
+    campaign = Campaign(
+        code="bv-2025", name_vi="Khảo sát", name_en="Survey",
+        questionnaire_version_id=version_of("health_inpatient").id, owner_agency_id=centre.id,
+        sector_id=by_code(Sector, "y-te").id, respondent_group="inpatient",
+        opens_at=_at(2025, 7), closes_at=_at(2025, 9))
+    db.session.add(campaign)
+    db.session.flush()
+    db.session.add_all([
+        CampaignFacility(campaign_id=campaign.id, agency_id=hospital.id, code="bv-a",
+                         volume=9000),
+        CampaignFacility(campaign_id=campaign.id, agency_id=centre.id, code="so-a", volume=500)])
+    answers = [*add_responses(40, scores=[5, 5, 5, 1], agency=hospital.code, sector="y-te",
+                              kind="health_inpatient", channel="paper", at=_at(2025, 8)),
+               *add_responses(60, scores=5, agency=centre.code, sector="y-te",
+                              kind="health_inpatient", channel="paper", at=_at(2025, 8))]
+    for response in answers:
+        response.campaign_id = campaign.id
+    db.session.commit()
+    target = {r.code: r for r in reporting.target_summary(Q3, Scope.all_data())}[
+        "health-education"]
+    expected = analysis.stratified_proportion(
+        {(campaign.id, hospital.id): (30, 40), (campaign.id, centre.id): (60, 60)},
+        {(campaign.id, hospital.id): 9000, (campaign.id, centre.id): 500})
+    assert target.weighted.estimate == expected
+    assert target.rate == pytest.approx(90 / 100)  # the unweighted rate stays beside it
+    # The campaign page's own figure for the same facilities is the same estimate.
+    from survey_app.services.campaigns.progress import progress
+
+    assert weighted_rate(progress(campaign, Scope.all_data(), with_sections=False)
+                         .facilities)[0].rate == pytest.approx(expected.rate)

@@ -170,16 +170,26 @@ def target_summary(period: Period, scope: Scope, filters: Filters = NO_FILTERS,
                                        _population_filters(target, filters))
         else:
             rate_of(result, target.threshold)
-            if weighting.applies(target):
-                result.weighted = weighting.post_stratified(
-                    [row for row in current if in_population(target, *row[:4])], period,
-                    ref.group_of)
+            result.weighted = _weighted(target, period, scope, filters, current, ref)
         if view == PARTIAL:
             result.verdict = result.p_value = result.additional_n = None
         results.append(result)
     if changes and results:
         _add_changes(results, period, scope, filters)
     return results
+
+
+def _weighted(target, period: Period, scope: Scope, filters: Filters, rows, ref):
+    """Transaction volumes for administrative targets, facility volumes for campaigns."""
+    if weighting.applies(target):
+        return weighting.post_stratified(
+            [row for row in rows if in_population(target, *row[:4])], period, ref.group_of)
+    if weighting.by_facilities(target):
+        return weighting.facility_weighted(
+            period, scope, filters, lambda version, sector, agency, channel: in_population(
+                target, ref.kind_of.get(version), ref.group_of.get(sector),
+                ref.level_of.get(agency), channel))
+    return None
 
 
 def _add_changes(results: list, period: Period, scope: Scope, filters: Filters) -> None:

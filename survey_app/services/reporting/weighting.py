@@ -9,10 +9,14 @@ which gives the design-based interval and Kish's effective n. The unweighted rat
 stays the headline's companion, and the verdict stays on it (docs/staff.md says
 why); this is shown beside it.
 
-Volumes are one-stop dossiers, so only administrative targets are weighted here.
+Volumes are one-stop dossiers, so they weight the administrative targets only.
 Strata: the volumes whose months lie inside the period, summed per agency × group. A
 stratum with fewer than 2 answers, or with no volume loaded, cannot be weighted: its
 answers are counted in `left_out` and the estimate is over the other strata.
+
+Health and education targets use the campaign page's facility weights instead
+(`campaigns.progress.weighted_rate`): one stratum per campaign × facility, N_h the
+facility's volume given with the campaign, the same rule for leaving one out.
 """
 
 from __future__ import annotations
@@ -24,10 +28,12 @@ from sqlalchemy import select
 
 import analysis
 from survey_app.extensions import db
-from survey_app.models import Agency, TransactionVolume
+from survey_app.models import Agency, CampaignFacility, Response, TransactionVolume
+from survey_app.services.reporting.figures import grouped_counts
 from survey_app.services.reporting.periods import Period
 
 WEIGHTED_KINDS = ["administrative"]
+CAMPAIGN_KINDS = {"health_inpatient", "health_outpatient", "education_parent"}
 
 
 @dataclass
@@ -58,6 +64,29 @@ def applies(target) -> bool:
     return list(target.questionnaire_kinds) == WEIGHTED_KINDS
 
 
+def by_facilities(target) -> bool:
+    return bool(target.questionnaire_kinds) and set(target.questionnaire_kinds) <= CAMPAIGN_KINDS
+
+
+def facility_weighted(period: Period, scope, filters, wanted) -> PostStratified | None:
+    """A campaign target's rate post-stratified by facility volumes; `wanted(version,
+    sector, agency, channel)` says whether a row is in the target's population."""
+    rows = grouped_counts(period.start, period.end, scope, filters, Response.campaign_id,
+                          Response.agency_id, Response.questionnaire_version_id,
+                          Response.sector_id, Response.channel)
+    volume = {(c, a): v for c, a, v in db.session.execute(
+        select(CampaignFacility.campaign_id, CampaignFacility.agency_id,
+               CampaignFacility.volume))}
+    folded: dict = defaultdict(lambda: [0, 0, 0])
+    for campaign, agency, version, sector, channel, responses, n, satisfied, _r in rows:
+        if campaign is not None and wanted(version, sector, agency, channel):
+            cell = folded[(campaign, agency)]
+            cell[0], cell[1], cell[2] = cell[0] + responses, cell[1] + n, cell[2] + satisfied
+    strata = {key: Stratum(key[1], None, r, n, x, volume.get(key))
+              for key, (r, n, x) in folded.items()}
+    return _estimate(strata)
+
+
 def volumes(period: Period, group_of: dict) -> dict[tuple[int, str | None], int]:
     """Transactions per (agency, sector group) over the volume periods inside `period`."""
     rows = db.session.execute(
@@ -85,17 +114,25 @@ def post_stratified(rows, period: Period, group_of: dict) -> PostStratified | No
     strata = [Stratum(agency, group, responses, n, satisfied, loaded.get((agency, group)))
               for (agency, group), (responses, n, satisfied) in sorted(
                   folded.items(), key=lambda item: (item[0][0] or 0, item[0][1] or ""))]
+    return _estimate({(s.agency_id, s.group): s for s in strata})
+
+
+def _estimate(strata: dict) -> PostStratified | None:
+    """`analysis.stratified_proportion` over the strata that can be weighted."""
     names = dict((agency, {"vi": vi, "en": en}) for agency, vi, en in db.session.execute(
         select(Agency.id, Agency.name_vi, Agency.name_en)
-        .where(Agency.id.in_(sorted({s.agency_id for s in strata if s.agency_id})))))
-    for stratum in strata:
+        .where(Agency.id.in_(sorted({s.agency_id for s in strata.values() if s.agency_id})))))
+    for stratum in strata.values():
         stratum.name = names.get(stratum.agency_id, {})
-    usable = [s for s in strata if s.n >= 2 and s.transactions and s.transactions >= s.n]
+    usable = {key: s for key, s in strata.items()
+              if s.n >= 2 and s.transactions and s.transactions >= s.n}
     if not usable:
         return None
     estimate = analysis.stratified_proportion(
-        {(s.agency_id, s.group): (s.satisfied, s.n) for s in usable},
-        {(s.agency_id, s.group): s.transactions for s in usable})
-    return PostStratified(estimate=estimate, transactions=sum(s.transactions for s in usable),
-                          left_out=sum(s.n for s in strata) - sum(s.n for s in usable),
-                          strata=strata)
+        {key: (s.satisfied, s.n) for key, s in usable.items()},
+        {key: s.transactions for key, s in usable.items()})
+    return PostStratified(estimate=estimate, transactions=sum(s.transactions
+                                                              for s in usable.values()),
+                          left_out=sum(s.n for s in strata.values())
+                          - sum(s.n for s in usable.values()),
+                          strata=list(strata.values()))
