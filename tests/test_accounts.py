@@ -1,10 +1,11 @@
 """Staff accounts: first admin, login, lockout, and the staff area locked by default."""
 
 import pytest
+from sqlalchemy import select
 
 from support import StaffActions
 from survey_app.extensions import db
-from survey_app.models import StaffUser
+from survey_app.models import LoginFailure, StaffUser
 from survey_app.services.access import accounts
 
 
@@ -63,7 +64,9 @@ def test_repeated_failures_lock_the_account(staff, app):
     staff.login()
     assert staff.client.get("/staff/").status_code == 302
     with app.app_context():
-        assert db.session.get(StaffUser, user_id).locked_until is not None
+        held = db.session.execute(select(LoginFailure).where(LoginFailure.user_id == user_id)
+                                  ).scalar_one()
+        assert held.locked_until is not None
 
 
 def test_bumping_session_version_logs_out_everywhere(staff, client, app):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from support import StaffActions, csrf_token_from
 from survey_app.extensions import db
-from survey_app.models import AuditLog, StaffUser, utcnow
+from survey_app.models import AuditLog, LoginFailure, StaffUser, utcnow
 from survey_app.services.access import accounts, totp
 from survey_app.staff.auth import LOGIN_AT
 
@@ -241,26 +241,30 @@ def test_logout_everywhere_needs_csrf(staff, client):
     assert client.get("/staff/").status_code == 200
 
 
-def test_login_is_throttled_per_username_across_addresses(extra_app, app):
-    limited = extra_app(RATELIMIT_ENABLED=True)
-    StaffActions(limited, limited.test_client()).create("ba.admin")
-    statuses = []
-    for attempt in range(12):
-        client = limited.test_client()
-        client.environ_base["REMOTE_ADDR"] = f"198.51.100.{attempt}"
-        html = client.get("/staff/login").get_data(as_text=True)
-        statuses.append(client.post("/staff/login", data={
-            "username": "BA.admin ", "password": f"guess number {attempt}",
-            "csrf_token": csrf_token_from(html)}).status_code)
-    assert statuses[:10] == [200] * 10
-    assert statuses[10:] == [429, 429]
-    # Another account from a fresh address is not held up by the first one's limit.
-    client = limited.test_client()
-    client.environ_base["REMOTE_ADDR"] = "203.0.113.50"
+def _attempt(client, username, password):
     html = client.get("/staff/login").get_data(as_text=True)
-    assert client.post("/staff/login", data={
-        "username": "someone.else", "password": "x" * 12,
-        "csrf_token": csrf_token_from(html)}).status_code == 200
+    return client.post("/staff/login", data={
+        "username": username, "password": password,
+        "csrf_token": csrf_token_from(html)}).status_code
+
+
+def test_a_stranger_cannot_lock_or_throttle_the_owner_out(extra_app, app):
+    """Row 8: guesses at `admin` from one address hold that address only, with growing
+    delays and an alert; the owner, from their own address, logs in at once."""
+    limited = extra_app(RATELIMIT_ENABLED=True)
+    user_id = StaffActions(limited, limited.test_client()).create("admin")
+    stranger = limited.test_client()
+    stranger.environ_base["REMOTE_ADDR"] = "198.51.100.66"
+    statuses = [_attempt(stranger, "admin", f"guess number {n}") for n in range(12)]
+    assert statuses[:10] == [200] * 10
+    assert statuses[10:] == [429, 429]  # the limit of one account from one address
+    owner = limited.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "203.0.113.50"
+    assert _attempt(owner, "admin", StaffActions.PASSWORD) == 302
+    assert owner.get("/staff/").status_code == 200
+    with limited.app_context():
+        assert _held(user_id).failures == 5  # tries while held are refused unchecked
+        assert db.session.get(StaffUser, user_id).locked_until is None  # the account is not
 
 
 def test_login_is_throttled_per_address(extra_app, app):
@@ -274,17 +278,41 @@ def test_login_is_throttled_per_address(extra_app, app):
     assert statuses[:10] == [200] * 10
 
 
+def test_an_address_waits_longer_after_each_failure_and_an_alert_is_raised(staff, app):
+    user_id = staff.create("admin")
+    for _ in range(accounts.MAX_FAILED_LOGINS):
+        staff.login("admin", password="not the password")
+    waits = []
+    for _ in range(3):
+        with app.app_context():
+            held = _held(user_id)
+            waits.append(round((held.locked_until - utcnow()).total_seconds() / 60))
+            held.locked_until = utcnow() - timedelta(seconds=1)  # the wait is over
+            db.session.commit()
+        staff.login("admin", password="not the password")
+    assert waits == [1, 2, 4]
+    with app.app_context():
+        alerts = db.session.execute(
+            select(AuditLog).where(AuditLog.action == "login.locked")).scalars().all()
+        assert [alert.detail["minutes"] for alert in alerts] == [1, 2, 4, 8]
+
+
 def test_lockout_ends_after_its_time(staff, app):
     user_id = staff.create("ba.admin")
     for _ in range(accounts.MAX_FAILED_LOGINS):
         staff.login("ba.admin", password="not the password")
     with app.app_context():
-        user = db.session.get(StaffUser, user_id)
-        assert user.locked_until > utcnow()
-        user.locked_until = utcnow() - timedelta(seconds=1)
+        held = _held(user_id)
+        assert held.locked_until > utcnow()
+        held.locked_until = utcnow() - timedelta(seconds=1)
         db.session.commit()
     staff.login("ba.admin")
     assert staff.client.get("/staff/").status_code == 200
+
+
+def _held(user_id):
+    return db.session.execute(
+        select(LoginFailure).where(LoginFailure.user_id == user_id)).scalar_one()
 
 
 @pytest.mark.parametrize(("username", "password", "message"), [

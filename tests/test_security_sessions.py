@@ -46,3 +46,25 @@ def test_a_generated_password_is_shown_in_the_page_never_put_in_the_cookie(app, 
     # and it is the account's password
     other = app.test_client()
     assert StaffActions(app, other).login("bsyte", password).status_code == 302
+
+
+def test_logging_out_ends_a_copied_session_cookie(app, admin):
+    """Row 10: the cookie copied before the logout opens nothing afterwards."""
+    assert admin.get("/staff/").status_code == 200
+    copied = admin.get_cookie("session").value
+    page = admin.get("/staff/account/second-factor").get_data(as_text=True)
+    assert admin.post("/staff/logout", data={"csrf_token": csrf_token_from(page)}
+                      ).status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    response = thief.get("/staff/")
+    assert response.status_code == 302
+    assert "/staff/login" in response.headers["Location"]
+
+
+def test_other_sessions_survive_one_logout(app, admin):
+    other = app.test_client()
+    StaffActions(app, other).login("admin")
+    page = admin.get("/staff/account/second-factor").get_data(as_text=True)
+    admin.post("/staff/logout", data={"csrf_token": csrf_token_from(page)})
+    assert other.get("/staff/").status_code == 200

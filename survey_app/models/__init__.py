@@ -24,7 +24,7 @@ from survey_app.models.response import (
     Response,
     response_factors,
 )
-from survey_app.models.staff import AuditLog, StaffScope, StaffUser
+from survey_app.models.staff import AuditLog, LoginFailure, StaffScope, StaffSession, StaffUser
 from survey_app.models.target import Plan, Target
 from survey_app.models.types import utcnow
 
@@ -45,6 +45,7 @@ __all__ = [
     "Invitation",
     "Job",
     "Level",
+    "LoginFailure",
     "Plan",
     "Procedure",
     "Questionnaire",
@@ -53,6 +54,7 @@ __all__ = [
     "Sector",
     "SectorGroup",
     "StaffScope",
+    "StaffSession",
     "StaffUser",
     "Target",
     "TransactionVolume",

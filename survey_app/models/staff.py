@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -75,6 +75,34 @@ class StaffScope(db.Model):
     user: Mapped[StaffUser] = relationship(back_populates="scopes")
     sector = relationship("Sector")
     agency = relationship("Agency")
+
+
+class StaffSession(db.Model):
+    """A live staff login: logging out deletes it, so a copied cookie stops working.
+
+    Only the SHA-256 of the session's random key is stored; the key is in the cookie.
+    """
+
+    __tablename__ = "staff_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"),
+                                         index=True)
+    key_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LoginFailure(db.Model):
+    """Wrong passwords for one account from one address (an HMAC of it, never the
+    address): the lockout holds that address only, so a stranger cannot lock the
+    account's owner out (services/access/accounts.py)."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (UniqueConstraint("user_id", "address_hmac"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"))
+    address_hmac: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditLog(db.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -14,11 +14,12 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from survey_app.extensions import limiter, login_manager
-from survey_app.services.access import accounts, audit
+from survey_app.services.access import accounts, audit, sessions
 from survey_app.staff import bp
 
 LOGIN_AT = "login_at"  # when this session logged in (for the absolute session limit)
 PENDING = "pending_login"  # a right password waiting for its one-time code
+SESSION_KEY = "sid"  # the key of this session's row on the server (services/access/sessions.py)
 
 
 class LoginForm(FlaskForm):
@@ -28,16 +29,22 @@ class LoginForm(FlaskForm):
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    return accounts.load_session_user(user_id)
+    user = accounts.load_session_user(user_id)
+    if user is None or not sessions.is_live(user.id, session.get(SESSION_KEY)):
+        return None  # logged out on the server: a copy of the cookie opens nothing
+    return user
 
 
 login_manager.login_view = "staff.login"
 
 
 def _username_bucket() -> str:
-    """Limit guesses per account too: a botnet has many addresses, a victim one name."""
+    """Guesses at one account from one address. Not across addresses: a stranger could
+    then use up the owner's own logins at will (a botnet meets the growing delays of
+    services/access/accounts.py at each address, and an alert)."""
     name = (request.form.get("username") or "").strip().lower()
-    return "login-user:" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:32]
+    key = f"{name}\n{request.remote_addr}"
+    return "login-user:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -47,7 +54,8 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.username.data, form.password.data)
+            user = accounts.authenticate(form.username.data, form.password.data,
+                                         request.remote_addr or "")
         except accounts.LoginRefused:
             flash(_("Wrong username or password, or the account is locked for a while."), "error")
         else:
@@ -69,6 +77,7 @@ def start_session(user) -> None:
     # Permanent: the cookie then expires after PERMANENT_SESSION_LIFETIME (12 h).
     session.permanent = True
     session[LOGIN_AT] = int(time.time())
+    session[SESSION_KEY] = sessions.open_session(user.id, current_app.permanent_session_lifetime)
     login_user(user)
     audit.record(user.id, "login", second_factor=bool(user.totp_secret))
 
@@ -84,6 +93,7 @@ def _fresh_session() -> None:
 @bp.post("/logout")
 def logout():
     audit.record(current_user.id, "logout")
+    sessions.close(session.get(SESSION_KEY))
     logout_user()
     _fresh_session()
     flash(_("You are logged out."), "info")

@@ -1,22 +1,36 @@
-"""Staff accounts: authentication with lockout, creation, the first admin."""
+"""Staff accounts: authentication with lockout, creation, the first admin.
+
+Wrong passwords lock one account *from one address* (`login_failures`, the address
+kept as an HMAC): after MAX_FAILED_LOGINS, that address waits LOCKOUT_BASE, then
+twice as long after each further failure, up to LOCKOUT_MAX, and an alert is raised
+(audit `login.locked`, a warning in the log). Its owner, from another address, logs
+in as usual: a stranger cannot lock anyone out at will. The account itself is
+locked only by wrong one-time codes (staff/totp.py), which need the password first.
+"""
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
+from survey_app.config import server_key
 from survey_app.extensions import db
-from survey_app.models import StaffUser, utcnow
-from survey_app.services.access import audit
+from survey_app.models import LoginFailure, StaffUser, utcnow
+from survey_app.services.access import audit, sessions
 from survey_app.vocabulary import Role
 
 MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
+LOCKOUT = timedelta(minutes=15)  # of the account, after wrong one-time codes
+LOCKOUT_BASE = timedelta(minutes=1)  # of one address, doubling with each failure
+LOCKOUT_MAX = timedelta(hours=1)
 MIN_PASSWORD_LENGTH = 12
 MIN_STRENGTH = 4  # zxcvbn's score: about 10^10 guesses and more
 
@@ -45,7 +59,7 @@ def load_session_user(session_id: str) -> StaffUser | None:
     return user
 
 
-def authenticate(username: str, password: str) -> StaffUser:
+def authenticate(username: str, password: str, address: str = "") -> StaffUser:
     user = db.session.execute(
         select(StaffUser).where(func.lower(StaffUser.username) == username.strip().lower())
     ).scalar_one_or_none()
@@ -57,13 +71,16 @@ def authenticate(username: str, password: str) -> StaffUser:
         # The typed name is not logged: it is often a password typed in the wrong box.
         audit.record(None, "login.refused", reason="unknown or disabled account")
         raise refusal
-    if user.locked_until and user.locked_until > now:
+    failures = _failures_from(user, address)
+    if _locked(user.locked_until, now) or _locked(failures.locked_until, now):
         audit.record(user.id, "login.refused", reason="locked")
         raise refusal
     if not user.check_password(password):
         audit.record(user.id, "login.refused", commit=False, reason="password")
-        note_failed_login(user)
+        _note_wrong_password(user, failures, now)
         raise refusal
+    if failures.id is not None:
+        db.session.delete(failures)
     if not user.totp_secret:
         # With a second factor the login is done only at the code (staff/totp.py): a
         # right password alone must not clear the failures the codes have counted.
@@ -84,6 +101,32 @@ COMMON_WORDS = frozenset({
     "iloveu", "vietnam", "vinhlong", "khaosat", "hailong", "sonoivu", "motcua",
     "ubnd", "congchuc", "quantri",
 })
+
+
+def _locked(until, now) -> bool:
+    return until is not None and until > now
+
+
+def _failures_from(user: StaffUser, address: str) -> LoginFailure:
+    key = hmac.new(server_key(current_app.config, "ADDRESS_HASH_KEY"),
+                   address.encode("utf-8"), hashlib.sha256).hexdigest()
+    found = db.session.execute(select(LoginFailure).where(
+        LoginFailure.user_id == user.id, LoginFailure.address_hmac == key)).scalar_one_or_none()
+    return found or LoginFailure(user_id=user.id, address_hmac=key, failures=0)
+
+
+def _note_wrong_password(user: StaffUser, failures: LoginFailure, now) -> None:
+    failures.failures += 1
+    db.session.add(failures)
+    beyond = failures.failures - MAX_FAILED_LOGINS
+    if beyond >= 0:
+        wait = min(LOCKOUT_BASE * 2 ** min(beyond, 16), LOCKOUT_MAX)
+        failures.locked_until = now + wait
+        audit.record(user.id, "login.locked", commit=False, failures=failures.failures,
+                     minutes=int(wait.total_seconds() // 60))
+        current_app.logger.warning("account %s: %s wrong passwords from one address, "
+                                   "held %s", user.id, failures.failures, wait)
+    db.session.commit()
 
 
 def note_login_done(user: StaffUser) -> None:
@@ -136,6 +179,7 @@ def end_all_sessions(user_id: int) -> None:
     if user is None:
         raise AccountError("no such account")
     user.session_version += 1
+    sessions.close_all(user.id)
     audit.record(user.id, "account.logout_everywhere")
 
 
