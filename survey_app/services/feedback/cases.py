@@ -59,33 +59,50 @@ def open_cases(now: datetime | None = None) -> int:
     """Open a case for every comment that asks for action and has none yet; returns how many.
 
     Run before cases are listed or counted, and after a comment's tags change, so that a
-    comment submitted a moment ago is already a case.
+    comment submitted a moment ago is already a case. A comment already followed up
+    keeps its follow-up, as the migration carried it over: assigned to an agency, it is
+    an assigned case of that agency; handled, an answered case whose answer is its reply
+    note, answered when it was handled.
     """
     case_rules = rules.load()
     tagged = and_(Comment.tags.is_not(None), cast(Comment.tags, String) != "[]")
     candidates = db.session.execute(
-        select(Comment.id, Comment.tags, Response.overall_score, Response.submitted_hour,
-               Response.agency_id)
+        select(Comment, Response.overall_score, Response.submitted_hour, Response.agency_id)
         .join(Response, Response.id == Comment.response_id)
         .outerjoin(FeedbackCase, FeedbackCase.comment_id == Comment.id)
         .where(FeedbackCase.id.is_(None), Comment.purged_at.is_(None),
                or_(Response.overall_score <= case_rules.low_score_at_most, tagged))
     ).all()
     opened = 0
-    for comment_id, tags, score, hour, agency_id in candidates:
-        kind = case_rules.kind_of(score, tags)
-        if kind is None:
-            continue
-        day = calendar.local_date(hour)
-        case = FeedbackCase(comment_id=comment_id, kind=kind, state="new", agency_id=agency_id,
-                            opened_on=day,
-                            deadline=calendar.add_working_days(day, case_rules.working_days[kind]))
-        case.events.append(CaseEvent(at=now or utcnow(), action="opened", new_value=kind))
-        db.session.add(case)
-        opened += 1
+    for comment, score, hour, agency_id in candidates:
+        kind = case_rules.kind_of(score, comment.tags)
+        if kind is not None:
+            db.session.add(_case_from(comment, kind, hour, agency_id, case_rules, now or utcnow()))
+            opened += 1
     if opened:
         db.session.commit()
     return opened
+
+
+def _case_from(comment: Comment, kind: str, hour: datetime, agency_id: int,
+               case_rules: rules.CaseRules, now: datetime) -> FeedbackCase:
+    day = calendar.local_date(hour)
+    case = FeedbackCase(comment_id=comment.id, kind=kind, state="new",
+                        agency_id=comment.assigned_agency_id or agency_id, opened_on=day,
+                        deadline=calendar.add_working_days(day, case_rules.working_days[kind]))
+    case.events.append(CaseEvent(at=now, action="opened", new_value=kind))
+    handled = comment.status == "handled" and comment.handled_at is not None
+    state = "answered" if handled else ("assigned" if comment.status == "assigned" else "new")
+    if state != "new":
+        case.events.append(CaseEvent(at=now, action="state", old_value="new", new_value=state))
+        case.state = state
+    if handled:
+        case.answered_at = comment.handled_at
+        case.answered_on = calendar.local_date(comment.handled_at)
+        if comment.reply_note:
+            case.events.append(CaseEvent(at=comment.handled_at, user_id=comment.handled_by_id,
+                                         action="reply", text=comment.reply_note))
+    return case
 
 
 def change_case(scope: Scope, user_id: int | None, case_id: int, action: str, *,
