@@ -89,6 +89,8 @@ def funnel_chart(
                     textcoords="offset points", fontsize=8, fontfamily=charts.FONT)
     if result.n.max() > 20 * result.n.min():
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter("")  # label the decades only
+    ax.xaxis.set_major_formatter(_count_formatter(lang))
     bottom = min(float(result.rate.min()), float(result.curve_limits[result.levels[-1]][0].min()))
     ax.set_ylim(max(0.0, bottom - 0.05), 1.02)
     ax.yaxis.set_major_formatter(charts._tick_formatter(percent))
@@ -99,3 +101,11 @@ def funnel_chart(
     if title:
         ax.set_title(title, fontfamily=charts.FONT)
     return fig
+
+
+def _count_formatter(lang: str):
+    """Answers on the n axis as whole numbers ("1.000" in vi), not powers of ten."""
+    from matplotlib.ticker import FuncFormatter
+
+    mark = "." if lang == "vi" else ","
+    return FuncFormatter(lambda value, _pos: f"{value:,.0f}".replace(",", mark))

@@ -151,7 +151,7 @@ def fay_herriot(
     return FayHerriot(
         estimates=gamma * y + shrink * synthetic,
         mse=mse,
-        sigma2_v=sigma2,
+        sigma2_v=float(sigma2),
         beta=beta,
         gamma=gamma,
     )
