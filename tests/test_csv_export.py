@@ -157,3 +157,27 @@ def test_a_target_file_with_a_bad_rate_is_refused(export, tmp_path, capsys):
     assert main(["summarize", str(export), "--by", "sector", "--satisfied-column",
                  "overall_score", "--target-file", str(targets)]) == 2
     assert "not a rate between 0 and 1" in capsys.readouterr().err
+
+
+def test_pdf_and_xlsx_name_comment_tags_by_their_label(reference_data, staff):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    from report_support import pdf_text, squeeze
+    from seeding import add_responses
+
+    rows = add_responses(2, scores=2, agency="p-thanh-duc", sector="ho-tich",
+                         counter="p-thanh-duc-1c", comments=["Ghế hỏng", "Chờ lâu"])
+    rows[0].comments[0].tags = ["co-so-vat-chat", "tu-do"]
+    db.session.commit()
+    staff.create()
+    staff.login()
+    workbook = load_workbook(BytesIO(staff.client.get("/staff/reports/xlsx?period=2025-Q3").data))
+    cells = [c for sheet in workbook for row in sheet.iter_rows(values_only=True) for c in row
+             if isinstance(c, str) and c.startswith("Nhãn: ")]
+    assert "Nhãn: Cơ sở vật chất" in cells
+    assert "Nhãn: tu-do" in cells  # a free tag, as it was typed
+    assert not any("co-so-vat-chat" in c for c in cells)
+    text = squeeze(pdf_text(staff.client.get("/staff/reports/pdf?period=2025-Q3").data))
+    assert squeeze("Cơ sở vật chất") in text
+    assert "co-so-vat-chat" not in text

@@ -27,6 +27,7 @@ from survey_app.services.reporting.exports.words import (
     number,
     percent,
     period_text,
+    tag_label,
     threshold,
     verdict_sentence,
 )
@@ -221,7 +222,8 @@ def _comments(report: ReportData, doc: Body) -> None:
     doc.add(Text(f"Tổng số góp ý: {number(stats.total)}; {counts}{handling}."))
     if report.comment_tags:
         doc.add(Table(["Chủ đề (nhãn)", "Số góp ý"],
-                      [[tag, number(count)] for tag, count in report.comment_tags], [12.0, 4.0]))
+                      [[tag_label(tag), number(count)] for tag, count in report.comment_tags],
+                      [12.0, 4.0]))
     if report.comment_samples is None:
         doc.add(Text("Nội dung góp ý không hiển thị trong phạm vi báo cáo này.", "small"))
         return

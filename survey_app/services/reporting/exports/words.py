@@ -13,7 +13,7 @@ from flask_babel import force_locale
 from survey_app import formatting
 from survey_app.i18n import local_time
 from survey_app.services.reporting import readings
-from survey_app.vocabulary import Channel, CommentStatus, Labelled, Verdict
+from survey_app.vocabulary import Channel, CommentStatus, CommentTag, Labelled, Verdict
 
 
 class _Vietnamese(Mapping):
@@ -40,6 +40,14 @@ class _Vietnamese(Mapping):
 VERDICTS = _Vietnamese(Verdict, none="Chưa có dữ liệu")
 CHANNELS = _Vietnamese(Channel)
 STATUSES = _Vietnamese(CommentStatus)
+
+
+def tag_label(code: str) -> str:
+    """A comment tag by its Vietnamese label; a free-text tag (not in the list) as typed."""
+    with force_locale("vi"):
+        return str(CommentTag.label_of(code))
+
+
 MEASURES = {
     "overall": "Câu đánh giá chung",
     "service-index": "Chỉ số phục vụ (trung bình 5 yếu tố)",

@@ -22,6 +22,7 @@ from survey_app.services.reporting.exports.words import (
     VERDICTS,
     local,
     period_text,
+    tag_label,
 )
 
 PERCENT = "0.0%"
@@ -174,4 +175,4 @@ def _comments(sheet, report: ReportData) -> None:
     sheet.append(["Thời gian xử lý trung vị (ngày)",
                   round(hours / 24, 1) if hours is not None else None])
     for tag, count in report.comment_tags:
-        sheet.append([f"Nhãn: {tag}", count])
+        sheet.append([f"Nhãn: {tag_label(tag)}", count])
