@@ -163,6 +163,38 @@ def test_one_counter_takes_a_bounded_number_of_answers_from_many_addresses(
             minute_limit + 1)
 
 
+def test_one_cap_per_counter_across_every_anonymous_path(reference_data, extra_app):
+    """Issue 15 rows 3 and 6: the counter's form with and without a sector in the path
+    and its kiosk share one bucket (each had a cap of its own, or none)."""
+    minute_limit = 12
+    limited = extra_app(RATELIMIT_ENABLED=True, PLACE_RATE_LIMIT=f"{minute_limit} per minute")
+    paths = ["/c/ttphc-dat-dai", "/c/ttphc-dat-dai/dat-dai", "/k/ttphc-dat-dai",
+             "/k/ttphc-dat-dai/dat-dai"]
+    statuses = []
+    for i in range(minute_limit + len(paths)):
+        client = limited.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.2.{i // 250}.{i % 250}"
+        statuses.append(_answer(client, paths[i % len(paths)]).status_code)
+    assert statuses[:minute_limit] == [302] * minute_limit
+    assert statuses[minute_limit:] == [429] * len(paths)  # every path, once the cap is hit
+    with limited.app_context():
+        assert db.session.execute(select(func.count()).select_from(Response)).scalar_one() == (
+            minute_limit)
+
+
+def test_a_kiosk_marks_a_second_answer_sent_without_a_fresh_faces_page(reference_data,
+                                                                        extra_app):
+    tablet = extra_app().test_client()
+    page = tablet.get("/k/ttphc-dat-dai").get_data(as_text=True)
+    assert _answer(tablet, "/k/ttphc-dat-dai").status_code == 302  # a person
+    assert _answer(tablet, "/k/ttphc-dat-dai").status_code == 302  # the next (faces afresh)
+    # A replayed POST, without loading the faces page for a new person.
+    replay = {"csrf_token": csrf_token_from(page), "q_overall": "1",
+              "submission_id": "5f0c2d8e-0000-4000-8000-000000000001"}
+    assert tablet.post("/k/ttphc-dat-dai", data=replay).status_code == 302
+    assert _repeat_flags() == [False, False, True]
+
+
 def test_the_dashboard_shows_the_alert(stuffed, staff):
     staff.create("ba.admin")
     staff.login("ba.admin")

@@ -20,12 +20,12 @@ from survey_app.extensions import limiter
 from survey_app.i18n import pick
 from survey_app.public import bp, follow_up
 from survey_app.public.details import details_page
-from survey_app.public.limits import KIOSK_POST, PAGE_GET
+from survey_app.public.limits import KIOSK_POST, PAGE_GET, place_cap
 from survey_app.public.survey import current_language
 from survey_app.services.questionnaires.files import items_of
 from survey_app.services.questionnaires.forms import build_form_class
 from survey_app.services.questionnaires.kinds.scale5 import scale_labels
-from survey_app.services.responses import kiosk, submissions
+from survey_app.services.responses import device_marks, kiosk, submissions
 from survey_app.services.responses.submissions import Contact
 from survey_app.services.responses.survey_points import (
     NoQuestionnaire,
@@ -54,6 +54,7 @@ def faces_form(definition: dict, lang: str):
 @bp.route("/k/<counter_code>", methods=["GET", "POST"])
 @bp.route("/k/<counter_code>/<sector_code>", methods=["GET", "POST"])
 @limiter.limit(KIOSK_POST, methods=["POST"])
+@place_cap
 @limiter.limit(PAGE_GET, methods=["GET"])
 def kiosk_faces(counter_code, sector_code=None):
     try:
@@ -75,12 +76,15 @@ def kiosk_faces(counter_code, sector_code=None):
             return _to_thanks(kiosk.Ticket(counter_code, sector, None))
         if form.validate():
             submission_id = form.submission_id.data
+            repeat = device_marks.mark(Channel.KIOSK, origin.counter_id, origin.agency_id)
             submissions.submit(origin, {overall: form.answers()[overall]},
-                               submission_id=submission_id)
+                               submission_id=submission_id,
+                               extras=submissions.Extras(repeat_device=repeat))
             nonce = follow_up.grant(submission_id, Channel.KIOSK)
             return _to_thanks(kiosk.Ticket(counter_code, sector, nonce))
-    else:
-        follow_up.revoke()  # a new person at the tablet
+    else:  # a new person at the tablet
+        follow_up.revoke()
+        device_marks.forget(origin.counter_id, origin.agency_id)
     labels = scale_labels(origin.definition)
     faces = [(str(n), pick(labels[str(n)], lang)) for n in range(5, 0, -1)]
     page = make_response(render_template(

@@ -8,6 +8,8 @@ views are generous. A kiosk is one tablet for everyone at its counter.
 
 from flask import current_app, request
 
+from survey_app.extensions import limiter
+
 FORM_POST = "10 per minute;60 per hour"
 KIOSK_POST = "20 per minute;300 per hour"
 PAGE_GET = "120 per minute"
@@ -24,5 +26,13 @@ def place_limit() -> str:
 def place_bucket() -> str:
     """The limiter key of an open survey's place: its counter code or facility link code."""
     args = request.view_args or {}
-    place = args.get("counter_code") or args.get("code") or ""
-    return "place:" + place[:80]
+    if args.get("counter_code"):
+        return "place:c:" + args["counter_code"][:80]
+    return "place:s:" + (args.get("code") or "")[:80]
+
+
+# One bucket per place for every anonymous way of adding a response to it: the
+# counter's form with or without a sector in the path, its kiosk, a campaign's link.
+# A limit of its own per route would let each route add the same again.
+place_cap = limiter.shared_limit(place_limit, scope="place", methods=["POST"],
+                                 key_func=place_bucket)

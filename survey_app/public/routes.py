@@ -9,7 +9,7 @@ from flask import make_response, redirect, render_template, request, url_for
 
 from survey_app.extensions import limiter
 from survey_app.public import bp, follow_up
-from survey_app.public.limits import FORM_POST, PAGE_GET, place_bucket, place_limit
+from survey_app.public.limits import FORM_POST, PAGE_GET, place_cap
 from survey_app.public.survey import link_state_page, survey_page
 from survey_app.services.responses import invitations, submissions
 from survey_app.services.responses.survey_points import (
@@ -44,7 +44,7 @@ def counter_unavailable():
 
 @bp.route("/c/<counter_code>", methods=["GET", "POST"])
 @limiter.limit(FORM_POST, methods=["POST"])
-@limiter.limit(place_limit, methods=["POST"], key_func=place_bucket)
+@place_cap
 @limiter.limit(PAGE_GET, methods=["GET"])
 def counter(counter_code):
     """A single-sector counter opens its form here; others first ask which sector."""
@@ -71,7 +71,7 @@ def counter(counter_code):
 @bp.route("/c/<counter_code>/<sector_code>", methods=["GET", "POST"])
 @bp.route("/c/<counter_code>/<sector_code>/<procedure_code>", methods=["GET", "POST"])
 @limiter.limit(FORM_POST, methods=["POST"])
-@limiter.limit(place_limit, methods=["POST"], key_func=place_bucket)
+@place_cap
 @limiter.limit(PAGE_GET, methods=["GET"])
 def counter_survey(counter_code, sector_code, procedure_code=None):
     try:

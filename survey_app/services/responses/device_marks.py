@@ -35,9 +35,11 @@ COOKIE = "sv_mark"
 SALT = "device-marks-v1"
 MAX_AGE = 24 * 3600
 MAX_COUNTERS = 30  # a phone answering more counters than this in a day is no citizen
-# Channels where one person may answer the same place freely: a transaction link is
-# single-use already, and a kiosk is one tablet shared by everyone at the counter.
-OPEN_CHANNELS = frozenset({Channel.COUNTER, Channel.LINK})
+# Channels open to anyone (a transaction link is single-use already). A kiosk is one
+# tablet shared by everyone at the counter: its faces page, shown afresh for each
+# person, forgets the counter (`forget`), so only a second answer sent without it (a
+# script replaying its POST, Back and send again) is marked.
+OPEN_CHANNELS = frozenset({Channel.COUNTER, Channel.LINK, Channel.KIOSK})
 
 
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
@@ -89,8 +91,21 @@ def mark(channel: str, counter_id: int | None, agency_id: int,
     places = read(request.cookies.get(COOKIE), secret, today)
     key = place_key(counter_id, agency_id, campaign_id)
     repeat = key in places
-    value = write(places | {key}, secret, today)
+    _remember(write(places | {key}, secret, today))
+    return repeat
 
+
+def forget(counter_id: int | None, agency_id: int, campaign_id: int | None = None) -> None:
+    """A new person at a shared kiosk: this browser's next answer there is a first one."""
+    secret, today = current_app.config["SECRET_KEY"], local_day()
+    places = read(request.cookies.get(COOKIE), secret, today)
+    key = place_key(counter_id, agency_id, campaign_id)
+    if key in places:
+        _remember(write(places - {key}, secret, today))
+
+
+def _remember(value: str) -> None:
+    """Set the cookie on whatever reply this request sends."""
     @after_this_request
     def _set_cookie(response):
         response.set_cookie(
@@ -98,5 +113,3 @@ def mark(channel: str, counter_id: int | None, agency_id: int,
             secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")), path="/",
         )
         return response
-
-    return repeat
