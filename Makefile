@@ -51,8 +51,17 @@ instance/secret_key:
 serve: $(VENV)/.installed translations  ## Production-like: set up, then gunicorn (several workers, no debug) on 127.0.0.1:$(PORT)
 	@# Production sets SECRET_KEY; without it the app uses instance/secret_key.
 	@if [ -z "$$SECRET_KEY" ]; then $(MAKE) --no-print-directory instance/secret_key; fi
-	@$(MAKE) --no-print-directory setup && \
-	  exec $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) survey_app.wsgi:app
+	@$(MAKE) --no-print-directory setup
+	@# Several workers need one store of the rate limits (gunicorn.conf.py refuses
+	@# memory://): without RATELIMIT_STORAGE_URI a private Redis, on a socket in
+	@# instance/ and keeping nothing on disk, runs beside gunicorn and stops with it.
+	@if [ -z "$$RATELIMIT_STORAGE_URI" ]; then \
+	  redis-server --port 0 --unixsocket $(CURDIR)/instance/redis.sock --unixsocketperm 700 \
+	    --save '' --appendonly no --daemonize yes --pidfile $(CURDIR)/instance/redis.pid \
+	    --logfile $(CURDIR)/instance/redis.log && \
+	  export RATELIMIT_STORAGE_URI=redis+unix://$(CURDIR)/instance/redis.sock && \
+	  trap 'kill $$(cat $(CURDIR)/instance/redis.pid) 2>/dev/null' EXIT INT TERM; fi; \
+	  $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) survey_app.wsgi:app
 
 bench: $(VENV)/.installed translations  ## Benchmarks beside baselines measured in the same run (bench/README.md)
 	$(BIN)/python bench/run.py

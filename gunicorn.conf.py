@@ -56,6 +56,19 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
 
+def on_starting(server):
+    """Refuse several workers on the in-memory rate-limit store: each worker would count
+    on its own, and every limit would be multiplied by the number of workers."""
+    storage = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    per_worker = os.environ.get("GUNICORN_ALLOW_MEMORY_LIMITS") == "1"  # tests, benchmarks
+    if server.cfg.workers > 1 and storage.startswith("memory://") and not per_worker:
+        server.log.error(
+            "%s workers on RATELIMIT_STORAGE_URI=memory:// would multiply every rate limit "
+            "by %s: set RATELIMIT_STORAGE_URI=redis://… (make serve starts one) or "
+            "GUNICORN_WORKERS=1", server.cfg.workers, server.cfg.workers)
+        raise SystemExit(2)
+
+
 class RedactingLogger(Logger):
     """gunicorn's logger with the personal atoms blanked and the path replaced by its route."""
 

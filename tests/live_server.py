@@ -48,6 +48,8 @@ class LiveServer:
             "PUBLIC_BASE_URL": f"http://127.0.0.1:{self.port}",
             "GUNICORN_WORKERS": str(workers),
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            # Limits counted per worker, knowingly; tests of shared limits pass Redis.
+            "GUNICORN_ALLOW_MEMORY_LIMITS": "1",
             **{key: str(value) for key, value in env.items()},
         }
         self.process: subprocess.Popen | None = None

@@ -244,6 +244,18 @@ def test_rate_limit_is_per_key(other_app, reference_only):
     assert post(second).status_code == 201  # another key has its own allowance
 
 
+def test_rate_limit_is_per_key_however_the_header_is_spelt(other_app, reference_only):
+    """Row 7: `Bearer␠␠K`, `bearer K`, `BEarer K` each got a fresh allowance."""
+    app = other_app(RATELIMIT_ENABLED=True, API_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    with app.app_context():
+        key, _ = api_keys.create("ttphc-tinh", "a")
+    statuses = [client.post("/api/v1/invitations", json={"counter": "ttphc-dat-dai"},
+                            headers={"Authorization": f"{scheme}{key}"}).status_code
+                for scheme in ("Bearer ", "Bearer  ", "bearer ", "BEarer ")]
+    assert statuses == [201, 201, 201, 429]
+
+
 def test_tokens_and_keys_never_reach_the_logs(api, caplog):
     caplog.set_level("DEBUG")
     body = api.issue({"counter": "ttphc-dat-dai", "dossier": "HS-LOG-1"}).get_json()

@@ -122,6 +122,17 @@ def test_gunicorn_refuses_to_start_without_a_secret_key(app, database_url, tmp_p
 
 
 @pytest.mark.slow
+def test_gunicorn_refuses_several_workers_on_the_in_memory_limit_store(
+        app, database_url, tmp_path):
+    """Row 5: five workers on memory:// stored 48 of 60 posts that the limit of 10 allows."""
+    server = LiveServer(database_url, tmp_path / "gunicorn.log", workers=3,
+                        GUNICORN_ALLOW_MEMORY_LIMITS="0")
+    with pytest.raises(RuntimeError, match="gunicorn exited"):
+        server.start(timeout=60)
+    assert "would multiply every rate limit by 3" in server.log()
+
+
+@pytest.mark.slow
 def test_behind_a_proxy_each_client_has_its_own_limit_shared_by_all_workers(
         app, database_url, tmp_path, redis_url):
     """nginx forwards X-Forwarded-For; with TRUSTED_PROXIES=1 the limiter keys on it, and

@@ -7,8 +7,6 @@ open by forgetting a decorator.
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -55,12 +53,16 @@ def rate_limit() -> str:
 
 
 def rate_limit_bucket() -> str:
-    """One bucket per presented key (hashed: no key kept in the limiter's store).
+    """One bucket per API key, by its id: however the header is spelt (`bearer K`,
+    `Bearer␠␠K`), one key has one allowance.
 
-    The limiter runs before authentication, so invalid keys are limited too;
-    requests without a key share a bucket per client address.
+    The limiter runs before authentication, so the key is looked up here; requests
+    with no valid key share a bucket per client address.
     """
-    header = request.headers.get("Authorization")
-    if header:
-        return "api-key:" + hashlib.sha256(header.encode()).hexdigest()[:32]
+    parts = request.headers.get("Authorization", "").split(None, 1)
+    if len(parts) == 2 and parts[0].lower() == "bearer":
+        try:
+            return f"api-key:{api_keys.authenticate(parts[1].strip()).id}"
+        except (api_keys.UnknownKey, api_keys.RevokedKey):
+            pass
     return "api-addr:" + (get_remote_address() or "")
