@@ -105,3 +105,15 @@ def test_without_a_key_or_a_session_the_report_is_refused(reference_data, client
     response = client.get(f"{API}?period={PERIOD}")
     assert response.status_code == 401
     assert response.get_json()["error"] == "missing_key"
+
+
+def test_the_staff_reports_page_offers_every_file(reference_data, staff, client):
+    staff.create()
+    staff.login()
+    page = client.get(f"/staff/reports?period={PERIOD}").get_data(as_text=True)
+    for fmt in ("pdf", "docx", "xlsx", "json", "csv"):
+        assert f"/staff/reports/{fmt}?period={PERIOD}" in page
+    download = client.get(f"/staff/reports/json?period={PERIOD}")
+    assert download.headers["Content-Type"] == "application/json"
+    assert download.headers["Content-Disposition"].endswith('bao-cao-hai-long-2025-Q3.json"')
+    assert download.get_json()["period"]["code"] == PERIOD
