@@ -6,7 +6,7 @@ PORT   ?= 5000
 export FLASK_APP := survey_app
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint bench demo serve setup translations messages clean
+.PHONY: help run test lint migration bench demo serve setup translations messages clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -86,8 +86,13 @@ demo: $(VENV)/.installed translations  ## Serve a demo (instance/demo.sqlite3): 
 test: $(VENV)/.installed translations  ## Install with the dev extra and run the whole test suite
 	$(BIN)/pytest
 
-lint: $(VENV)/.installed  ## ruff
+migration: $(VENV)/.installed  ## New Alembic revision from the models: make migration MSG="what changes"
+	@test -n "$(MSG)" || { echo 'error: say what the revision does: make migration MSG="…"'; exit 2; }
+	$(BIN)/flask db migrate -m "$(MSG)"
+
+lint: $(VENV)/.installed  ## ruff, then mypy (configured in pyproject.toml)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:  ## Remove the virtualenv and caches (keeps instance/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

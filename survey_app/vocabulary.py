@@ -61,10 +61,7 @@ class Labelled(StrEnum):
 
     @classmethod
     def label_of(cls, code: str) -> LazyString | str:
-        try:
-            return cls(code).label
-        except ValueError:
-            return code
+        return next((member.label for member in cls if member.value == code), code)
 
     @classmethod
     def check(cls, column: str) -> str:

@@ -22,6 +22,16 @@ from survey_app.extensions import db  # noqa: E402
 from survey_app.models import append_only  # noqa: E402
 
 
+def pytest_sessionstart(session) -> None:
+    """Stop at once, with the fix, when the Vietnamese catalogue is not compiled (or is
+    older than its .po): otherwise every Vietnamese assertion fails for no clear reason."""
+    po = PROJECT / "survey_app" / "translations" / "vi" / "LC_MESSAGES" / "messages.po"
+    mo = po.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        pytest.exit(f"{mo.relative_to(PROJECT)} is missing or older than its .po: "
+                    "run `make translations` first", returncode=2)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")

@@ -209,7 +209,8 @@ def _item_problems(item: dict, name: str) -> list[Problem]:
     """Keys that the item's kind does not take, and what its kind module asks for.
     An unknown type was reported by the schema already (its enum is the registry)."""
     where = f"item {item['id']}"
-    kind = kinds.KINDS.get(item.get("type")) if isinstance(item.get("type"), str) else None
+    declared = item.get("type")
+    kind = kinds.KINDS.get(declared) if isinstance(declared, str) else None
     if kind is None:
         return []
     problems = [Problem(name, where, f"{_only_for(key)}, not {kind.name}")

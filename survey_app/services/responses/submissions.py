@@ -229,7 +229,8 @@ def write_answers(connection, response_id: int, definition: dict, answers: dict,
 
 def _rows_and_comments(items: dict, answers: dict) -> tuple[list[dict], list[dict]]:
     """Answer rows and comments of the answered items, as their kinds write them."""
-    rows, comments = [], []
+    rows: list[dict] = []
+    comments: list[dict] = []
     for item_id, value in answers.items():
         kind = kinds.get(items[item_id]["type"])
         if value is None or value == "" or value == []:

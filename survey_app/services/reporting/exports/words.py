@@ -25,10 +25,10 @@ class _Vietnamese(Mapping):
     def __getitem__(self, code: str | None) -> str:
         if code is None and "none" in self.extra:
             return self.extra["none"]
-        try:
-            return self.enum(code).vi
-        except ValueError:
-            raise KeyError(code) from None
+        member = next((m for m in self.enum if m.value == code), None)
+        if member is None:
+            raise KeyError(code)
+        return member.vi
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.enum.values())
