@@ -30,7 +30,6 @@ TOO_COMPLEX_TODAY = {
     ("survey_app/services/reference/files.py", "_write"),
     ("survey_app/services/reference/volumes.py", "read"),
     ("survey_app/services/reporting/factor_indices.py", "service_index"),
-    ("survey_app/services/reporting/weighting.py", "post_stratified"),
     ("survey_app/services/responses/comments.py", "update_comment"),
     ("survey_app/staff/campaign_forms.py", "facility_rows"),
     ("survey_app/staff/charts.py", "_figure"),
