@@ -17,12 +17,12 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from report_support import PERIOD, pdf_text, seed_quarter, squeeze
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 import analysis
 from survey_app.demo import generate as demo_data
 from survey_app.extensions import db
-from survey_app.models import Agency, Sector, StaffScope
+from survey_app.models import Agency, AuditLog, Sector, StaffScope
 from survey_app.services.access.scope import Scope
 from survey_app.services.printing import pdf_fonts
 from survey_app.services.reporting import figures as reporting
@@ -180,11 +180,20 @@ def test_document_symbol_abbreviates_the_issuing_body(name, symbol):
     assert letterhead.Issuer(name, "Ủy ban nhân dân tỉnh Vĩnh Long", "department").symbol == symbol
 
 
-def test_a_missing_serif_font_is_a_clear_error(monkeypatch, tmp_path):
+def test_a_missing_serif_font_is_a_clear_error(reference_data, runner, monkeypatch, tmp_path):
     monkeypatch.setattr(pdf_fonts, "SERIF_DIRS", (tmp_path,))
     monkeypatch.setattr(pdf_fonts.pdfmetrics, "getRegisteredFontNames", lambda: [])
     with pytest.raises(pdf_fonts.FontMissing, match="install the fonts-liberation2 package"):
         pdf_fonts.register_serif()
+    out = tmp_path / "r.pdf"
+    result = runner.invoke(args=["report", "--period", PERIOD, "--format", "pdf",
+                                 "--out", str(out)])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"error: font LiberationSerif-Regular.ttf not found in {tmp_path}: install the "
+        "fonts-liberation2 package"]
+    assert list(tmp_path.iterdir()) == []
+    assert db.session.scalar(select(func.count()).select_from(AuditLog)) == 0
 
 
 def test_targets_compare_with_the_same_quarter_a_year_earlier(seeded, runner, tmp_path):

@@ -18,6 +18,7 @@ import click
 
 from survey_app.database import reads_replica
 from survey_app.services.access.scope import Scope, ScopeError
+from survey_app.services.printing import pdf_fonts
 from survey_app.services.reporting import exports as reports
 from survey_app.services.reporting.exports import csv_export, data, package
 from survey_app.services.reporting.periods import PeriodError, last_closed_quarter, parse_period
@@ -54,10 +55,13 @@ def report(period, fmt, out, package_dir, sectors, agencies):
         if fmt or out or sectors or agencies:
             _fail("--package writes every format for every scope: leave out --format, --out, "
                   "--sector and --agency")
+        _check_fonts()
         _package(chosen, Path(package_dir))
         return
     if not fmt or not out:
         _fail("give --format and --out (or --package DIR)")
+    if fmt == "pdf":
+        _check_fonts()
     try:
         scope = Scope.from_codes(sectors, agencies)
     except ScopeError as error:
@@ -76,6 +80,14 @@ def report(period, fmt, out, package_dir, sectors, agencies):
         Path(temporary).unlink(missing_ok=True)
         raise
     click.echo(f"wrote {out} ({target.stat().st_size:,} bytes)")
+
+
+def _check_fonts() -> None:
+    """Before anything is written or audited: the PDF's serif must be installed."""
+    try:
+        pdf_fonts.register_serif()
+    except pdf_fonts.FontMissing as error:
+        _fail(str(error))
 
 
 def _package(period, folder: Path) -> None:
