@@ -193,6 +193,54 @@ def test_the_weighted_headline_is_stratified_proportion_on_the_same_cells(refere
     assert "health-education" not in results or results["health-education"].weighted is None
 
 
+def test_a_year_is_post_stratified_by_its_quarters(reference_data):
+    """Agency × sector group × quarter: a quarter with more dossiers weighs more."""
+    from dataclasses import astuple
+    from datetime import date
+
+    from seeding import by_code
+
+    from survey_app.extensions import db
+    from survey_app.models import Agency, Sector, TransactionVolume
+
+    _seed_agency_two_groups()  # Q3
+    add_responses(20, scores=[5] * 9 + [2], agency="ttphc-tinh", sector="dat-dai",
+                  counter="ttphc-dat-dai", at=_at(2025, 2))  # Q1: 18 of 20
+    centre, commune = by_code(Agency, "ttphc-tinh").id, by_code(Agency, "p-thanh-duc").id
+    land, civil = by_code(Sector, "dat-dai").id, by_code(Sector, "ho-tich").id
+    volumes = [(centre, land, 1, 1000), (centre, land, 2, 1000), (centre, land, 3, 1000),
+               (centre, land, 7, 4000), (centre, land, 8, 4000), (centre, land, 9, 4000),
+               (centre, civil, 8, 1500), (commune, civil, 8, 900),
+               (commune, civil, 2, 700)]  # no answers there in Q1: no stratum
+    for agency, sector, month, count in volumes:
+        db.session.add(TransactionVolume(
+            agency_id=agency, sector_id=sector, period_start=date(2025, month, 1),
+            period_end=date(2025, month, 28), transactions=count))
+    db.session.commit()
+    year = parse_period("2025")
+    overall = {r.code: r for r in reporting.target_summary(year, Scope.all_data())}[
+        "tthc-overall"]
+    group = "land-construction-investment"
+    expected = analysis.stratified_proportion(
+        {(centre, group, "2025-Q1"): (18, 20), (centre, group, "2025-Q3"): (34, 40),
+         (centre, "general", "2025-Q3"): (48, 50), (commune, "general", "2025-Q3"): (27, 30)},
+        {(centre, group, "2025-Q1"): 3000, (centre, group, "2025-Q3"): 12000,
+         (centre, "general", "2025-Q3"): 1500, (commune, "general", "2025-Q3"): 900})
+    # The same cells in another order: equal up to the order of a float sum.
+    assert astuple(overall.weighted.estimate) == pytest.approx(astuple(expected), rel=1e-12)
+    assert overall.weighted.transactions == 17400
+    assert overall.weighted.left_out == 0
+    assert [(s.group, s.period.code) for s in overall.weighted.strata
+            if s.agency_id == centre] == [
+        ("general", "2025-Q3"), (group, "2025-Q1"), (group, "2025-Q3")]
+    # Pooling the year's land answers into one stratum would give another figure.
+    pooled = analysis.stratified_proportion(
+        {(centre, group): (52, 60), (centre, "general"): (48, 50), (commune, "general"): (27, 30)},
+        {(centre, group): 15000, (centre, "general"): 1500, (commune, "general"): 900})
+    assert overall.weighted.estimate.rate != pytest.approx(pooled.rate)
+    assert overall.rate == pytest.approx(127 / 140)
+
+
 def test_the_dashboard_shows_the_weighted_rate_and_responses_per_transaction(app, runner):
     from datetime import date
 

@@ -19,6 +19,7 @@ The counts are one grouped query per period (questionnaire version × sector × 
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cache
 
 from sqlalchemy import select
 
@@ -150,6 +151,9 @@ def target_summary(period: Period, scope: Scope, filters: Filters = NO_FILTERS,
     """
     ref = _Reference()
     current = _rows(period, scope, filters, ref)
+    # The weighted rates need the counts per quarter of a longer period: read once.
+    rows_of = cache(lambda piece: current if piece == period
+                    else _rows(piece, scope, filters, ref))
     results = []
     for target in targets_for(period):
         view = coverage(target, scope, filters, ref)
@@ -170,7 +174,7 @@ def target_summary(period: Period, scope: Scope, filters: Filters = NO_FILTERS,
                                        _population_filters(target, filters))
         else:
             rate_of(result, target.threshold)
-            result.weighted = _weighted(target, period, scope, filters, current, ref)
+            result.weighted = _weighted(target, period, scope, filters, rows_of, ref)
         if view == PARTIAL:
             result.verdict = result.p_value = result.additional_n = None
         results.append(result)
@@ -179,11 +183,13 @@ def target_summary(period: Period, scope: Scope, filters: Filters = NO_FILTERS,
     return results
 
 
-def _weighted(target, period: Period, scope: Scope, filters: Filters, rows, ref):
-    """Transaction volumes for administrative targets, facility volumes for campaigns."""
+def _weighted(target, period: Period, scope: Scope, filters: Filters, rows_of, ref):
+    """Transaction volumes for administrative targets, facility volumes for campaigns;
+    `rows_of(piece)` is `_rows` of one period stratum (see `weighting.pieces`)."""
     if weighting.applies(target):
         return weighting.post_stratified(
-            [row for row in rows if in_population(target, *row[:4])], period, ref.group_of)
+            period, lambda piece: [row for row in rows_of(piece)
+                                   if in_population(target, *row[:4])], ref.group_of)
     if weighting.by_facilities(target):
         return weighting.facility_weighted(
             period, scope, filters, lambda version, sector, agency, channel: in_population(
