@@ -85,6 +85,7 @@ def test_funnel_matches_analysis_on_the_independent_counts(app, seeded):
 def test_commune_estimates_sit_beside_the_direct_rates(app, seeded):
     html = seeded.get("/staff/?period=2025-Q3").get_data(as_text=True)
     assert "Xã, phường: ước lượng cho địa bàn nhỏ" in html
+    assert "Phương sai giữa các xã, phường σ²ᵥ:" in html
     table = html[html.index('id="communes-h"'):]
     table = table[:table.index("</table>")]
     assert len(re.findall(r"<tr><th scope=\"row\">", table)) == len(COMMUNES)
