@@ -227,3 +227,16 @@ def test_consent_without_a_comment_is_refused_beside_the_checkbox(app, citizen):
     assert response.status_code == 422
     assert 'href="#contact_consent"' in citizen.page
     assert stored_responses(app) == []
+
+
+def test_an_over_long_comment_is_refused_with_its_count_and_kept_whole(app, citizen):
+    citizen.open(f"/c/{SINGLE}")
+    textarea = re.search(r"<textarea[^>]*>", citizen.page).group(0)
+    assert "maxlength" not in textarea  # a browser would cut a pasted text silently
+    assert "Tối đa 2.000 ký tự." in citizen.page
+    text = "Chờ lâu. " * 300  # 2,700 characters with the spaces, 2,699 once trimmed
+    response = citizen.send(f"/c/{SINGLE}", {"q_overall": "2", "q_comment": text})
+    assert response.status_code == 422
+    assert "Ý kiến của Ông/Bà có 2.699 ký tự: xin rút gọn lại." in citizen.page
+    assert text.strip() + "</textarea>" in citizen.page
+    assert stored_responses(app) == []

@@ -144,6 +144,27 @@ def test_a_missing_answer_is_explained_on_the_page(app, live, phone, artifacts):
     assert stored_responses(app) == []
 
 
+def test_an_error_link_lands_on_the_question_and_its_message(app, live, chromium):
+    """A small screen, where the question starts below the error summary's fold."""
+    context = chromium.new_context(viewport={"width": 320, "height": 480}, locale="vi-VN",
+                                   java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{live}/c/{COUNTER}")
+        page.get_by_role("button", name="Gửi phiếu khảo sát").click()
+        page.wait_for_url(f"{live}/c/{COUNTER}", wait_until="load")
+        first_option = page.locator("#q_overall-0")
+        assert first_option.bounding_box()["y"] > 480  # below the fold: the link must move
+        page.locator(".error-summary").get_by_role("link").click()
+        expect(page).to_have_url(re.compile(r"#q_overall-0$"))
+        for part in ("#q_overall legend", "#q_overall-error", "#q_overall-0"):
+            box = page.locator(part).bounding_box()
+            assert box["y"] >= 0, part
+            assert box["y"] + box["height"] <= 480, part
+    finally:
+        context.close()
+
+
 def test_the_form_fits_a_320_pixel_screen_and_switches_language(live, chromium, artifacts):
     context = chromium.new_context(viewport={"width": 320, "height": 640}, locale="vi-VN")
     page = context.new_page()
