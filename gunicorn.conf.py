@@ -7,9 +7,10 @@ gunicorn's own GUNICORN_CMD_ARGS). See docs/deployment.md.
 import multiprocessing
 import os
 
+from gunicorn import util
 from gunicorn.glogging import Logger
 
-from survey_app.serving import ROUTE_KEY, redact
+from survey_app.serving import ROUTE_KEY, ServerErrorFilter, redact, write_error
 
 # Loopback by default: nginx in front terminates TLS and forwards here. Never
 # expose gunicorn directly with TRUSTED_PROXIES set (clients could forge their address).
@@ -69,8 +70,18 @@ def on_starting(server):
         raise SystemExit(2)
 
 
+# gunicorn answers a malformed request (400) or an over-long request line (414) itself,
+# before the app: with the app's security headers too, and no echo of the request.
+util.write_error = write_error
+
+
 class RedactingLogger(Logger):
-    """gunicorn's logger with the personal atoms blanked and the path replaced by its route."""
+    """gunicorn's logger with the personal atoms blanked and the path replaced by its route;
+    its error log ("Invalid request from ip=…") without addresses or tokens."""
+
+    def __init__(self, cfg):
+        super().__init__(cfg)
+        self.error_log.addFilter(ServerErrorFilter())
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)

@@ -76,3 +76,38 @@ def redact_app_logs(app: Flask) -> None:
         # Loggers are per name, not per app: every create_app would add one more.
         if not any(type(existing) is kind for existing in logger.filters):
             logger.addFilter(kind())
+
+
+# IPv4 and IPv6 literals (gunicorn's "Invalid request from ip=…" lines).
+_ADDRESS = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b"
+                      r"|(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?!\w)")
+
+
+class ServerErrorFilter(logging.Filter):
+    """gunicorn's error log with client addresses and token-like strings blanked."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(_ADDRESS.sub("<address>", message))
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def write_error(sock, status_int: int, reason: str, mesg: str) -> None:
+    """gunicorn's own error reply (a malformed request, a request line over its limit),
+    with the app's security headers and without echoing the request back."""
+    from survey_app.web import CONTENT_SECURITY_POLICY
+
+    body = (f"<!doctype html><title>{status_int} {reason}</title>"
+            f"<h1>{status_int} {reason}</h1>").encode("latin-1", "replace")
+    head = "\r\n".join([
+        f"HTTP/1.1 {status_int} {reason}", "Connection: close",
+        "Content-Type: text/html; charset=utf-8", f"Content-Length: {len(body)}",
+        f"Content-Security-Policy: {CONTENT_SECURITY_POLICY}",
+        "X-Content-Type-Options: nosniff", "X-Frame-Options: DENY",
+        "Referrer-Policy: no-referrer", "Cache-Control: no-store", "", "",
+    ])
+    from gunicorn import util
+
+    util.write_nonblock(sock, head.encode("latin-1") + body)

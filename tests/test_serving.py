@@ -121,6 +121,41 @@ def test_gunicorn_refuses_to_start_without_a_secret_key(app, database_url, tmp_p
     assert "SECRET_KEY is missing or too weak" in server.log()
 
 
+def _raw(port: int, data: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(data)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.mark.slow
+def test_gunicorn_s_own_error_replies_carry_the_headers_and_its_log_no_address(
+        app, database_url, tmp_path):
+    """Row 15: a malformed request (400) and an over-long request line (414) are answered
+    by gunicorn before the app: they carry the security headers, and the error log
+    keeps neither the client's address nor the token in the request line."""
+    server = LiveServer(database_url, tmp_path / "gunicorn.log", workers=1)
+    server.start()
+    try:
+        bad = _raw(server.port, f"GET /t/{TOKEN} HTTP/1.1 extra\r\n\r\n".encode())
+        long = _raw(server.port, f"GET /t/{TOKEN}?{'x' * 5000} HTTP/1.1\r\n\r\n".encode())
+    finally:
+        server.stop()
+    for reply, status in ((bad, b" 400 "), (long, b" 414 ")):
+        head = reply.split(b"\r\n\r\n", 1)[0]
+        assert status in head.split(b"\r\n", 1)[0], reply[:200]
+        for header in (b"Content-Security-Policy: ", b"X-Content-Type-Options: nosniff",
+                       b"X-Frame-Options: DENY", b"Cache-Control: no-store"):
+            assert header in head, (header, head)
+        assert TOKEN.encode() not in reply
+    log = server.log()
+    assert "Invalid request" in log
+    assert "127.0.0.1" not in log.replace(f"127.0.0.1:{server.port}", "")
+    assert TOKEN not in log
+
+
 @pytest.mark.slow
 def test_gunicorn_refuses_several_workers_on_the_in_memory_limit_store(
         app, database_url, tmp_path):
