@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from survey_app.services.reporting import exports as reports
 from survey_app.services.reporting.exports import codebook
-from survey_app.staff import bp
+from survey_app.staff import bp, report_choices
 from survey_app.staff.common import (
     BadQuery,
     bad_request,
@@ -26,12 +26,14 @@ from survey_app.staff.common import (
 
 @bp.get("/reports")
 def reports_page():
+    scope = current_scope()
     try:
-        period = read_period(request.args)
+        period = read_period(request.args, scope)
+        narrowed = report_choices.narrowing(scope, request.args)
     except BadQuery as error:
         return bad_request(str(error))
     return render_template("staff/reports.html", period=period, period_choices=period_choices(),
-                           scope=current_scope())
+                           scope=scope, narrowed=narrowed, choices=report_choices.choices(scope))
 
 
 @bp.get("/reports/codebook")
@@ -39,10 +41,11 @@ def codebook_download():
     """What each column of the CSV export of the period holds (no personal data)."""
     try:
         period = read_period(request.args)
+        scope = report_choices.narrowing(current_scope(), request.args).scope
     except BadQuery as error:
         return bad_request(str(error))
     name = reports.file_name(period, "csv").replace("du-lieu-phieu", "ma-cot-du-lieu-phieu")
-    body = "".join(codebook.stream(period, current_scope())).encode("utf-8")
+    body = "".join(codebook.stream(period, scope)).encode("utf-8")
     return Response(body, content_type=reports.MEDIA_TYPES["csv"], headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
@@ -53,9 +56,9 @@ def report_download(fmt: str):
         abort(404)
     try:
         period = read_period(request.args)
+        scope = report_choices.narrowing(current_scope(), request.args).scope
     except BadQuery as error:
         return bad_request(str(error))
-    scope = current_scope()
     headers = {"Content-Disposition": f'attachment; filename="{reports.file_name(period, fmt)}"',
                "Cache-Control": "no-store"}
     if fmt == "csv":
