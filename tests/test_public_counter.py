@@ -87,9 +87,29 @@ def test_a_counter_with_several_sectors_asks_which_first(citizen):
     response = citizen.open(f"/c/{SEVERAL}")
     assert response.status_code == 200
     assert "Ông/Bà đã sử dụng dịch vụ nào?" in citizen.page
-    assert citizen.page.count('name="sector"') == 3
-    assert 'name="procedure"' in citizen.page
-    assert 'name="q_overall"' not in citizen.page
+    # One link per sector, straight to its form; each sector's own procedures under it.
+    sectors = re.findall(rf'<a class="button" id="sector-\d" href="/c/{SEVERAL}/([a-z-]+)">',
+                         citizen.page)
+    assert len(sectors) == 3
+    assert "<form" not in citizen.page
+    assert re.search(rf'href="/c/{SEVERAL}/[a-z-]+/[a-z0-9-]+"', citizen.page)
+    for sector in sectors:
+        listed = re.findall(rf'href="/c/{SEVERAL}/{sector}/([a-z0-9-]+)"', citizen.page)
+        assert all(f"/c/{SEVERAL}/{other}/{p}" not in citizen.page
+                   for other in sectors if other != sector for p in listed)
+
+
+def test_a_sector_without_a_procedure_opens_the_form(app, citizen):
+    response = citizen.answer(f"/c/{SEVERAL}/ho-tich", {"q_overall": "5"})
+    assert response.status_code == 302
+    [stored] = stored_responses(app)
+    assert (stored["sector"], stored["procedure"]) == ("ho-tich", None)
+
+
+def test_a_sector_with_another_sectors_procedure_keeps_the_sector(client, survey_data):
+    response = client.get(f"/c/{SEVERAL}?sector=ho-tich&procedure=cap-gcn-lan-dau")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/c/{SEVERAL}/ho-tich"
 
 
 def test_the_picker_moves_the_choice_into_the_path(app, client, citizen):
@@ -107,8 +127,7 @@ def test_the_picker_moves_the_choice_into_the_path(app, client, citizen):
     assert (stored["sector"], stored["procedure"]) == ("ho-tich", procedure)
 
 
-@pytest.mark.parametrize("query", ["sector=&procedure=", "sector=dat-dai", "procedure=nope",
-                                   "sector=ho-tich&procedure=cap-gcn-lan-dau"])
+@pytest.mark.parametrize("query", ["sector=&procedure=", "sector=dat-dai", "procedure=nope"])
 def test_the_picker_asks_again_for_a_missing_or_foreign_choice(client, survey_data, query):
     response = client.get(f"/c/{SEVERAL}?{query}")
     assert response.status_code == 400

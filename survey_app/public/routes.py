@@ -57,15 +57,26 @@ def counter(counter_code):
     sector, procedure = request.args.get("sector"), request.args.get("procedure")
     picked = "sector" in request.args or "procedure" in request.args
     try:
-        chosen = choose(point, sector or None, procedure or None)
+        chosen = _chosen(point, sector or None, procedure or None)
     except UnknownChoice:
         page = render_template("public/choose_sector.html", counter=point, error=picked)
         return page, (400 if picked else 200)
-    # The picker is a GET form; its answer moves into the path (see the module doc).
+    # A query's choice (an old picker's GET form) moves into the path (module doc).
     return redirect(url_for(
         "public.counter_survey", counter_code=counter_code, sector_code=chosen.sector.code,
         procedure_code=chosen.procedure.code if chosen.procedure else None,
     ))
+
+
+def _chosen(point, sector: str | None, procedure: str | None):
+    """An old picker's answer (?sector=&procedure=): a sector with another sector's
+    procedure keeps the sector, the citizen's first and surer choice."""
+    try:
+        return choose(point, sector, procedure)
+    except UnknownChoice:
+        if sector and procedure:
+            return choose(point, sector)
+        raise
 
 
 @bp.route("/c/<counter_code>/<sector_code>", methods=["GET", "POST"])
