@@ -251,3 +251,16 @@ def test_agency_staff_handle_their_own_cases_and_home_affairs_sees_all(app, seed
     overdue = admin.get("/staff/cases?period=2025-Q3&overdue=1").get_data(as_text=True)
     assert "Phường khác" in overdue
     assert "Chờ lâu quá" in overdue
+
+
+def test_a_case_is_not_marked_handled_from_the_comment_page(app, seeded):
+    with app.test_request_context():
+        cases.open_cases()
+        with pytest.raises(comments.CommentInvalid, match="trang của trường hợp"):
+            comments.update_comment(Scope.all_data(allows_editing=True), None, seeded["low1"],
+                                    reply_note="Đã xử lý", handled=True)
+        assert db.session.get(Comment, seeded["low1"]).status == "new"
+    page = _login(app, "commune").get(f"/staff/comments/{seeded['low1']}").get_data(
+        as_text=True)
+    assert 'name="handled"' not in page
+    assert "/staff/cases/" in page

@@ -20,7 +20,8 @@ AT = datetime(2025, 8, 1, 3, tzinfo=UTC)
 def seeded(app, runner):
     load_reference(app, runner)
     with app.app_context():
-        rows = add_responses(3, scores=[2], agency="p-thanh-duc", sector="ho-tich",
+        # Scores of 4: these comments ask for nothing, so they stay plain comments (not cases).
+        rows = add_responses(3, scores=[4], agency="p-thanh-duc", sector="ho-tich",
                              counter="p-thanh-duc-1c", at=AT,
                              comments=["Chờ lâu quá", "Cán bộ nhiệt tình", "Thiếu ghế ngồi"])
         contact = rows[0].comments[0]

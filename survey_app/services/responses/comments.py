@@ -22,6 +22,7 @@ from survey_app.models import (
     Agency,
     Comment,
     Counter,
+    FeedbackCase,
     QuestionnaireVersion,
     Response,
     Sector,
@@ -205,6 +206,11 @@ def update_comment(scope: Scope, user_id: int, comment_id: int, *, tags: str | N
                                 n=MAX_NOTE_LENGTH))
     if handled and not note:
         raise CommentInvalid(_l("Write a reply note to mark the comment handled."))
+    if handled and db.session.execute(
+            select(FeedbackCase.id).where(FeedbackCase.comment_id == comment_id)).first():
+        # One follow-up per comment: a case is answered on its own page, with its thread.
+        raise CommentInvalid(_l("This comment is a feedback case: answer it on the case's "
+                                "page."))
     if assign_agency_id is not None:
         if db.session.get(Agency, assign_agency_id) is None or not scope.allows_agency(
                 assign_agency_id):
