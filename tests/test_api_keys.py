@@ -43,13 +43,13 @@ def test_revoked_key_is_refused(reference_data):
 
 
 def test_errors_are_named(reference_data):
-    with pytest.raises(api_keys.UnknownAgency):
+    with pytest.raises(api_keys.UnknownKeyAgency):
         api_keys.create("no-such-agency")
     with pytest.raises(api_keys.ApiKeyError, match="longer"):
         api_keys.create("ttphc-tinh", "x" * 201)
     with pytest.raises(api_keys.UnknownKey):
         api_keys.revoke("svk_nothing1")
-    with pytest.raises(api_keys.UnknownAgency):
+    with pytest.raises(api_keys.UnknownKeyAgency):
         api_keys.list_keys("no-such-agency")
 
 

@@ -74,7 +74,7 @@ def test_parent_agency_key_covers_its_sub_units(reference_only):
 
 
 @pytest.mark.parametrize(("args", "error"), [
-    (("no-such-counter", "dat-dai", None), invitations.UnknownCounter),
+    (("no-such-counter", "dat-dai", None), invitations.UnknownInvitationCounter),
     (("ca-tinh-1c", "cu-tru", None), invitations.CounterOfAnotherAgency),
     (("ttphc-tu-phap", "no-such-sector", None), invitations.UnknownSector),
     (("ttphc-tu-phap", None, "no-such-procedure"), invitations.UnknownProcedure),

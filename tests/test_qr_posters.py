@@ -88,7 +88,7 @@ def test_agency_counters_include_sub_units(reference_only):
     _, all_counters = posters.agency_counters("ubnd-tinh")
     total = db.session.execute(select(Counter).where(Counter.active.is_(True))).all()
     assert len(all_counters) == len(total)
-    with pytest.raises(posters.UnknownAgency):
+    with pytest.raises(posters.UnknownPosterAgency):
         posters.agency_counters("no-such-agency")
 
 

@@ -25,7 +25,7 @@ def qr():
 def posters(agency_code, out_dir, with_png):
     try:
         agency, counters = service.agency_counters(agency_code)
-    except service.UnknownAgency:
+    except service.UnknownPosterAgency:
         click.echo(f"error: unknown agency {agency_code!r} "
                    "(codes are in reference/agencies.yaml)", err=True)
         raise SystemExit(INVALID) from None

@@ -28,10 +28,10 @@ from survey_app.services.questionnaires.kinds.scale5 import scale_labels
 from survey_app.services.responses import device_marks, kiosk, submissions
 from survey_app.services.responses.submissions import Contact
 from survey_app.services.responses.survey_points import (
+    CounterNotInService,
     NoQuestionnaire,
     SurveyPoint,
     UnknownChoice,
-    UnknownCounter,
     choose,
 )
 from survey_app.services.responses.survey_points import open_counter as find_counter
@@ -60,7 +60,7 @@ def kiosk_faces(counter_code, sector_code=None):
     try:
         counter = find_counter(counter_code)
         point = choose(counter, sector_code)
-    except UnknownCounter:
+    except CounterNotInService:
         return render_template("public/counter_unavailable.html"), 404
     except UnknownChoice:
         if sector_code is not None:

@@ -13,8 +13,8 @@ from survey_app.public.limits import FORM_POST, PAGE_GET, place_cap
 from survey_app.public.survey import link_state_page, survey_page
 from survey_app.services.responses import invitations, submissions
 from survey_app.services.responses.survey_points import (
+    CounterNotInService,
     UnknownChoice,
-    UnknownCounter,
     choose,
     invitation_point,
 )
@@ -50,7 +50,7 @@ def counter(counter_code):
     """A single-sector counter opens its form here; others first ask which sector."""
     try:
         point = find_counter(counter_code)
-    except UnknownCounter:
+    except CounterNotInService:
         return counter_unavailable()
     if len(point.sectors) <= 1:
         return survey_page(choose(point), Channel.COUNTER)
@@ -87,7 +87,7 @@ def _chosen(point, sector: str | None, procedure: str | None):
 def counter_survey(counter_code, sector_code, procedure_code=None):
     try:
         point = choose(find_counter(counter_code), sector_code, procedure_code)
-    except UnknownCounter:
+    except CounterNotInService:
         return counter_unavailable()
     except UnknownChoice:
         return redirect(url_for("public.counter", counter_code=counter_code))

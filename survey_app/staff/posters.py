@@ -53,7 +53,7 @@ def agency_posters_pdf(agency_code: str):
     """The agency's counters (with its units') that the reader may see, one page each."""
     try:
         agency, counters = service.agency_counters(agency_code)
-    except service.UnknownAgency:
+    except service.UnknownPosterAgency:
         abort(404)
     visible = {counter.id for counter in _visible()}
     posters = [service.poster_of(c, _base_url()) for c in counters if c.id in visible]

@@ -31,7 +31,7 @@ class ApiKeyError(ValueError):
     """A key cannot be created, found or revoked as asked."""
 
 
-class UnknownAgency(ApiKeyError):
+class UnknownKeyAgency(ApiKeyError):
     pass
 
 
@@ -64,7 +64,7 @@ def create(agency_code: str, name: str = "") -> tuple[str, KeyInfo]:
         select(Agency).where(Agency.code == agency_code)
     ).scalar_one_or_none()
     if agency is None:
-        raise UnknownAgency(f"unknown agency {agency_code!r}")
+        raise UnknownKeyAgency(f"unknown agency {agency_code!r}")
     name = (name or "").strip() or f"one-stop system of {agency.code}"
     if len(name) > MAX_NAME_LENGTH:
         raise ApiKeyError(f"the name is longer than {MAX_NAME_LENGTH} characters")
@@ -81,7 +81,7 @@ def list_keys(agency_code: str | None = None) -> list[KeyInfo]:
     query = select(ApiKey).join(ApiKey.agency).order_by(Agency.code, ApiKey.created_at)
     if agency_code:
         if db.session.execute(select(Agency.id).where(Agency.code == agency_code)).first() is None:
-            raise UnknownAgency(f"unknown agency {agency_code!r}")
+            raise UnknownKeyAgency(f"unknown agency {agency_code!r}")
         query = query.where(Agency.code == agency_code)
     return [_info(row) for row in db.session.execute(query).scalars()]
 

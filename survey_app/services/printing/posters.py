@@ -36,7 +36,7 @@ QR_SIZE = 125 * mm
 MARGIN = 18 * mm
 
 
-class UnknownAgency(LookupError):
+class UnknownPosterAgency(LookupError):
     pass
 
 
@@ -61,12 +61,12 @@ def poster_of(counter: Counter, base_url: str) -> Poster:
 # --- which counters -----------------------------------------------------------------------
 
 def agency_counters(agency_code: str) -> tuple[Agency, list[Counter]]:
-    """An agency and the active counters of it and its sub-units, or UnknownAgency."""
+    """An agency and the active counters of it and its sub-units, or UnknownPosterAgency."""
     agency = db.session.execute(
         select(Agency).where(Agency.code == agency_code)
     ).scalar_one_or_none()
     if agency is None:
-        raise UnknownAgency(f"unknown agency {agency_code!r}")
+        raise UnknownPosterAgency(f"unknown agency {agency_code!r}")
     return agency, _counters(Counter.agency_id.in_(sorted(agency_subtree([agency.id]))))
 
 

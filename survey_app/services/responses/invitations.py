@@ -33,7 +33,7 @@ class InvitationError(ValueError):
     code = "invalid_invitation"
 
 
-class UnknownCounter(InvitationError):
+class UnknownInvitationCounter(InvitationError):
     code = "unknown_counter"
 
 
@@ -165,7 +165,7 @@ def _counter_of(api_key: ApiKey, counter_code: str) -> Counter:
         select(Counter).where(Counter.code == counter_code)
     ).scalar_one_or_none()
     if counter is None:
-        raise UnknownCounter(f"unknown counter {counter_code!r}")
+        raise UnknownInvitationCounter(f"unknown counter {counter_code!r}")
     if api_key.agency_id not in _agency_and_ancestors(counter.agency_id):
         raise CounterOfAnotherAgency(
             f"counter {counter_code!r} does not belong to this key's agency or its units"

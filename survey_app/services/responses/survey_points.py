@@ -25,7 +25,7 @@ class PointError(LookupError):
     """The URL does not lead to a survey (the page says why)."""
 
 
-class UnknownCounter(PointError):
+class CounterNotInService(PointError):
     """No counter with that code, or one no longer in service."""
 
 
@@ -92,11 +92,11 @@ class SurveyPoint:
 
 
 def open_counter(code: str) -> CounterPoint:
-    """The active counter with this public code, or UnknownCounter."""
+    """The active counter with this public code, or CounterNotInService."""
     point = reference_cache.remembered(
         ("counter", code), lambda: _load_counter(_COUNTER_BY_CODE, code=code))
     if point is None:
-        raise UnknownCounter(f"no counter in service with code {code!r}")
+        raise CounterNotInService(f"no counter in service with code {code!r}")
     return point
 
 
