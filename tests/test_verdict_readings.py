@@ -311,3 +311,78 @@ def test_the_health_education_target_uses_the_campaign_facility_weights(referenc
 
     assert weighted_rate(progress(campaign, Scope.all_data(), with_sections=False)
                          .facilities)[0].rate == pytest.approx(expected.rate)
+
+
+def test_the_xlsx_and_docx_show_the_dashboard_s_weighted_rate(app, runner, tmp_path):
+    """A report of a period with loaded volumes: the weighted rate beside the unweighted."""
+    import io
+    from datetime import date
+
+    from docx import Document
+    from openpyxl import load_workbook
+    from report_support import pdf_text, squeeze
+    from seeding import by_code
+
+    from survey_app.extensions import db
+    from survey_app.models import Agency, Sector, TransactionVolume
+
+    load_reference(app, runner)
+    with app.app_context():
+        _seed_agency_two_groups()
+        for agency, sector, count in (("ttphc-tinh", "dat-dai", 4000),
+                                      ("ttphc-tinh", "ho-tich", 500),
+                                      ("p-thanh-duc", "ho-tich", 300)):
+            db.session.add(TransactionVolume(
+                agency_id=by_code(Agency, agency).id, sector_id=by_code(Sector, sector).id,
+                period_start=date(2025, 8, 1), period_end=date(2025, 8, 31),
+                transactions=count))
+        db.session.commit()
+        expected = analysis.stratified_proportion(
+            {1: (34, 40), 2: (48, 50), 3: (27, 30)}, {1: 4000, 2: 500, 3: 300})
+        StaffActions(app, app.test_client()).create("admin", "admin")
+    client = StaffActions(app, app.test_client())
+    client.login("admin")
+    html = client.client.get("/staff/?period=2025-Q3&survey=administrative",
+                             headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    with app.app_context():
+        rate, ci = words.percent(expected.rate), words.interval(expected.low, expected.high)
+        low, high = words.percent(expected.low)[:-2], words.percent(expected.high)
+    kish = f"{round(expected.n_eff)}"
+    # The page writes its interval without spaces round the dash; the numbers are these.
+    assert f"có trọng số theo số hồ sơ: {rate} ({low}–{high}; n hiệu dụng {kish})" in html
+
+    files = {}
+    for fmt in ("xlsx", "docx", "pdf"):
+        out = tmp_path / f"report.{fmt}"
+        with app.app_context():  # as the report tests run it
+            result = runner.invoke(args=["report", "--period", "2025-Q3", "--format", fmt,
+                                         "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        files[fmt] = out.read_bytes()
+
+    sheet = load_workbook(io.BytesIO(files["xlsx"]))["Chỉ tiêu"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header, by_code_ = rows[0], {row[0]: row for row in rows[1:]}
+    overall = dict(zip(header[-6:], by_code_["tthc-overall"][-6:], strict=True))
+    assert header[20] == "Tỷ lệ có trọng số"
+    assert overall["Tỷ lệ có trọng số"] == pytest.approx(expected.rate, rel=1e-12)
+    assert (overall["– cận dưới"], overall["– cận trên"]) == pytest.approx(
+        (expected.low, expected.high), rel=1e-12)
+    assert overall["n hiệu dụng (Kish)"] == round(expected.n_eff)
+    assert overall["Số hồ sơ / quy mô của các tầng"] == 4800
+    assert by_code_["tthc-overall"][7] == pytest.approx(109 / 120)  # the unweighted, beside
+
+    document = Document(io.BytesIO(files["docx"]))
+    table = next(t for t in document.tables
+                 if [c.text for c in t.rows[0].cells][4:5] == ["Tỷ lệ có trọng số"])
+    # The DOCX keeps a number and its "%" together with a no-break space.
+    overall_row = next([c.text.replace("\xa0", " ") for c in row.cells] for row in table.rows[1:]
+                       if "giải quyết thủ tục hành chính đạt tối thiểu 90%" in row.cells[1].text)
+    unweighted = analysis.proportion_ci(109, 120)
+    with app.app_context():
+        assert overall_row[2:8] == [words.percent(109 / 120), words.interval(*unweighted),
+                                    rate, ci, kish, "0"]
+    # The PDF draws the same blocks as the DOCX.
+    printed = squeeze(pdf_text(files["pdf"]))
+    assert squeeze(f"{words.percent(109 / 120)}{words.interval(*unweighted)}{rate}{ci}{kish}0"
+                   ) in printed

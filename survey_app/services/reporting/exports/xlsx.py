@@ -100,21 +100,36 @@ def _info(sheet, report: ReportData) -> None:
 def _targets(sheet, report: ReportData) -> None:
     _header(sheet, ("Mã", "Chỉ tiêu", "Đo bằng", "Ngưỡng", "Số phiếu", "n", "Hài lòng",
                     "Tỷ lệ / chỉ số", "KTC 95 % – cận dưới", "KTC 95 % – cận trên", "Kết luận",
-                    "Cần thêm", "p (một phía)", "Kế hoạch", *CHANGE_HEADERS),
+                    "Cần thêm", "p (một phía)", "Kế hoạch", *CHANGE_HEADERS,
+                    *WEIGHTED_HEADERS),
             {2: 60, 3: 24, 11: 22})
     for t in report.targets:
         verdict = data.PARTIAL_VERDICT if t.partial else VERDICTS[t.verdict]
         sheet.append([t.code, data.target_name(t), MEASURES.get(t.measure, t.measure),
                       t.threshold, t.responses, t.n, t.satisfied, t.rate, t.low, t.high,
                       verdict, t.additional_n, t.p_value, t.plan_code,
-                      *_points(t.change), *_points(t.change_year)])
-    _percent(sheet, (4, 8, 9, 10))
+                      *_points(t.change), *_points(t.change_year), *_weighted(t.weighted)])
+    _percent(sheet, (4, 8, 9, 10, 21, 22, 23))
     _format(sheet, (13,), P_VALUE)
     _format(sheet, range(15, 21), POINTS)
 
 
 CHANGE_HEADERS = ("So với kỳ trước (điểm %)", "– cận dưới", "– cận trên",
                   "So với cùng kỳ năm trước (điểm %)", "– cận dưới", "– cận trên")
+
+
+# The post-stratified rate beside the unweighted one (empty where nothing is loaded to
+# weight by); the verdict stays on the unweighted rate.
+WEIGHTED_HEADERS = ("Tỷ lệ có trọng số", "– cận dưới", "– cận trên", "n hiệu dụng (Kish)",
+                    "Số hồ sơ / quy mô của các tầng", "Phiếu không tính trọng số")
+
+
+def _weighted(weighted) -> list:
+    if weighted is None:
+        return [None] * len(WEIGHTED_HEADERS)
+    estimate = weighted.estimate
+    return [estimate.rate, estimate.low, estimate.high, round(estimate.n_eff),
+            weighted.transactions, weighted.left_out]
 
 
 def _points(difference) -> list:
