@@ -25,8 +25,10 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
+from xml.etree.ElementTree import ParseError
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
@@ -36,6 +38,13 @@ from survey_app.services.questionnaires import kinds
 
 FACILITY, DATE = "facility", "date"
 MAX_ROWS = 100_000  # the command line and the task queue (services/jobs/paper.py)
+# Bounds checked before a workbook is parsed: its parts unpacked (a few kB can declare
+# gigabytes of XML), the strings table openpyxl keeps in memory, and the columns of a row.
+MAX_UNPACKED = 256 * 1024 * 1024
+MAX_SHARED_STRINGS = 32 * 1024 * 1024
+MAX_COLUMNS = 500
+MAX_CSV_FIELD = 100_000  # characters (csv's own limit raises an error of its own)
+_XML_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
 DATE_SHAPES = (re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"),
                re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"))
 
@@ -112,19 +121,72 @@ def _csv_rows(data: bytes):
     # Excel in a Vietnamese locale saves CSV with ";", LibreOffice may use a tab.
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(",;\t", key=first.count)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:  # one row at a time: read_table stops at its row limit
+            if len(row) > MAX_COLUMNS or any(len(cell) > MAX_CSV_FIELD for cell in row):
+                raise UnreadableFile(_l("row %(row)s is too wide or has a cell too long",
+                                        row=reader.line_num))
+            yield row
+    except csv.Error:
+        raise UnreadableFile(_l("row %(row)s is not valid CSV", row=reader.line_num)) from None
 
 
 def _xlsx_rows(data: bytes):
+    """The first sheet's rows, one at a time, after the bounds are checked."""
+    _check_package(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError,
+            ParseError, zlib.error, EOFError):
         raise UnreadableFile(_l("the file is not a readable XLSX workbook")) from None
     try:
         sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        sheet.reset_dimensions()  # the declared size ("A1:XFD1048576") is not trusted
+        for row in sheet.iter_rows(values_only=True):
+            if len(row) > MAX_COLUMNS:
+                raise UnreadableFile(_l("the sheet has more than %(columns)s columns",
+                                        columns=MAX_COLUMNS))
+            yield row
+    except UnreadableFile:
+        raise
+    except (ParseError, zipfile.BadZipFile, KeyError, ValueError, zlib.error,
+            EOFError, OSError):
+        raise UnreadableFile(_l("the file is not a readable XLSX workbook")) from None
     finally:
         workbook.close()
+
+
+def _check_package(data: bytes) -> None:
+    """Refuse on the sizes the zip declares and on DTDs, before any XML is parsed."""
+    unreadable = UnreadableFile(_l("the file is not a readable XLSX workbook"))
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+        members = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise unreadable from None
+    if sum(member.file_size for member in members) > MAX_UNPACKED or any(
+            member.filename.endswith("sharedStrings.xml")
+            and member.file_size > MAX_SHARED_STRINGS for member in members):
+        raise UnreadableFile(_l("the workbook is too large once unpacked"))
+    for member in members:
+        if member.filename.endswith((".xml", ".rels")) and _declares_dtd(package, member):
+            raise UnreadableFile(_l("the workbook holds a DTD or entities, which are refused"))
+
+
+def _declares_dtd(package: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """Whether an XML part has a DOCTYPE or ENTITY, read in chunks (sizes checked)."""
+    tail = b""
+    try:
+        with package.open(member) as stream:
+            while chunk := stream.read(1 << 16):
+                window = tail + chunk
+                if any(mark in window for mark in _XML_DECLARATIONS):
+                    return True
+                tail = window[-16:]
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+        raise UnreadableFile(_l("the file is not a readable XLSX workbook")) from None
+    return False
 
 
 def _text(value) -> str:
