@@ -68,3 +68,20 @@ def test_other_sessions_survive_one_logout(app, admin):
     page = admin.get("/staff/account/second-factor").get_data(as_text=True)
     admin.post("/staff/logout", data={"csrf_token": csrf_token_from(page)})
     assert other.get("/staff/").status_code == 200
+
+
+@pytest.mark.parametrize("target", ["/staff%0d%0aX:1", "/staff%0aSet-Cookie:x=1",
+                                    "/staff/%09", "/staff\\\\evil.example"])
+def test_a_next_with_control_characters_is_dropped_not_a_500(app, runner, target):
+    """Row 9: `/staff/login?next=/staff%0d%0aX:1` after a good login was a 500."""
+    load_reference(app, runner)
+    client = app.test_client()
+    actions = StaffActions(app, client)
+    actions.create("admin", "admin")
+    page = client.get(f"/staff/login?next={target}").get_data(as_text=True)
+    response = client.post(f"/staff/login?next={target}", data={
+        "username": "admin", "password": StaffActions.PASSWORD,
+        "csrf_token": csrf_token_from(page)})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/staff/"
+    assert "X" not in response.headers

@@ -113,6 +113,8 @@ def logout_everywhere():
 def _safe_next() -> str | None:
     """Only same-site relative paths: never redirect a login to another host."""
     target = request.args.get("next", "")
-    if target.startswith("/staff") and not target.startswith("//"):
+    # No control character: "/staff\r\nX: 1" would end up in the Location header (a 500).
+    if (target.startswith("/staff") and not target.startswith("//")
+            and target.isprintable() and "\\" not in target):
         return target
     return None
