@@ -33,7 +33,7 @@ def test_sending_forms_is_limited_per_address_with_a_friendly_page(limited):
         assert busy.answer(f"/c/{COUNTER}", {"q_overall": "5"}).status_code == 302
     refused = busy.answer(f"/c/{COUNTER}", {"q_overall": "5"})
     assert refused.status_code == 429
-    assert "Có quá nhiều yêu cầu từ kết nối của bạn" in busy.page
+    assert "Có quá nhiều yêu cầu từ kết nối của Ông/Bà" in busy.page
     # Another address is not affected, and reading pages is not limited as tightly.
     assert neighbour.answer(f"/c/{COUNTER}", {"q_overall": "4"}).status_code == 302
     assert busy.open(f"/c/{COUNTER}").status_code == 200
