@@ -1,13 +1,19 @@
 """The 766 satisfaction group per agency for 2025 equals a hand computation; rules from
-reference/service_quality.yaml; late dossiers through `flask reference volumes`."""
+reference/service_quality.yaml; late dossiers through `flask reference volumes`; the JSON
+and DOCX reports carry the group."""
 
+import io
+import json
 from datetime import UTC, date, datetime
 
 import pytest
+from docx import Document
+from jsonschema import Draft202012Validator
 from seeding import add_responses, by_code, load_reference
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis import service_quality as points
+from survey_app.api.report_schema import SERVICE_QUALITY
 from survey_app.extensions import db
 from survey_app.models import Agency, FeedbackCase, TransactionVolume
 from survey_app.services.access.scope import Scope
@@ -125,3 +131,32 @@ def test_points_rule_and_bad_late_counts(app, runner, tmp_path):
         assert result.exit_code == 2
         assert "row 2: late: 11 late dossiers is more than the 10 transactions" in result.output
         assert db.session.query(TransactionVolume).count() == 0
+
+
+def _report(runner, tmp_path, fmt: str) -> bytes:
+    out = tmp_path / f"report.{fmt}"
+    result = runner.invoke(args=["report", "--period", "2025", "--format", fmt, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out.read_bytes()
+
+
+def test_the_json_and_docx_reports_carry_the_group(year, runner, tmp_path):
+    with year.app_context():  # as `flask report` runs: in the app's context
+        written = json.loads(_report(runner, tmp_path, "json"))
+        document = Document(io.BytesIO(_report(runner, tmp_path, "docx")))
+        group = service_quality.group_report(parse_period("2025"), Scope.all_data())
+    assert written["service_quality"] == json.loads(json.dumps(group))
+    Draft202012Validator(SERVICE_QUALITY).validate(written["service_quality"])  # the API's
+    assert group["agencies"][0]["name"]["vi"] == "Ủy ban nhân dân phường Thanh Đức"
+    paragraphs = [p.text for p in document.paragraphs]
+    assert any("reference/service_quality.yaml" in p and "cần kiểm tra" in p
+               for p in paragraphs)
+    rows = [[cell.text for cell in row.cells] for table in document.tables
+            for row in table.rows]
+    # The ward's table: the on-time rate 3/5 with n, Wilson interval and points; the total
+    # (as the hand computation above: 4 + 6 × 0,4 ÷ 0,9 + 6).
+    assert ["Tỷ lệ phản ánh, kiến nghị được xử lý đúng hạn", "5", "60,0\xa0%",
+            "23,1 – 88,2\xa0%", "4,00 / 6"] in rows
+    assert ["Tổng điểm của nhóm", "", "", "", "12,67 / 18"] in rows
+    assert "Ủy ban nhân dân phường Thanh Đức (mất nhiều điểm nhất: mức độ hài lòng trong " \
+           "tiếp nhận, xử lý phản ánh, kiến nghị)" in paragraphs

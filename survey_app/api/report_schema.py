@@ -49,6 +49,32 @@ FACTOR = _object({
     "id": {"type": "string"}, "name": {"type": "string"}, "respondents": COUNT,
     "answers": COUNT, "satisfied": COUNT, "index": RATE, "low": RATE, "high": RATE,
 })
+WORDS = _object({"vi": {"type": "string"}, "en": {"type": ["string", "null"]}})
+POINTS = {"type": ["number", "null"], "minimum": 0}
+RULE_CODES = ["feedback_on_time", "feedback_satisfaction", "dossier_satisfaction"]
+RULE_CODE = {"type": "string", "enum": RULE_CODES}
+SCORED_RATE = _object({
+    "code": RULE_CODE, "successes": COUNT, "n": COUNT, **ESTIMATE, "points": POINTS,
+    "max_points": {"type": "number", "minimum": 0},
+}, "A rate of the group with its Wilson interval and points; rate, interval and points "
+   "are null when n = 0.")
+SERVICE_QUALITY = _object({
+    "group": _object({"code": {"type": "string"}, "name": WORDS, "source": {"type": "string"}}),
+    "period": {"type": "string"},
+    "status": {"type": "string", "description": "to_verify: the rules are not yet checked."},
+    "rules": {"type": "array", "items": _object({
+        "code": RULE_CODE, "points": {"type": "number"}, "full_at": RATE, "name": WORDS,
+        "formula": WORDS, "source": {"type": "string"}, "status": {"type": "string"},
+    })},
+    "agencies": {"type": "array", "items": _object({
+        "agency_id": {"type": "integer"}, "name": WORDS, "earned": {"type": "number"},
+        "possible": {"type": "number"},
+        "moves_most": {"type": ["string", "null"], "enum": [*RULE_CODES, None],
+                       "description": "The rule losing the most points; null if none."},
+        "rates": {"type": "array", "items": SCORED_RATE},
+    })},
+}, "The satisfaction group of the service-quality index (Decision 766/QĐ-TTg) per owner "
+   "agency, with its rules from reference/service_quality.yaml (marked to verify).")
 
 REPORT = _object({
     "version": {"const": 1},
@@ -72,6 +98,7 @@ REPORT = _object({
         "tags": {"type": "array", "items": _object({"tag": {"type": "string"},
                                                     "count": COUNT})},
     }, "Counts only: comment text never leaves through this report."),
+    "service_quality": SERVICE_QUALITY,
 }, "The numbers of the PDF and DOCX report, for other systems.")
 
 
@@ -81,10 +108,10 @@ def operation(error, unauthorized: dict, too_many: dict) -> dict:
         "summary": "The satisfaction report of a period, as data",
         "description": (
             "Targets with their verdicts and intervals, sector, agency, facility and channel "
-            "rows, factor indices, the trend and comment counts: the numbers of the PDF "
-            "report (`flask report --format json` writes the same body). An API key reads "
-            "its agency and the agency's units; a logged-in staff member (session cookie, "
-            "no key) reads their own scope."
+            "rows, factor indices, the trend, comment counts and the 766 satisfaction group "
+            "per agency: the numbers of the PDF report (`flask report --format json` writes "
+            "the same body). An API key reads its agency and the agency's units; a logged-in "
+            "staff member (session cookie, no key) reads their own scope."
         ),
         "security": [{"bearerKey": []}, {}],
         "parameters": [{

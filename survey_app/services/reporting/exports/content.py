@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 
 from analysis import charts
 from survey_app import formatting
-from survey_app.services.reporting.exports import comparison_section, data, methods
+from survey_app.services.reporting.exports import (
+    comparison_section,
+    data,
+    methods,
+    service_quality_section,
+)
 from survey_app.services.reporting.exports.data import ReportData
 from survey_app.services.reporting.exports.words import (
     CHANNELS,
@@ -75,7 +80,8 @@ def body(report: ReportData) -> list:
     """Every block of the report, in reading order."""
     doc = Body()
     for section in (_summary, _targets, _sectors, _agencies, _services, _factors, _trend,
-                    _comments, _methods, comparison_section.section):
+                    _comments, _methods, comparison_section.section,
+                    service_quality_section.section):
         section(report, doc)
     return doc.blocks
 

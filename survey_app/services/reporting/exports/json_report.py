@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from datetime import UTC
 
+from survey_app.services.feedback import service_quality
 from survey_app.services.reporting.exports import data, letterhead
 from survey_app.services.reporting.exports.data import ReportData
 from survey_app.services.reporting.exports.words import CHANNELS, VERDICTS
@@ -47,6 +48,7 @@ def as_dict(report: ReportData) -> dict:
         "factors": _factors(report.factors),
         "trend": [_point(p) for p in report.trend],
         "comments": _comments(report),
+        "service_quality": service_quality.group_report(period, report.scope),
     }
 
 
