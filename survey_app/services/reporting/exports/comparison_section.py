@@ -12,7 +12,7 @@ from __future__ import annotations
 from analysis.funnel_chart import funnel_chart
 from survey_app import formatting
 from survey_app.services.reporting import comparisons
-from survey_app.services.reporting.exports import content
+from survey_app.services.reporting.exports import blocks
 from survey_app.services.reporting.exports.words import interval, number, percent, threshold
 from survey_app.services.reporting.figures import Filters
 
@@ -37,11 +37,11 @@ SMALL_AREA_NOTE = (
 
 def section(report, doc) -> None:
     """The appendix: its heading, the funnels with the units outside, the commune table."""
-    doc.add(content.Heading("PHỤ LỤC. SO SÁNH CÁC CƠ QUAN VỚI CHỈ TIÊU; ƯỚC LƯỢNG CHO ĐỊA BÀN NHỎ"))
-    doc.add(content.Text(NOTE, "small"))
+    doc.add(blocks.Heading("PHỤ LỤC. SO SÁNH CÁC CƠ QUAN VỚI CHỈ TIÊU; ƯỚC LƯỢNG CHO ĐỊA BÀN NHỎ"))
+    doc.add(blocks.Text(NOTE, "small"))
     found = comparisons.funnels(report.period, report.scope, "agency", ADMINISTRATIVE)
     if not found:
-        doc.add(content.Text("Có ít hơn ba cơ quan có phiếu trong phạm vi: không so sánh."))
+        doc.add(blocks.Text("Có ít hơn ba cơ quan có phiếu trong phạm vi: không so sánh."))
     for comparison in found:
         _funnel(comparison, doc)
     communes = comparisons.commune_estimates(report.period, report.scope, ADMINISTRATIVE)
@@ -60,27 +60,27 @@ def _funnel(comparison, doc) -> None:
     figure = funnel_chart(comparison.result, labels, percent=formatting.chart_percent("vi"),
                           title=f"Các cơ quan so với {_line(comparison)}",
                           target_label="Tỷ lệ chung" if comparison.pooled else None)
-    doc.add(content._chart(figure))  # the report's own chart-to-block step
+    doc.add(blocks.chart(figure))  # the report's own chart-to-block step
     inside = (f"{number(comparison.inside)} cơ quan"
               f"{' còn lại' if comparison.signals else ''}: không khác biệt có ý nghĩa so với "
               "chỉ tiêu.")
     if comparison.signals:
         rows = [[u.name.get("vi", ""), number(u.n), percent(u.rate), interval(u.low, u.high),
                  DIRECTION[u.signal]] for u in comparison.signals]
-        doc.add(content.Table(["Cơ quan nằm ngoài giới hạn 99,8 %", "n", "Tỷ lệ", "KTC 95 %",
+        doc.add(blocks.Table(["Cơ quan nằm ngoài giới hạn 99,8 %", "n", "Tỷ lệ", "KTC 95 %",
                                "Chiều"], rows, [6.6, 1.4, 1.6, 3.0, 3.4]))
-    doc.add(content.Text(inside))
+    doc.add(blocks.Text(inside))
 
 
 def _communes(communes, doc) -> None:
     model = ("có tỉnh cũ" if communes.covariates else "không có biến phụ trợ")
-    doc.add(content.Text(
+    doc.add(blocks.Text(
         f"{SMALL_AREA_NOTE} Mô hình {model}; phương sai giữa các xã, phường σ²ᵥ = "
         f"{communes.sigma2_v:.5f}".replace(".", ",") + ".", "small"))
     rows = [[a.name.get("vi", ""), number(a.n), percent(a.rate), interval(a.low, a.high),
              percent(a.estimate), interval(a.estimate_low, a.estimate_high)]
             for a in communes.areas]
-    doc.add(content.Table(["Xã, phường", "n", "Tỷ lệ", "KTC 95 %",
+    doc.add(blocks.Table(["Xã, phường", "n", "Tỷ lệ", "KTC 95 %",
                            "Ước lượng cho địa bàn nhỏ", "KTC 95 % của ước lượng"], rows,
                           [4.8, 1.2, 1.6, 2.8, 2.2, 3.4]))
 

@@ -8,9 +8,7 @@ written in full; a chart lists its rows in the order of the table above it.
 
 from __future__ import annotations
 
-import io
 import textwrap
-from dataclasses import dataclass, field
 
 from analysis import charts
 from survey_app import formatting
@@ -19,6 +17,13 @@ from survey_app.services.reporting.exports import (
     data,
     methods,
     service_quality_section,
+)
+from survey_app.services.reporting.exports.blocks import (
+    Body,
+    Heading,
+    Table,
+    Text,
+    chart,
 )
 from survey_app.services.reporting.exports.data import ReportData
 from survey_app.services.reporting.exports.words import (
@@ -37,43 +42,9 @@ from survey_app.services.reporting.exports.words import (
     verdict_sentence,
 )
 
-TEXT_WIDTH = 16.0  # cm: A4 less the decree's margins (left 3 cm, right 2 cm)
 SMALL_NOTE = "(*) Dưới 30 phiếu: kết quả chỉ để tham khảo, chưa đủ để kết luận."
 EMPTY = "Không có phiếu trong kỳ và phạm vi này."
 VI_PERCENT = formatting.chart_percent("vi")  # the charts write rates as the tables do
-
-
-@dataclass
-class Heading:
-    text: str
-
-
-@dataclass
-class Text:
-    text: str
-    style: str = "body"  # body, small, item (a bullet line)
-
-
-@dataclass
-class Table:
-    headers: list[str]
-    rows: list[list[str]]
-    widths: list[float]  # cm, adding up to TEXT_WIDTH
-
-
-@dataclass
-class Chart:
-    png: bytes
-    aspect: float  # height / width
-    width: float = TEXT_WIDTH  # cm
-
-
-@dataclass
-class Body:
-    blocks: list = field(default_factory=list)
-
-    def add(self, *blocks) -> None:
-        self.blocks.extend(blocks)
 
 
 def body(report: ReportData) -> list:
@@ -119,7 +90,7 @@ def _targets(report: ReportData, doc: Body) -> None:
              for i, t in enumerate(report.targets, start=1)
              if t.rate is not None and t.low is not None]
     if drawn:
-        doc.add(_chart(charts.rates_chart(
+        doc.add(chart(charts.rates_chart(
             drawn, title="Tỷ lệ hài lòng so với chỉ tiêu (vạch đứt: chỉ tiêu)",
             percent=VI_PERCENT), 12.0))
 
@@ -176,7 +147,7 @@ def _cell_chart(cells, title: str) -> list:
              if c.rate is not None and c.low is not None]
     if not drawn:
         return []
-    return [_chart(figure) for figure in charts.caterpillar_pages(
+    return [chart(figure) for figure in charts.caterpillar_pages(
         drawn, title=title, percent=VI_PERCENT)]
 
 
@@ -218,7 +189,7 @@ def _factors(report: ReportData, doc: Body) -> None:
     drawn = {f.label.get("vi", f.id): {"rate": f.index, "low": f.low, "high": f.high}
              for f in factors if f.low is not None}
     if drawn:
-        doc.add(_chart(charts.factor_chart(drawn, title="Chỉ số theo yếu tố",
+        doc.add(chart(charts.factor_chart(drawn, title="Chỉ số theo yếu tố",
                                            percent=VI_PERCENT)))
 
 
@@ -231,7 +202,7 @@ def _trend(report: ReportData, doc: Body) -> None:
                   [3.6, 1.8, 1.8, 2.6, 4.0, 2.2]))
     points = [p for p in report.trend if p.rate is not None and p.low is not None]
     if len(points) >= 2:
-        doc.add(_chart(charts.trend_chart([p.period.label("vi") for p in points], points,
+        doc.add(chart(charts.trend_chart([p.period.label("vi") for p in points], points,
                                           target=points[-1].target,
                                           title="Tỷ lệ hài lòng qua các kỳ",
                                           percent=VI_PERCENT), 13.0))
@@ -262,15 +233,6 @@ def _comments(report: ReportData, doc: Body) -> None:
 def _methods(report: ReportData, doc: Body) -> None:
     doc.add(Heading("IX. PHƯƠNG PHÁP"))
     doc.add(*(Text(paragraph) for paragraph in methods.paragraphs(report)))
-
-
-def _chart(figure, width: float = TEXT_WIDTH) -> Chart:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=150)
-    width_in, height_in = figure.get_size_inches()
-    # A tall caterpillar chart: narrower, so it fits one page and keeps its proportions.
-    width = min(width, 22.0 * width_in / height_in)
-    return Chart(buffer.getvalue(), height_in / width_in, width)
 
 
 def _wrap(name: str, limit: int = 34) -> str:

@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from survey_app.services.reporting.exports import content, letterhead
+from survey_app.services.reporting.exports import blocks, content, letterhead
 from survey_app.services.reporting.exports.data import ReportData
 
 FONT = "Times New Roman"
@@ -141,7 +141,7 @@ def _heading(document, issuer: letterhead.Issuer, report: ReportData) -> None:
     _line(document, "", after=6)
     _line(document, kind, 14, bold=True)
     _line(document, summary, 14, bold=True)
-    _rule(document, 3.0, content.TEXT_WIDTH)
+    _rule(document, 3.0, blocks.TEXT_WIDTH)
     _line(document, "", after=4)
 
 
@@ -158,28 +158,28 @@ def _closing(document, issuer: letterhead.Issuer) -> None:
 
 
 def _draw(document, block) -> None:
-    if isinstance(block, content.Heading):
+    if isinstance(block, blocks.Heading):
         paragraph = _line(document, block.text, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT,
                           after=4)
         paragraph.paragraph_format.space_before = Pt(8)
         paragraph.paragraph_format.keep_with_next = True
-    elif isinstance(block, content.Text):
+    elif isinstance(block, blocks.Text):
         size = 11 if block.style == "small" else BODY_PT
         prefix = "- " if block.style == "item" else ""
         paragraph = _line(document, prefix + block.text, size, align=JUSTIFY, after=4)
         indent = {"body": 1.0, "item": 0.5}.get(block.style)
         if indent:
             paragraph.paragraph_format.first_line_indent = Cm(indent)
-    elif isinstance(block, content.Table):
+    elif isinstance(block, blocks.Table):
         _table(document, block)
-    elif isinstance(block, content.Chart):
+    elif isinstance(block, blocks.Chart):
         document.add_picture(io.BytesIO(block.png), width=Cm(block.width))
         document.paragraphs[-1].alignment = CENTER
     else:
         raise TypeError(f"unknown block {block!r}")
 
 
-def _table(document, block: content.Table) -> None:
+def _table(document, block: blocks.Table) -> None:
     table = document.add_table(rows=1, cols=len(block.headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

@@ -29,7 +29,7 @@ from reportlab.platypus import (
 )
 
 from survey_app.services.printing import pdf_fonts
-from survey_app.services.reporting.exports import content, letterhead
+from survey_app.services.reporting.exports import blocks, content, letterhead
 from survey_app.services.reporting.exports.data import ReportData
 
 MARGINS = {"leftMargin": 3 * cm, "rightMargin": 2 * cm, "topMargin": 2 * cm,
@@ -83,7 +83,7 @@ def build(report: ReportData, out, progress: Callable[[str], None] | None = None
     def later_page(canvas, doc):
         canvas.saveState()
         canvas.setFont(s["body"].fontName, 13)
-        canvas.drawCentredString(3 * cm + content.TEXT_WIDTH * cm / 2, A4[1] - 1.3 * cm,
+        canvas.drawCentredString(3 * cm + blocks.TEXT_WIDTH * cm / 2, A4[1] - 1.3 * cm,
                                  str(doc.page))
         canvas.restoreState()
 
@@ -145,20 +145,20 @@ def _closing(issuer: letterhead.Issuer, s) -> list:
 
 
 def _draw(block, s) -> list:
-    if isinstance(block, content.Heading):
+    if isinstance(block, blocks.Heading):
         return [Paragraph(_escape(block.text), s["h1"])]
-    if isinstance(block, content.Text):
+    if isinstance(block, blocks.Text):
         prefix = "- " if block.style == "item" else ""
         return [Paragraph(prefix + _escape(block.text), s[block.style])]
-    if isinstance(block, content.Table):
+    if isinstance(block, blocks.Table):
         return [_table(block, s), Spacer(1, 0.2 * cm)]
-    if isinstance(block, content.Chart):
+    if isinstance(block, blocks.Chart):
         width = block.width * cm
         return [Image(io.BytesIO(block.png), width=width, height=width * block.aspect)]
     raise TypeError(f"unknown block {block!r}")
 
 
-def _table(block: content.Table, s) -> Table:
+def _table(block: blocks.Table, s) -> Table:
     rows = [[Paragraph(_escape(h), s["head"]) for h in block.headers]]
     rows += [[Paragraph(_escape(cell), s["cell"]) if i == 0 or _wordy(cell)
               else cell.replace(" %", "\u00a0%") for i, cell in enumerate(row)]

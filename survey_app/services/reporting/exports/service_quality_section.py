@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from survey_app import formatting
 from survey_app.services.feedback import service_quality
-from survey_app.services.reporting.exports import content
+from survey_app.services.reporting.exports import blocks
 from survey_app.services.reporting.exports.words import interval, number, percent
 
 NOTE = (
@@ -27,10 +27,10 @@ WIDTHS = [7.4, 1.4, 1.8, 3.0, 2.4]
 def section(report, doc) -> None:
     """The appendix: heading, the note on the rules, a table per agency in scope."""
     group = service_quality.group_report(report.period, report.scope)
-    doc.add(content.Heading("PHỤ LỤC. NHÓM CHỈ SỐ MỨC ĐỘ HÀI LÒNG THEO QUYẾT ĐỊNH 766/QĐ-TTg"))
-    doc.add(content.Text(NOTE, "small"))
+    doc.add(blocks.Heading("PHỤ LỤC. NHÓM CHỈ SỐ MỨC ĐỘ HÀI LÒNG THEO QUYẾT ĐỊNH 766/QĐ-TTg"))
+    doc.add(blocks.Text(NOTE, "small"))
     if not group["agencies"]:
-        doc.add(content.Text("Không có vụ việc phản ánh, kiến nghị hay số liệu hồ sơ của cơ "
+        doc.add(blocks.Text("Không có vụ việc phản ánh, kiến nghị hay số liệu hồ sơ của cơ "
                              "quan nào trong kỳ và phạm vi này."))
     names = {rule["code"]: rule["name"]["vi"] for rule in group["rules"]}
     for agency in group["agencies"]:
@@ -47,6 +47,6 @@ def _agency(agency: dict, names: dict[str, str], doc) -> None:
     rows.append(["Tổng điểm của nhóm", "", "", "",
                  f"{_points(agency['earned'])} / {number(agency['possible'])}"])
     most = agency["moves_most"]
-    doc.add(content.Text(agency["name"]["vi"] + (
+    doc.add(blocks.Text(agency["name"]["vi"] + (
         f" (mất nhiều điểm nhất: {names[most].lower()})" if most else "")))
-    doc.add(content.Table(HEADERS, rows, WIDTHS))
+    doc.add(blocks.Table(HEADERS, rows, WIDTHS))
