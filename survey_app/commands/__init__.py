@@ -13,6 +13,7 @@ def register_commands(app: Flask) -> None:
     from survey_app.commands.qr import qr
     from survey_app.commands.questionnaires import questionnaires
     from survey_app.commands.reference import reference
+    from survey_app.commands.refusal import refuse_missing_schema
     from survey_app.commands.report import report
     from survey_app.commands.users import users
 
@@ -22,3 +23,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(report)
     app.cli.add_command(import_responses)
     app.cli.add_command(purge)
+    for command in (questionnaires, reference, users, api_keys, qr, jobs, demo, report,
+                    import_responses, purge):
+        refuse_missing_schema(command)

@@ -8,9 +8,14 @@ a server (gunicorn) still gets the ConfigurationError itself.
 
 from __future__ import annotations
 
+import functools
+
 import click
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 INVALID = 2
+NO_SCHEMA = ("the database has no tables yet: run `flask db upgrade` first "
+             "(`make run` does it)")
 
 
 class Refused(click.ClickException):
@@ -24,3 +29,32 @@ def refuse_in_cli(error: Exception) -> None:
     """Raise `Refused` with the error's message when a click command is starting."""
     if click.get_current_context(silent=True) is not None:
         raise Refused(str(error)) from None
+
+
+def refuse_missing_schema(command: click.Command) -> None:
+    """Make `command` (and a group's subcommands) answer a database that was never
+    migrated with one line and exit 2, not a traceback of the missing table."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            refuse_missing_schema(sub)
+    callback = command.callback
+    if callback is None or getattr(callback, "refuses_missing_schema", False):
+        return  # commands are module-level objects: wrapped once, whatever the app
+
+    @functools.wraps(callback)
+    def checked(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except (OperationalError, ProgrammingError) as error:
+            if _missing_table(error):
+                raise Refused(NO_SCHEMA) from None
+            raise
+
+    checked.refuses_missing_schema = True
+    command.callback = checked
+
+
+def _missing_table(error) -> bool:
+    # SQLite says so in words; PostgreSQL gives SQLSTATE 42P01 (undefined_table).
+    return ("no such table" in str(error.orig)
+            or getattr(error.orig, "sqlstate", None) == "42P01")
