@@ -50,7 +50,7 @@ def refuse_missing_schema(command: click.Command) -> None:
                 raise Refused(NO_SCHEMA) from None
             raise
 
-    checked.refuses_missing_schema = True
+    setattr(checked, "refuses_missing_schema", True)  # noqa: B010 - a mark on a wrapper
     command.callback = checked
 
 
