@@ -68,7 +68,6 @@ def from_environment(env: os._Environ | dict | None = None) -> dict:
         "REQUIRE_TOTP_FOR_ADMINS": _flag(env, "REQUIRE_TOTP_FOR_ADMINS", default=False),
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
-        "LANGUAGES": ("vi", "en"),
         "DISPLAY_TIMEZONE": "Asia/Ho_Chi_Minh",
     }
     reporting_url = env.get("REPORTING_DATABASE_URL")

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, request, session
 
-LANGUAGES = ("vi", "en")
+LANGUAGES = ("vi", "en")  # the catalogues in survey_app/translations, Vietnamese first
 DISPLAY_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
