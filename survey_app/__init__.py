@@ -60,15 +60,13 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from survey_app.api import bp as api_bp
+    from survey_app import api, public, staff
     from survey_app.health import bp as health_bp
-    from survey_app.public import bp as public_bp
-    from survey_app.staff import bp as staff_bp
 
     app.register_blueprint(health_bp)
-    app.register_blueprint(public_bp)
-    app.register_blueprint(staff_bp, url_prefix="/staff")
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(public.make_blueprint())
+    app.register_blueprint(staff.make_blueprint(), url_prefix="/staff")
+    app.register_blueprint(api.make_blueprint(), url_prefix="/api/v1")
 
 
 def _quiet_sql_logs(app: Flask) -> None:

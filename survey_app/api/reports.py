@@ -13,12 +13,14 @@ import io
 from flask import Response, request
 from flask_login import current_user
 
-from survey_app.api import bp
 from survey_app.api.auth import current_key
 from survey_app.api.errors import ApiError
+from survey_app.routing import Views
 from survey_app.services.access.scope import Scope, agency_subtree
 from survey_app.services.reporting import exports as reports
 from survey_app.services.reporting.periods import PeriodError, parse_period
+
+views = Views()
 
 
 def reader_scope() -> tuple[Scope, int | None]:
@@ -30,7 +32,7 @@ def reader_scope() -> tuple[Scope, int | None]:
                  root_agency_ids=frozenset({key.agency_id})), None
 
 
-@bp.get("/reports")
+@views.get("/reports")
 def report_json():
     text = request.args.get("period", "")
     if not text:

@@ -6,13 +6,15 @@ from datetime import UTC
 
 from flask import Response, current_app, jsonify, request, url_for
 
-from survey_app.api import bp
 from survey_app.api.auth import current_key
 from survey_app.api.errors import ApiError
 from survey_app.api.openapi import document
 from survey_app.api.payload import invitation_request
+from survey_app.routing import Views
 from survey_app.services.printing import qr
 from survey_app.services.responses import invitations
+
+views = Views()
 
 # Problems with what the body names: 422, except another agency's counter (403) and a
 # dossier already answered (409).
@@ -24,7 +26,7 @@ STATUS_OF = {
 }
 
 
-@bp.post("/invitations")
+@views.post("/invitations")
 def create_invitation():
     fields = invitation_request(request)
     try:
@@ -45,17 +47,17 @@ def create_invitation():
     return response
 
 
-@bp.get("/invitations/<token>/qr.svg")
+@views.get("/invitations/<token>/qr.svg")
 def invitation_qr_svg(token: str):
     return _qr_image(token, qr.svg, "image/svg+xml")
 
 
-@bp.get("/invitations/<token>/qr.png")
+@views.get("/invitations/<token>/qr.png")
 def invitation_qr_png(token: str):
     return _qr_image(token, qr.png, "image/png")
 
 
-@bp.get("/openapi.json")
+@views.get("/openapi.json")
 def openapi():
     return jsonify(document(current_app.config["PUBLIC_BASE_URL"]))
 

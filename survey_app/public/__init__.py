@@ -2,6 +2,14 @@
 
 from flask import Blueprint
 
-bp = Blueprint("public", __name__)
+from survey_app.public import campaigns, details, kiosk, replies, results, routes
 
-from survey_app.public import campaigns, details, kiosk, replies, results, routes  # noqa: E402,F401 - routes attach themselves to bp
+# The modules whose views make up the citizen's side.
+VIEW_MODULES = (campaigns, details, kiosk, replies, results, routes)
+
+
+def make_blueprint() -> Blueprint:
+    bp = Blueprint("public", __name__)
+    for module in VIEW_MODULES:
+        module.views.register(bp)
+    return bp

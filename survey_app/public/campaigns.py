@@ -14,13 +14,15 @@ from flask_babel import get_locale
 
 from survey_app.extensions import limiter
 from survey_app.i18n import pick
-from survey_app.public import bp
 from survey_app.public.limits import FORM_POST, PAGE_GET, place_cap
 from survey_app.public.survey import blank_questions
+from survey_app.routing import Views
 from survey_app.services.campaigns import setup as campaigns
 from survey_app.services.questionnaires.forms import build_form_class
 from survey_app.services.responses import device_marks, submissions
 from survey_app.vocabulary import Channel
+
+views = Views()
 
 
 def _facility_or_404(code: str):
@@ -57,7 +59,7 @@ def _header(facility, definition: dict, lang: str) -> dict:
     }
 
 
-@bp.route("/s/<code>", methods=["GET", "POST"])
+@views.route("/s/<code>", methods=["GET", "POST"])
 @limiter.limit(FORM_POST, methods=["POST"])
 @place_cap
 @limiter.limit(PAGE_GET, methods=["GET"])

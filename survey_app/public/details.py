@@ -15,15 +15,18 @@ from flask import make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from survey_app.extensions import limiter
-from survey_app.public import bp, follow_up
+from survey_app.public import follow_up
 from survey_app.public.limits import FORM_POST, PAGE_GET
 from survey_app.public.survey import current_language, link_state_page, page_of
+from survey_app.routing import Views
 from survey_app.services.questionnaires.forms import SurveyForm, build_form_class
 from survey_app.services.responses import details, submissions
 from survey_app.services.responses.submissions import Contact
 
+views = Views()
 
-@bp.route("/more/<nonce>", methods=["GET", "POST"])
+
+@views.route("/more/<nonce>", methods=["GET", "POST"])
 @limiter.limit(FORM_POST, methods=["POST"])
 @limiter.limit(PAGE_GET, methods=["GET"])
 def more(nonce):

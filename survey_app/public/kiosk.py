@@ -18,10 +18,11 @@ from flask import abort, make_response, redirect, render_template, request, url_
 
 from survey_app.extensions import limiter
 from survey_app.i18n import pick
-from survey_app.public import bp, follow_up
+from survey_app.public import follow_up
 from survey_app.public.details import details_page
 from survey_app.public.limits import KIOSK_POST, PAGE_GET, place_cap
 from survey_app.public.survey import current_language
+from survey_app.routing import Views
 from survey_app.services.questionnaires.files import items_of
 from survey_app.services.questionnaires.forms import build_form_class
 from survey_app.services.questionnaires.kinds.scale5 import scale_labels
@@ -37,6 +38,8 @@ from survey_app.services.responses.survey_points import (
 from survey_app.services.responses.survey_points import open_counter as find_counter
 from survey_app.vocabulary import Channel
 
+views = Views()
+
 KIOSK_RESET_SECONDS = 10
 # The faces page reloads itself now and then, so that its CSRF token (valid four
 # hours) never expires on a tablet left on overnight.
@@ -51,8 +54,8 @@ def faces_form(definition: dict, lang: str):
     return build_form_class(only_overall, lang)()
 
 
-@bp.route("/k/<counter_code>", methods=["GET", "POST"])
-@bp.route("/k/<counter_code>/<sector_code>", methods=["GET", "POST"])
+@views.route("/k/<counter_code>", methods=["GET", "POST"])
+@views.route("/k/<counter_code>/<sector_code>", methods=["GET", "POST"])
 @limiter.limit(KIOSK_POST, methods=["POST"])
 @place_cap
 @limiter.limit(PAGE_GET, methods=["GET"])
@@ -96,7 +99,7 @@ def kiosk_faces(counter_code, sector_code=None):
     return page
 
 
-@bp.get("/k/thanks/<ticket>")
+@views.get("/k/thanks/<ticket>")
 def kiosk_thanks(ticket):
     try:
         read = kiosk.read_ticket(ticket)
@@ -113,7 +116,7 @@ def kiosk_thanks(ticket):
     return page
 
 
-@bp.route("/k/more/<ticket>", methods=["GET", "POST"])
+@views.route("/k/more/<ticket>", methods=["GET", "POST"])
 @limiter.limit(KIOSK_POST, methods=["POST"])
 def kiosk_more(ticket):
     """The other items after a face, added to the face's response."""

@@ -11,11 +11,13 @@ from flask import render_template, request
 
 from survey_app.extensions import limiter
 from survey_app.models.feedback import CASE_RATINGS
-from survey_app.public import bp
+from survey_app.routing import Views
 from survey_app.services.feedback import replies
 
+views = Views()
 
-@bp.route("/r/<token>", methods=["GET", "POST"])
+
+@views.route("/r/<token>", methods=["GET", "POST"])
 @limiter.limit("20 per minute")
 def reply(token: str):
     # The form's CSRF token is checked app-wide (CSRFProtect) before this runs.

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 from flask import current_app, render_template
 
-from survey_app.public import bp
+from survey_app.routing import Views
 from survey_app.services.access.scope import Scope
 from survey_app.services.reporting import figures as reporting
 from survey_app.services.reporting import periods
 from survey_app.services.reporting.figures import Filters
+
+views = Views()
 
 CACHE_SECONDS = 15 * 60
 PUBLIC_SCOPE = Scope.all_data(allows_comments=False)
@@ -60,7 +62,7 @@ def public_results(now: float | None = None) -> PublicResults:
     return cached[1]
 
 
-@bp.get("/ket-qua")
+@views.get("/ket-qua")
 def results():
     response = current_app.make_response(render_template(
         "public/results.html", results=public_results(), min_cell=reporting.MIN_CELL))

@@ -8,9 +8,10 @@ the citizen on the same form.
 from flask import make_response, redirect, render_template, request, url_for
 
 from survey_app.extensions import limiter
-from survey_app.public import bp, follow_up
+from survey_app.public import follow_up
 from survey_app.public.limits import FORM_POST, PAGE_GET, place_cap
 from survey_app.public.survey import link_state_page, survey_page
+from survey_app.routing import Views
 from survey_app.services.responses import invitations, submissions
 from survey_app.services.responses.survey_points import (
     CounterNotInService,
@@ -21,13 +22,15 @@ from survey_app.services.responses.survey_points import (
 from survey_app.services.responses.survey_points import open_counter as find_counter
 from survey_app.vocabulary import Channel
 
+views = Views()
 
-@bp.get("/")
+
+@views.get("/")
 def index():
     return render_template("public/index.html")
 
 
-@bp.get("/thanks")
+@views.get("/thanks")
 def thanks():
     """Thanks; with the second page's link (its nonce) if this browser may still use it."""
     nonce = request.args.get("more")
@@ -42,7 +45,7 @@ def counter_unavailable():
     return render_template("public/counter_unavailable.html"), 404
 
 
-@bp.route("/c/<counter_code>", methods=["GET", "POST"])
+@views.route("/c/<counter_code>", methods=["GET", "POST"])
 @limiter.limit(FORM_POST, methods=["POST"])
 @place_cap
 @limiter.limit(PAGE_GET, methods=["GET"])
@@ -79,8 +82,8 @@ def _chosen(point, sector: str | None, procedure: str | None):
         raise
 
 
-@bp.route("/c/<counter_code>/<sector_code>", methods=["GET", "POST"])
-@bp.route("/c/<counter_code>/<sector_code>/<procedure_code>", methods=["GET", "POST"])
+@views.route("/c/<counter_code>/<sector_code>", methods=["GET", "POST"])
+@views.route("/c/<counter_code>/<sector_code>/<procedure_code>", methods=["GET", "POST"])
 @limiter.limit(FORM_POST, methods=["POST"])
 @place_cap
 @limiter.limit(PAGE_GET, methods=["GET"])
@@ -94,7 +97,7 @@ def counter_survey(counter_code, sector_code, procedure_code=None):
     return survey_page(point, Channel.COUNTER)
 
 
-@bp.route("/t/<token>", methods=["GET", "POST"])
+@views.route("/t/<token>", methods=["GET", "POST"])
 @limiter.limit(FORM_POST, methods=["POST"])
 @limiter.limit(PAGE_GET, methods=["GET"])
 def token_survey(token):

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from flask_login import current_user
 
+from survey_app.routing import Views
 from survey_app.services.access.scope import Scope
 from survey_app.services.reporting import alerts
-from survey_app.staff import bp
+
+views = Views()
 
 
-@bp.context_processor
+@views.context_processor
 def _alert_helpers() -> dict:
     return {"volume_alerts_for": volume_alerts_for}
 

@@ -11,9 +11,11 @@ from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import StaffUser
+from survey_app.routing import Views
 from survey_app.services.access import audit
-from survey_app.staff import bp
 from survey_app.staff.common import BadQuery, bad_request, int_arg, require_role
+
+views = Views()
 
 
 def _day(args, name: str) -> date | None:
@@ -34,7 +36,7 @@ def read_filters(args) -> audit.EventFilters:
                               first_day=_day(args, "from"), last_day=_day(args, "to"))
 
 
-@bp.get("/audit")
+@views.get("/audit")
 @require_role("admin")
 def audit_page():
     try:

@@ -14,8 +14,10 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from survey_app.extensions import limiter, login_manager
+from survey_app.routing import Views
 from survey_app.services.access import accounts, audit, sessions
-from survey_app.staff import bp
+
+views = Views()
 
 LOGIN_AT = "login_at"  # when this session logged in (for the absolute session limit)
 PENDING = "pending_login"  # a right password waiting for its one-time code
@@ -47,7 +49,7 @@ def _username_bucket() -> str:
     return "login-user:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@views.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 @limiter.limit("10 per minute;50 per hour", methods=["POST"], key_func=_username_bucket)
 def login():
@@ -90,7 +92,7 @@ def _fresh_session() -> None:
         session["lang"] = lang
 
 
-@bp.post("/logout")
+@views.post("/logout")
 def logout():
     audit.record(current_user.id, "logout")
     sessions.close(session.get(SESSION_KEY))
@@ -100,7 +102,7 @@ def logout():
     return redirect(url_for("staff.login"))
 
 
-@bp.post("/logout-everywhere")
+@views.post("/logout-everywhere")
 def logout_everywhere():
     """End every session of this account (a lost phone, a shared PC left logged in)."""
     accounts.end_all_sessions(current_user.id)

@@ -30,15 +30,17 @@ from wtforms.validators import DataRequired
 from survey_app import formatting
 from survey_app.extensions import csrf, db
 from survey_app.models import ImportBatch, Job
+from survey_app.routing import Views
 from survey_app.services.jobs import paper as paper_jobs
 from survey_app.services.jobs import queue
 from survey_app.services.paper import imports as paper_import
 from survey_app.services.paper import template as paper_template
 from survey_app.services.paper.files import TooManyRows, UnreadableFile, read_table
 from survey_app.services.questionnaires.forms import build_form_class
-from survey_app.staff import bp
 from survey_app.staff.campaign_forms import ImportForm
 from survey_app.staff.campaigns import managed_or_404
+
+views = Views()
 
 
 def _entry_form_class(campaign, lang: str):
@@ -51,7 +53,7 @@ def _entry_form_class(campaign, lang: str):
     return PaperEntryForm
 
 
-@bp.route("/campaigns/<int:campaign_id>/paper", methods=["GET", "POST"])
+@views.route("/campaigns/<int:campaign_id>/paper", methods=["GET", "POST"])
 def paper_entry(campaign_id: int):
     campaign = managed_or_404(campaign_id)
     lang = str(get_locale() or "vi")
@@ -95,7 +97,7 @@ def _kept(args) -> dict:
 # (the global check reads the body first and would answer a bare 413): the form's own
 # CSRF field is still required and checked by validate_on_submit().
 @csrf.exempt
-@bp.route("/campaigns/<int:campaign_id>/import", methods=["GET", "POST"])
+@views.route("/campaigns/<int:campaign_id>/import", methods=["GET", "POST"])
 def paper_import_page(campaign_id: int):
     campaign = managed_or_404(campaign_id)
     errors, message, status = [], None, 200
@@ -144,7 +146,7 @@ def paper_import_page(campaign_id: int):
                            errors=errors, message=message, batches=batches), status
 
 
-@bp.get("/campaigns/<int:campaign_id>/import/<int:job_id>")
+@views.get("/campaigns/<int:campaign_id>/import/<int:job_id>")
 def paper_import_job(campaign_id: int, job_id: int):
     campaign = managed_or_404(campaign_id)
     job = db.session.get(Job, job_id)
@@ -157,7 +159,7 @@ def paper_import_job(campaign_id: int, job_id: int):
                            outcome=outcome, errors=errors, progress=queue.progress(job.id))
 
 
-@bp.get("/campaigns/<int:campaign_id>/template.<fmt>")
+@views.get("/campaigns/<int:campaign_id>/template.<fmt>")
 def paper_template_file(campaign_id: int, fmt: str):
     campaign = managed_or_404(campaign_id)
     name = f"mau-nhap-{campaign.questionnaire_version.questionnaire.code}-{campaign.code}"

@@ -15,14 +15,16 @@ from flask_login import current_user
 
 from survey_app.extensions import db
 from survey_app.models import Sector
+from survey_app.routing import Views
 from survey_app.services.access.scope import Scope
 from survey_app.services.campaigns import posters as campaign_posters
 from survey_app.services.campaigns import progress as progress_service
 from survey_app.services.campaigns import setup as campaigns
 from survey_app.services.printing import qr
-from survey_app.staff import bp
 from survey_app.staff.campaign_forms import CampaignForm, facility_rows
 from survey_app.vocabulary import RespondentGroup
+
+views = Views()
 
 
 def visible_or_404(campaign_id: int):
@@ -39,7 +41,7 @@ def managed_or_404(campaign_id: int):
         abort(404)
 
 
-@bp.get("/campaigns")
+@views.get("/campaigns")
 def campaign_list():
     scope = Scope.for_user(current_user)
     return render_template(
@@ -48,7 +50,7 @@ def campaign_list():
     )
 
 
-@bp.route("/campaigns/new", methods=["GET", "POST"])
+@views.route("/campaigns/new", methods=["GET", "POST"])
 def campaign_new():
     sectors = {s.code: s for s in campaigns.manageable_sectors(current_user)}
     sector = sectors.get(request.args.get("sector", ""))
@@ -61,7 +63,7 @@ def campaign_new():
     return _campaign_form(form, sector, None)
 
 
-@bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
+@views.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
 def campaign_edit(campaign_id: int):
     campaign = managed_or_404(campaign_id)
     first, last = campaigns.local_days(campaign)
@@ -110,7 +112,7 @@ def _campaign_form(form: CampaignForm, sector: Sector, campaign):
                            campaign=campaign, rows=rows, error=error), status
 
 
-@bp.post("/campaigns/<int:campaign_id>/close")
+@views.post("/campaigns/<int:campaign_id>/close")
 def campaign_close(campaign_id: int):
     campaign = managed_or_404(campaign_id)
     campaigns.close_now(campaign)
@@ -118,7 +120,7 @@ def campaign_close(campaign_id: int):
     return redirect(url_for("staff.campaign_progress", campaign_id=campaign.id))
 
 
-@bp.get("/campaigns/<int:campaign_id>")
+@views.get("/campaigns/<int:campaign_id>")
 def campaign_progress(campaign_id: int):
     campaign = visible_or_404(campaign_id)
     scope = Scope.for_user(current_user)
@@ -134,7 +136,7 @@ def campaign_progress(campaign_id: int):
     )
 
 
-@bp.get("/campaigns/<int:campaign_id>/qr/<code>.svg")
+@views.get("/campaigns/<int:campaign_id>/qr/<code>.svg")
 def campaign_qr(campaign_id: int, code: str):
     campaign = visible_or_404(campaign_id)
     if code not in {f.code for f in campaign.facilities}:
@@ -143,7 +145,7 @@ def campaign_qr(campaign_id: int, code: str):
     return Response(qr.svg(url), mimetype="image/svg+xml")
 
 
-@bp.get("/campaigns/<int:campaign_id>/posters.pdf")
+@views.get("/campaigns/<int:campaign_id>/posters.pdf")
 def campaign_posters_pdf(campaign_id: int):
     campaign = visible_or_404(campaign_id)
     only = request.args.get("facility")

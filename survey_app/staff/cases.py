@@ -15,9 +15,9 @@ from sqlalchemy import or_, select, true
 from survey_app.extensions import db
 from survey_app.models import CASE_STATES, Agency, Sector, agency_sectors
 from survey_app.models.feedback import CASE_KINDS
+from survey_app.routing import Views
 from survey_app.services.feedback import cases as service
 from survey_app.services.feedback import listing, replies
-from survey_app.staff import bp
 from survey_app.staff.common import (
     BadQuery,
     bad_request,
@@ -27,6 +27,8 @@ from survey_app.staff.common import (
     read_period,
 )
 from survey_app.vocabulary import CaseEventKind, CaseKind, CaseState
+
+views = Views()
 
 STATE_LABELS = CaseState.labels()
 KIND_LABELS = CaseKind.labels()
@@ -63,13 +65,13 @@ def filter_args(filters: listing.CaseFilters, **changes) -> dict:
     return {k: v for k, v in base.items() if v not in ("", None)}
 
 
-@bp.app_template_global()
+@views.app_template_global()
 def case_counts_for(period, scope):
     """Counts by state and overdue for the dashboard (aggregates: also for viewers)."""
     return listing.case_counts(scope, listing.CaseFilters(period=period))
 
 
-@bp.get("/cases")
+@views.get("/cases")
 def case_list():
     scope = _reader_scope()
     try:
@@ -86,7 +88,7 @@ def case_list():
         period_choices=period_choices(), states=CASE_STATES, kinds=CASE_KINDS)
 
 
-@bp.route("/cases/<int:case_id>", methods=["GET", "POST"])
+@views.route("/cases/<int:case_id>", methods=["GET", "POST"])
 def case_detail(case_id: int):
     scope = _reader_scope()
     if request.method == "POST":

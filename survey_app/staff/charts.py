@@ -15,10 +15,12 @@ from flask_babel import get_locale
 
 from analysis import charts
 from survey_app import formatting
+from survey_app.routing import Views
 from survey_app.services.reporting import factor_indices, served_groups, trends
 from survey_app.services.reporting import figures as reporting
-from survey_app.staff import bp
 from survey_app.staff.common import BadQuery, bad_request, current_scope, read_report_query
+
+views = Views()
 
 # Text stays text in the SVG (not glyph outlines): smaller, selectable, readable by
 # screen readers. Set once: svg.fonttype affects only SVG output.
@@ -26,7 +28,7 @@ matplotlib.rcParams["svg.fonttype"] = "none"
 CHART_NAMES = ("targets", "breakdown", "trend", "factors")
 
 
-@bp.get("/charts/<name>.svg")
+@views.get("/charts/<name>.svg")
 def chart(name: str):
     if name not in CHART_NAMES:
         abort(404)

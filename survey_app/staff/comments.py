@@ -15,9 +15,9 @@ from wtforms.validators import Length, Optional
 from survey_app import formatting
 from survey_app.extensions import db
 from survey_app.models import Agency
+from survey_app.routing import Views
 from survey_app.services.feedback import listing
 from survey_app.services.responses import comments as service
-from survey_app.staff import bp
 from survey_app.staff.common import (
     BadQuery,
     bad_request,
@@ -26,6 +26,8 @@ from survey_app.staff.common import (
     read_report_query,
 )
 from survey_app.vocabulary import CommentStatus
+
+views = Views()
 
 
 class CommentForm(FlaskForm):
@@ -44,7 +46,7 @@ def _scope_for_comments():
     return scope
 
 
-@bp.get("/comments")
+@views.get("/comments")
 def comment_list():
     scope = _scope_for_comments()
     try:
@@ -68,7 +70,7 @@ def comment_list():
                            period_choices=period_choices())
 
 
-@bp.route("/comments/<int:comment_id>", methods=["GET", "POST"])
+@views.route("/comments/<int:comment_id>", methods=["GET", "POST"])
 def comment_detail(comment_id: int):
     scope = _scope_for_comments()
     form = CommentForm()

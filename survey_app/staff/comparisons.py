@@ -13,10 +13,12 @@ from flask_babel import gettext as _
 
 from analysis.funnel_chart import funnel_chart
 from survey_app import formatting
+from survey_app.routing import Views
 from survey_app.services.reporting import comparisons
-from survey_app.staff import bp
 from survey_app.staff.charts import svg_response
 from survey_app.staff.common import BadQuery, bad_request, current_scope, read_report_query
+
+views = Views()
 
 
 def dimension_of(query) -> str:
@@ -33,7 +35,7 @@ def context(query, scope) -> dict:
     }
 
 
-@bp.get("/charts/funnel.svg")
+@views.get("/charts/funnel.svg")
 def funnel_svg():
     scope = current_scope()
     try:

@@ -7,10 +7,11 @@ from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import Level
+from survey_app.routing import Views
 from survey_app.services.reporting import factor_indices, readings, served_groups, trends
 from survey_app.services.reporting import figures as reporting
 from survey_app.services.responses import comments
-from survey_app.staff import bp, comparisons
+from survey_app.staff import comparisons
 from survey_app.staff.common import (
     BadQuery,
     bad_request,
@@ -21,8 +22,10 @@ from survey_app.staff.common import (
 )
 from survey_app.vocabulary import Channel, QuestionnaireKind
 
+views = Views()
 
-@bp.get("/")
+
+@views.get("/")
 def dashboard():
     scope = current_scope()
     try:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from flask import Response, abort, current_app, render_template
 
 from survey_app.models import Counter
+from survey_app.routing import Views
 from survey_app.services.printing import posters as service
 from survey_app.services.printing import qr
-from survey_app.staff import bp
 from survey_app.staff.common import current_scope
 
+views = Views()
 
-@bp.get("/posters")
+
+@views.get("/posters")
 def poster_list():
     groups: dict[str, dict] = {}
     for counter in _visible():
@@ -27,28 +29,28 @@ def poster_list():
     return render_template("staff/posters.html", groups=list(groups.values()))
 
 
-@bp.get("/posters/<counter_code>.pdf")
+@views.get("/posters/<counter_code>.pdf")
 def poster_pdf(counter_code: str):
     counter = _counter(counter_code)
     body = service.pdf([service.poster_of(counter, _base_url())], counter.name_vi)
     return _file(body, "application/pdf", f"poster-{counter.code}.pdf")
 
 
-@bp.get("/posters/<counter_code>.png")
+@views.get("/posters/<counter_code>.png")
 def poster_png(counter_code: str):
     counter = _counter(counter_code)
     return _file(service.png(service.poster_of(counter, _base_url())), "image/png",
                  f"poster-{counter.code}.png")
 
 
-@bp.get("/posters/<counter_code>/qr.svg")
+@views.get("/posters/<counter_code>/qr.svg")
 def counter_qr_svg(counter_code: str):
     counter = _counter(counter_code)
     return _file(qr.svg(qr.counter_url(_base_url(), counter.code)), "image/svg+xml",
                  f"qr-{counter.code}.svg")
 
 
-@bp.get("/posters/agency/<agency_code>.pdf")
+@views.get("/posters/agency/<agency_code>.pdf")
 def agency_posters_pdf(agency_code: str):
     """The agency's counters (with its units') that the reader may see, one page each."""
     try:

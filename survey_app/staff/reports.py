@@ -12,9 +12,10 @@ import io
 from flask import Response, abort, render_template, request, stream_with_context
 from flask_login import current_user
 
+from survey_app.routing import Views
 from survey_app.services.reporting import exports as reports
 from survey_app.services.reporting.exports import codebook
-from survey_app.staff import bp, report_choices
+from survey_app.staff import report_choices
 from survey_app.staff.common import (
     BadQuery,
     bad_request,
@@ -23,8 +24,10 @@ from survey_app.staff.common import (
     read_period,
 )
 
+views = Views()
 
-@bp.get("/reports")
+
+@views.get("/reports")
 def reports_page():
     scope = current_scope()
     try:
@@ -36,7 +39,7 @@ def reports_page():
                            scope=scope, narrowed=narrowed, choices=report_choices.choices(scope))
 
 
-@bp.get("/reports/codebook")
+@views.get("/reports/codebook")
 def codebook_download():
     """What each column of the CSV export of the period holds (no personal data)."""
     try:
@@ -50,7 +53,7 @@ def codebook_download():
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
-@bp.get("/reports/<fmt>")
+@views.get("/reports/<fmt>")
 def report_download(fmt: str):
     if fmt not in reports.FORMATS:
         abort(404)

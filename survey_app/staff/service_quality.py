@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+from survey_app.routing import Views
 from survey_app.services.feedback import service_quality as service
-from survey_app.staff import bp
 from survey_app.staff.common import (
     BadQuery,
     bad_request,
@@ -14,8 +14,10 @@ from survey_app.staff.common import (
     read_period,
 )
 
+views = Views()
 
-@bp.get("/service-quality")
+
+@views.get("/service-quality")
 def service_quality_page():
     try:
         period = read_period(request.args)

@@ -28,12 +28,14 @@ from wtforms.validators import DataRequired, Length
 
 from survey_app.extensions import db, limiter
 from survey_app.models import utcnow
+from survey_app.routing import Views
 from survey_app.services.access import accounts
 from survey_app.services.access import totp as service
 from survey_app.services.printing import qr
-from survey_app.staff import bp
 from survey_app.staff.auth import LOGIN_AT, PENDING, start_session
 from survey_app.vocabulary import Role
+
+views = Views()
 
 PENDING_SECONDS = 300  # five minutes to type the code after the password
 MAX_CODE_TRIES = 5
@@ -45,7 +47,7 @@ class CodeForm(FlaskForm):
     code = StringField(_l("Six-digit code"), validators=[DataRequired(), Length(min=6, max=8)])
 
 
-@bp.before_request
+@views.before_request
 def enforce_session_limits():
     if not current_user.is_authenticated:
         return None
@@ -63,7 +65,7 @@ def enforce_session_limits():
     return None
 
 
-@bp.route("/login/code", methods=["GET", "POST"])
+@views.route("/login/code", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def login_code():
     pending = session.get(PENDING)
@@ -102,7 +104,7 @@ def _wrong_code(user):
     return redirect(url_for("staff.login"))
 
 
-@bp.route("/account/second-factor", methods=["GET", "POST"])
+@views.route("/account/second-factor", methods=["GET", "POST"])
 def second_factor():
     user = current_user._get_current_object()
     form = CodeForm()

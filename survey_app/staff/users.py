@@ -15,10 +15,12 @@ from wtforms.validators import DataRequired, Length, Optional
 from survey_app import formatting
 from survey_app.extensions import db
 from survey_app.models import Agency, Sector, StaffUser
+from survey_app.routing import Views
 from survey_app.services.access import accounts, users_admin
-from survey_app.staff import bp
 from survey_app.staff.common import require_role
 from survey_app.vocabulary import Role
+
+views = Views()
 
 
 class ScopeForm(FlaskForm):
@@ -42,14 +44,14 @@ def _with_choices(form: ScopeForm) -> ScopeForm:
     return form
 
 
-@bp.get("/users")
+@views.get("/users")
 @require_role(Role.ADMIN)
 def user_list():
     return render_template("staff/users.html", users=users_admin.list_users(),
                            role_labels=Role.labels())
 
 
-@bp.route("/users/new", methods=["GET", "POST"])
+@views.route("/users/new", methods=["GET", "POST"])
 @require_role(Role.ADMIN)
 def user_new():
     form = _with_choices(NewUserForm())
@@ -74,7 +76,7 @@ def user_new():
     return render_template("staff/user_new.html", form=form)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@views.route("/users/<int:user_id>", methods=["GET", "POST"])
 @require_role(Role.ADMIN)
 def user_edit(user_id: int):
     user = db.session.get(StaffUser, user_id) or abort(404)
@@ -96,7 +98,7 @@ def user_edit(user_id: int):
                            state_form=FlaskForm())
 
 
-@bp.post("/users/<int:user_id>/active")
+@views.post("/users/<int:user_id>/active")
 @require_role(Role.ADMIN)
 def user_active(user_id: int):
     user = db.session.get(StaffUser, user_id) or abort(404)
