@@ -36,6 +36,7 @@ from survey_app.services.reporting import figures as reporting
 from survey_app.services.reporting.figures import Filters
 from survey_app.services.reporting.periods import parse_period
 from survey_app.services.responses import comments
+from survey_app.services.rollups import upkeep
 
 PROJECT = Path(__file__).resolve().parent.parent
 ITEMS = ["tc1", "tc2", "tc3", "tc4", "tt1", "tt2", "tt3", "tt4", "tt5", "cc1", "cc2", "cc3",
@@ -74,6 +75,7 @@ def _fill(count: int, rng: np.random.Generator) -> None:
              "choice": None if s else "not_used"}
             for rid, row in zip(ids, answer_scores, strict=True)
             for item, s in zip(ITEMS, row, strict=True)])
+        upkeep.count_ids(db.session.connection(), ids)
         db.session.commit()
 
 

@@ -101,8 +101,20 @@ def load(app, n: int, *, answers: bool = True, seed: int = 7) -> dict:
             raw.commit()
     finally:
         raw.close()
+    _count_cells(app, first_id, first_id + n)
     _analyze(app)
     return {"responses": n, "answers": written_answers}
+
+
+def _count_cells(app, first_id: int, end_id: int) -> None:
+    """The loaded responses into the rolled-up counts, in one statement (as every writer
+    keeps them; services/rollups/upkeep.py)."""
+    from survey_app.extensions import db
+    from survey_app.models import Response
+    from survey_app.services.rollups import upkeep
+
+    with app.app_context(), db.engine.begin() as connection:
+        upkeep.count(connection, Response.id >= first_id, Response.id < end_id)
 
 
 def _answer_rows(ids, items, scores, not_used) -> list[tuple]:

@@ -23,6 +23,7 @@ from survey_app.models import (
     Sector,
 )
 from survey_app.services.responses import factor_tallies
+from survey_app.services.rollups import upkeep
 
 
 def load_reference(app, runner) -> None:
@@ -87,5 +88,6 @@ def add_responses(count: int, *, scores, agency: str, sector: str | None = None,
     db.session.flush()
     for response, scored in zip(rows, given, strict=True):  # as submissions.add_response does
         factor_tallies.record(response.id, version.definition, scored)
+    upkeep.count_ids(db.session.connection(), [response.id for response in rows])
     db.session.commit()
     return rows

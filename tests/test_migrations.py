@@ -54,6 +54,21 @@ def test_upgrade_matches_models_and_downgrade_empties(empty_database):
         db.engine.dispose()
 
 
+def _one_agency_and_version(connection, definition: dict):
+    """Agency 1 and questionnaire version 1 (with `definition`); returns the SQL runner."""
+    run = connection.exec_driver_sql
+    run("INSERT INTO levels (code, name_vi, name_en) VALUES ('x', 'x', 'x')")
+    run("INSERT INTO agencies (id, code, name_vi, name_en, level_code, kind) "
+        "VALUES (1, 'a', 'a', 'a', 'x', 'department')")
+    run("INSERT INTO questionnaires (id, code, kind) VALUES (1, 'q', 'administrative')")
+    connection.execute(text(
+        "INSERT INTO questionnaire_versions (id, questionnaire_id, version, status, "
+        "content_sha256, title_vi, title_en, instrument, definition, loaded_at) VALUES "
+        "(1, 1, 1, 'published', 'x', 'q', 'q', 'i', :definition, '2025-01-01')"),
+        {"definition": json.dumps(definition)})
+    return run
+
+
 def test_upgrade_tallies_the_factors_of_responses_already_stored(empty_database):
     """Responses written before response_factors existed get their tallies from their
     answers, as submissions.add_response would have written them."""
@@ -62,16 +77,7 @@ def test_upgrade_tallies_the_factors_of_responses_already_stored(empty_database)
     with app.app_context():
         upgrade(revision="73acf6b6ded5")
         with db.engine.begin() as connection:
-            run = connection.exec_driver_sql
-            run("INSERT INTO levels (code, name_vi, name_en) VALUES ('x', 'x', 'x')")
-            run("INSERT INTO agencies (id, code, name_vi, name_en, level_code, kind) "
-                "VALUES (1, 'a', 'a', 'a', 'x', 'department')")
-            run("INSERT INTO questionnaires (id, code, kind) VALUES (1, 'q', 'administrative')")
-            connection.execute(text(
-                "INSERT INTO questionnaire_versions (id, questionnaire_id, version, status, "
-                "content_sha256, title_vi, title_en, instrument, definition, loaded_at) VALUES "
-                "(1, 1, 1, 'published', 'x', 'q', 'q', 'i', :definition, '2025-01-01')"),
-                {"definition": json.dumps(definition)})
+            run = _one_agency_and_version(connection, definition)
             for response_id in (1, 2, 3):
                 run("INSERT INTO responses (id, questionnaire_version_id, agency_id, channel, "
                     "language, submitted_hour, repeat_device) VALUES "
@@ -156,3 +162,30 @@ def test_upgrade_encrypts_second_factor_secrets_already_stored(empty_database):
         db.engine.dispose()
     assert clear not in stored
     assert failures == 0
+
+
+def test_upgrade_counts_the_responses_already_stored_into_cells(empty_database):
+    """Responses stored before response_cells existed are counted by the migration, each
+    in the cell of its local day (17:00 UTC is the next day in Vĩnh Long)."""
+    from survey_app.services.rollups import check
+
+    app = make_app(empty_database)
+    with app.app_context():
+        upgrade(revision="4a2ab5997172-1")
+        with db.engine.begin() as connection:
+            run = _one_agency_and_version(connection, {})
+            for response_id, hour, score in ((1, "03", 5), (2, "16", 2), (3, "17", "NULL")):
+                run("INSERT INTO responses (id, questionnaire_version_id, agency_id, channel, "
+                    "language, submitted_hour, repeat_device, overall_score) VALUES "
+                    f"({response_id}, 1, 1, 'counter', 'vi', '2025-08-01 {hour}:00:00', "
+                    f"false, {score})")
+            run("INSERT INTO response_factors VALUES (1, 1, 2" + ", 0" * 14 + ")")
+        upgrade()
+        with db.engine.connect() as connection:
+            cells = connection.execute(text(
+                "SELECT day, responses, n, satisfied, tallied, x_s1_m1, x_m1_m1 "
+                "FROM response_cells ORDER BY day")).all()
+            assert check.differences(connection) == []
+        db.engine.dispose()
+    assert [tuple(row[1:]) for row in cells] == [(2, 2, 1, 1, 2, 4), (1, 0, 0, 0, 0, 0)]
+    assert [str(row[0]) for row in cells] == ["2025-08-01", "2025-08-02"]

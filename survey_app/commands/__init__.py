@@ -15,14 +15,15 @@ def register_commands(app: Flask) -> None:
     from survey_app.commands.reference import reference
     from survey_app.commands.refusal import refuse_missing_schema
     from survey_app.commands.report import report
+    from survey_app.commands.rollups import rollups
     from survey_app.commands.users import users
 
-    for group in (questionnaires, reference, users, api_keys, qr, jobs):
+    for group in (questionnaires, reference, users, api_keys, qr, jobs, rollups):
         app.cli.add_command(group)
     app.cli.add_command(demo)
     app.cli.add_command(report)
     app.cli.add_command(import_responses)
     app.cli.add_command(purge)
-    for command in (questionnaires, reference, users, api_keys, qr, jobs, demo, report,
-                    import_responses, purge):
+    for command in (questionnaires, reference, users, api_keys, qr, jobs, rollups, demo,
+                    report, import_responses, purge):
         refuse_missing_schema(command)

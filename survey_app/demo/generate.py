@@ -56,6 +56,7 @@ from survey_app.models import (
     Sector,
 )
 from survey_app.services.responses import factor_tallies
+from survey_app.services.rollups import upkeep
 
 CHUNK = 5_000
 LOCAL_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh has no daylight saving time
@@ -154,6 +155,8 @@ def generate(
         writer.write("answers", batch.answer_columns, batch.answers)
         writer.write("response_factors", factor_tallies.COLUMNS, batch.factor_tallies)
         writer.write("comments", batch.comment_columns, batch.comments, ("handled_at",))
+        upkeep.count(db.session.connection(), Response.id >= next_id + done,
+                     Response.id < next_id + done + size)
         db.session.commit()
         done += size
         answers += len(batch.answers)

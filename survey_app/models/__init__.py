@@ -24,6 +24,7 @@ from survey_app.models.response import (
     Response,
     response_factors,
 )
+from survey_app.models.rollup import response_cells
 from survey_app.models.staff import AuditLog, LoginFailure, StaffScope, StaffSession, StaffUser
 from survey_app.models.target import Plan, Target
 from survey_app.models.types import utcnow
@@ -60,6 +61,7 @@ __all__ = [
     "TransactionVolume",
     "agency_sectors",
     "counter_sectors",
+    "response_cells",
     "response_factors",
     "utcnow",
 ]

@@ -24,7 +24,7 @@ from werkzeug.datastructures import MultiDict
 
 from survey_app.extensions import db
 from survey_app.i18n import DISPLAY_TZ
-from survey_app.models import Campaign, ImportBatch, utcnow
+from survey_app.models import Campaign, ImportBatch, Response, utcnow
 from survey_app.services.campaigns import setup as campaigns
 from survey_app.services.paper.files import (
     DATE,
@@ -39,6 +39,7 @@ from survey_app.services.questionnaires import kinds
 from survey_app.services.questionnaires.files import items_of
 from survey_app.services.questionnaires.forms import build_form_class
 from survey_app.services.responses.submissions import Extras, Origin, add_response
+from survey_app.services.rollups import upkeep
 from survey_app.vocabulary import Channel
 
 FLUSH_EVERY = 200
@@ -254,6 +255,7 @@ def import_table(campaign: Campaign, filename: str, table: Table, user_id: int |
                 db.session.flush()  # stored rows leave memory; still one transaction
             if progress:
                 progress(done, total)
+        upkeep.count(db.session.connection(), Response.import_batch_id == batch.id)
         db.session.commit()
     except IntegrityError:
         # The same file won a race with us (two uploads at once): the first one stands.

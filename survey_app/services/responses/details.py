@@ -27,6 +27,7 @@ from survey_app.models import Answer, QuestionnaireVersion, Response, response_f
 from survey_app.services.questionnaires.files import items_of
 from survey_app.services.responses import factor_tallies
 from survey_app.services.responses.submissions import Contact, is_stored, write_answers
+from survey_app.services.rollups import upkeep
 
 
 class DetailsGone(LookupError):
@@ -111,12 +112,14 @@ def add(first_submission_id: str, answers: dict, *, submission_id: str,
 
 
 def _retally(connection, stored: Stored, answers: dict) -> None:
-    """The response's factor tally over both pages' scored answers."""
+    """The response's factor tally (and so its cell) over both pages' scored answers."""
     scores = dict(connection.execute(
         select(Answer.item_code, Answer.score)
         .where(Answer.response_id == stored.response_id, Answer.score.is_not(None))
     ).all())
+    upkeep.uncount(connection, Response.id == stored.response_id)
     connection.execute(
         delete(response_factors).where(response_factors.c.response_id == stored.response_id))
     factor_tallies.record(stored.response_id, stored.definition, {**answers, **scores},
                           connection)
+    upkeep.count(connection, Response.id == stored.response_id)

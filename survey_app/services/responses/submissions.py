@@ -26,6 +26,7 @@ from survey_app.services.questionnaires import kinds
 from survey_app.services.questionnaires.files import items_of
 from survey_app.services.responses import factor_tallies
 from survey_app.services.responses.tokens import sha256_hex
+from survey_app.services.rollups import upkeep
 from survey_app.vocabulary import CommentStatus
 
 # SQLite answers "database is locked" when two writers meet despite the busy timeout
@@ -174,8 +175,8 @@ def day_of(moment: datetime) -> datetime:
 
 def add_response(origin: Origin, answers: dict, *, submission_id: str | None = None,
                  extras: Extras | None = None, now: datetime | None = None) -> int:
-    """Write a response with its answers, factor tallies and comments in the session's
-    transaction.
+    """Write a response with its answers, factor tallies, comments and rolled-up counts
+    in the session's transaction.
 
     Returns the response's id; the caller commits. Plain INSERTs (the answers: one
     multi-row statement) rather than ORM objects: this is the citizen's submit path,
@@ -207,6 +208,8 @@ def add_response(origin: Origin, answers: dict, *, submission_id: str | None = N
     }).scalar_one()
     write_answers(connection, response_id, origin.definition, answers, extras.contact)
     factor_tallies.record(response_id, origin.definition, answers, connection)
+    if extras.import_batch_id is None:  # an import counts its whole batch at once
+        upkeep.count(connection, Response.id == response_id)
     return response_id
 
 

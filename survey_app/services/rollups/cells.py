@@ -1,0 +1,81 @@
+"""How a cell is counted from the rows: one aggregate over responses ⟕ response_factors.
+
+The same SELECT serves the upkeep (added to or, negated, subtracted from the cells),
+the rebuild (inserted as it is) and the check (compared with the cells), so there is
+one definition of what a cell holds (models/rollup.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Date, case, cast, func, literal_column, select, type_coerce
+
+from survey_app.models import Response, response_cells, response_factors
+from survey_app.models.rollup import KEYS, MEASURES, OPTIONAL_KEYS, PAIRS, RESPONDENTS, VECTOR
+
+# Asia/Ho_Chi_Minh has kept UTC+7 with no daylight saving since 1975: a fixed offset
+# turns a UTC hour into its local day in SQL on both databases.
+OFFSET = timedelta(hours=7)
+
+
+def local_day_of(dialect: str):
+    """SQL for the local day of `responses.submitted_hour` (naive UTC)."""
+    if dialect == "postgresql":
+        return cast(Response.submitted_hour + literal_column("interval '7 hours'"), Date)
+    return type_coerce(func.date(Response.submitted_hour, "+7 hours"), Date)
+
+
+def day_of(instant: datetime) -> date:
+    """The local day starting at `instant`, a local midnight (a period's start or end)."""
+    local = instant + OFFSET
+    if (local.hour, local.minute, local.second, local.microsecond) != (0, 0, 0, 0):
+        raise ValueError(f"{instant.isoformat()} is not a local midnight: cells are days")
+    return local.date()
+
+
+def _key_columns(dialect: str) -> list:
+    columns = []
+    for name in KEYS:
+        if name == "day":
+            columns.append(local_day_of(dialect).label("day"))
+        elif name in OPTIONAL_KEYS:
+            columns.append(func.coalesce(Response.__table__.c[name], 0).label(name))
+        else:
+            columns.append(Response.__table__.c[name].label(name))
+    return columns
+
+
+def _measure_columns(sign: int) -> list:
+    f = response_factors.c
+    measures = {
+        "responses": func.count(),
+        "n": func.count(Response.overall_score),
+        "satisfied": func.sum(case((Response.overall_score >= 4, 1), else_=0)),
+        "repeat_device": func.sum(case((Response.repeat_device.is_(True), 1), else_=0)),
+        "tallied": func.count(f.response_id),
+    }
+    measures.update({name: func.coalesce(func.sum(f[name]), 0) for name in VECTOR})
+    measures.update({name: func.sum(case((f[f"scored_{name.split('_')[1]}"] > 0, 1), else_=0))
+                     for name in RESPONDENTS})
+    for (a, b), name in zip(PAIRS, MEASURES[-len(PAIRS):], strict=True):
+        measures[name] = func.coalesce(func.sum(f[a] * f[b]), 0)
+    return [(measures[name] if sign > 0 else -measures[name]).label(name) for name in MEASURES]
+
+
+def from_rows(dialect: str, *conditions, sign: int = 1):
+    """The cells of the responses meeting `conditions`, as a SELECT in KEYS + MEASURES
+    order (each measure negated when `sign` is -1)."""
+    keys = _key_columns(dialect)
+    return (
+        select(*keys, *_measure_columns(sign))
+        .select_from(Response.__table__.outerjoin(
+            response_factors, response_factors.c.response_id == Response.id))
+        .where(*conditions)
+        .group_by(*keys)
+    )
+
+
+def stored(*conditions):
+    """The stored cells meeting `conditions` (on response_cells), KEYS + MEASURES."""
+    return select(*[response_cells.c[name] for name in KEYS + MEASURES]).where(*conditions)
