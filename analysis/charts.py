@@ -28,13 +28,14 @@ import numbers
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from analysis.chart_words import DECIMAL_MARK, WORDS
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 FONT = "DejaVu Sans"
 Percent = Callable[[float, int], str]
-DECIMAL_MARK = {"vi": ",", "en": "."}
 # Rows of one caterpillar chart: more would squeeze each label below a readable size.
 ROWS_PER_CHART = 40
 # Okabe & Ito (2008), "Color Universal Design".
@@ -44,30 +45,6 @@ VERDICT_STYLE = {
     "not_met": (VERMILLION, "v"),
     "undecided": (BLUE, "o"),
     None: (GREY, "D"),
-}
-WORDS = {
-    "vi": {
-        "met": "Đạt",
-        "not_met": "Chưa đạt",
-        "undecided": "Chưa đủ căn cứ kết luận",
-        None: "Không có chỉ tiêu",
-        "rate": "Tỷ lệ hài lòng",
-        "target": "Chỉ tiêu",
-        "interval": "Khoảng tin cậy",
-        "period": "Kỳ báo cáo",
-        "index": "Chỉ số hài lòng",
-    },
-    "en": {
-        "met": "Met",
-        "not_met": "Not met",
-        "undecided": "Not yet decidable",
-        None: "No target",
-        "rate": "Satisfaction rate",
-        "target": "Target",
-        "interval": "Confidence interval",
-        "period": "Period",
-        "index": "Satisfaction index",
-    },
 }
 
 
@@ -91,11 +68,9 @@ def rates_chart(
     fig, ax = _figure(width=max(5.0, 0.9 * len(points) + 2), height=4.5)
     xs = range(len(points))
     ax.bar(xs, [p["rate"] for p in points], color=SKY, width=0.6, zorder=1)
+    _intervals(ax, points, xs, horizontal=False, ms=8, capsize=5)
+    _own_targets(ax, points, xs, horizontal=False)
     for x, p in zip(xs, points, strict=True):
-        colour, marker = VERDICT_STYLE[p["verdict"]]
-        ax.errorbar(x, p["rate"], yerr=_yerr(p), fmt=marker, color=colour, ms=8, capsize=5)
-        if p["target"] is not None:
-            ax.hlines(p["target"], x - 0.4, x + 0.4, colors="black", linestyles="dashed")
         text = percent(p["rate"], 1)
         if p["verdict"] is not None:
             text += "\n" + words[p["verdict"]]
@@ -159,11 +134,10 @@ def _page_title(title: str | None, page: int, pages: int) -> str | None:
 def _caterpillar(points, target, title, lang, percent, low) -> Figure:
     words, percent = _words(lang), percent or plain_percent(lang)
     fig, ax = _figure(width=7.0, height=max(3.0, 0.3 * len(points) + 1.5))
-    for y, p in enumerate(points):
-        colour, marker = VERDICT_STYLE[p["verdict"]]
-        ax.errorbar(p["rate"], y, xerr=_yerr(p), fmt=marker, color=colour, ms=7, capsize=3)
-        if p["target"] is not None and target is None:
-            ax.vlines(p["target"], y - 0.4, y + 0.4, colors="black", linestyles="dashed")
+    ys = range(len(points))
+    _intervals(ax, points, ys, horizontal=True, ms=7, capsize=3)
+    if target is None:
+        _own_targets(ax, points, ys, horizontal=True)
     ax.set_yticks(range(len(points)), [p["label"] for p in points], fontfamily=FONT)
     ax.set_ylim(-0.7, len(points) - 0.3)
     ax.set_xlim(low, 1.02)
@@ -189,9 +163,7 @@ def trend_chart(
     ax.fill_between(xs, [p["low"] for p in points], [p["high"] for p in points],
                     color=SKY, alpha=0.5, label=words["interval"], linewidth=0)  # fmt: skip
     ax.plot(xs, [p["rate"] for p in points], color=BLUE, label=words["rate"])
-    for x, p in zip(xs, points, strict=True):
-        colour, marker = VERDICT_STYLE[p["verdict"]]
-        ax.plot([x], [p["rate"]], marker=marker, color=colour, ms=8, linestyle="none")
+    _markers(ax, points, xs, horizontal=False, ms=8)
     ax.set_xticks(xs, [str(p) for p in periods], fontfamily=FONT)
     ax.set_xlabel(words["period"], fontfamily=FONT)
     ax.set_ylim(_lower_limit(points, target), 1.02)
@@ -220,9 +192,8 @@ def factor_chart(
     ys = list(range(len(points)))[::-1]
     ax.barh(ys, [p["rate"] for p in points], color=SKY, height=0.6, xerr=_xerr_pair(points),
             error_kw={"ecolor": "black", "capsize": 4})  # fmt: skip
+    _markers(ax, points, ys, horizontal=True, ms=7)
     for y, p in zip(ys, points, strict=True):
-        colour, marker = VERDICT_STYLE[p["verdict"]]
-        ax.plot([p["rate"]], [y], marker=marker, color=colour, ms=7, linestyle="none")
         ax.annotate(percent(p["rate"], 1), (p["high"], y), xytext=(4, 0), fontsize=8,
                     textcoords="offset points", va="center", fontfamily=FONT)  # fmt: skip
     ax.set_yticks(ys, names, fontfamily=FONT)
@@ -326,8 +297,46 @@ def _points(estimates: Sequence[Any], label: str | Callable[[Any], str]) -> list
     return points
 
 
-def _yerr(p: dict[str, Any]) -> list[list[float]]:
-    return [[p["rate"] - p["low"]], [p["high"] - p["rate"]]]
+def _intervals(ax: Axes, points: list[dict[str, Any]], positions: Sequence[int], *,
+               horizontal: bool, ms: float, capsize: float) -> None:
+    """Each point with its interval, one artist per verdict rather than per point: a
+    ranking of 124 communes draws (and writes into its SVG) a handful of lines, not
+    hundreds, and looks the same."""
+    for verdict, (colour, marker) in VERDICT_STYLE.items():
+        chosen = [(at, p) for at, p in zip(positions, points, strict=True)
+                  if p["verdict"] == verdict]
+        if not chosen:
+            continue
+        rates = [p["rate"] for _, p in chosen]
+        places = [at for at, _ in chosen]
+        error = _xerr_pair([p for _, p in chosen])
+        x, y = (rates, places) if horizontal else (places, rates)
+        ax.errorbar(x, y, **{"xerr" if horizontal else "yerr": error}, fmt=marker,
+                    color=colour, ms=ms, capsize=capsize)  # fmt: skip
+
+
+def _markers(ax: Axes, points: list[dict[str, Any]], positions: Sequence[int], *,
+             horizontal: bool, ms: float) -> None:
+    """Each point's verdict marker, one line artist per verdict."""
+    for verdict, (colour, marker) in VERDICT_STYLE.items():
+        chosen = [(at, p["rate"]) for at, p in zip(positions, points, strict=True)
+                  if p["verdict"] == verdict]
+        if chosen:
+            places, rates = [at for at, _ in chosen], [rate for _, rate in chosen]
+            x, y = (rates, places) if horizontal else (places, rates)
+            ax.plot(x, y, marker=marker, color=colour, ms=ms, linestyle="none")
+
+
+def _own_targets(ax: Axes, points: list[dict[str, Any]], positions: Sequence[int], *,
+                 horizontal: bool) -> None:
+    """Each point's own target as a short dashed line across it (one artist for all)."""
+    marked = [(at, p["target"]) for at, p in zip(positions, points, strict=True)
+              if p["target"] is not None]
+    if not marked:
+        return
+    draw = ax.vlines if horizontal else ax.hlines
+    draw([t for _, t in marked], [at - 0.4 for at, _ in marked], [at + 0.4 for at, _ in marked],
+         colors="black", linestyles="dashed")
 
 
 def _xerr_pair(points: list[dict[str, Any]]) -> list[list[float]]:

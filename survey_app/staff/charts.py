@@ -2,7 +2,10 @@
 
 `<img src>` of an SVG keeps the page free of inline scripts and styles (the CSP
 forbids both). The figures come from `analysis.charts`; this module only picks the
-numbers (the same service calls as the dashboard) and serialises the figure.
+numbers (the same service calls as the dashboard) and serialises the figure. A chart
+is drawn only when its numbers are new: drawings are kept by a digest of what they
+show (`chart_cache`), so a reload, or another reader who sees the same numbers, gets
+the kept SVG.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from survey_app import formatting
 from survey_app.routing import Views
 from survey_app.services.reporting import factor_indices, served_groups, trends
 from survey_app.services.reporting import figures as reporting
+from survey_app.staff import chart_cache
 from survey_app.staff.common import BadQuery, bad_request, current_scope, read_report_query
 
 views = Views()
@@ -25,12 +29,11 @@ views = Views()
 # Text stays text in the SVG (not glyph outlines): smaller, selectable, readable by
 # screen readers. Set once: svg.fonttype affects only SVG output.
 matplotlib.rcParams["svg.fonttype"] = "none"
-CHART_NAMES = ("targets", "breakdown", "trend", "factors")
 
 
 @views.get("/charts/<name>.svg")
 def chart(name: str):
-    if name not in CHART_NAMES:
+    if name not in PLANS:
         abort(404)
     scope = current_scope()
     try:
@@ -38,17 +41,26 @@ def chart(name: str):
     except BadQuery as error:
         return bad_request(str(error))
     lang = str(get_locale() or "vi")
-    figure = _figure(name, query, scope, lang)
-    if figure is None:
+    plan = _plan(name, query, scope, lang)
+    if plan is None:
         abort(404)  # nothing to draw (no answers in scope): the page shows a note instead
-    return svg_response(figure)
+    digest, draw = plan
+    return _svg(chart_cache.store.get_or_draw(digest, lambda: svg_bytes(draw())))
+
+
+def svg_bytes(figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg")
+    return buffer.getvalue()
 
 
 def svg_response(figure):
     """The figure as an SVG response for one reader."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="svg")
-    response = Response(buffer.getvalue(), mimetype="image/svg+xml")
+    return _svg(svg_bytes(figure))
+
+
+def _svg(body: bytes):
+    response = Response(body, mimetype="image/svg+xml")
     # Scoped data: private to this reader, never kept by a shared cache.
     response.headers["Cache-Control"] = "private, no-store"
     # matplotlib writes style attributes into the SVG; this image's own policy allows
@@ -58,37 +70,66 @@ def svg_response(figure):
     return response
 
 
-def _figure(name, query, scope, lang):
-    period, filters = query.period, query.filters
-    percent = formatting.chart_percent(lang)
-    if name == "targets":
-        # The targets' names are long and alike ("Mức độ hài lòng …"): the chart labels
-        # them by their number in the dashboard's table, with the threshold.
-        rows = [_labelled(r, f"{number} · ≥ {formatting.threshold(r.threshold, lang)}", r.threshold)
-                for number, r in enumerate(reporting.target_summary(period, scope, filters),
-                                           start=1) if r.rate is not None]
-        return charts.rates_chart(rows, lang=lang, percent=percent) if rows else None
-    if name == "breakdown":
-        cells = [c for c in reporting.with_labels(
-            served_groups.breakdown(period, scope, query.dimension, filters), lang)
-            if c.rate is not None]
-        threshold = cells[0].target if cells and len({c.target for c in cells}) == 1 else None
-        return charts.caterpillar_chart(cells, target=threshold, lang=lang,
-                                         percent=percent) if cells else None
-    if name == "trend":
-        points = [p for p in trends.trend(period, scope, filters) if p.rate is not None]
-        if not points:
-            return None
-        threshold = points[-1].target
-        return charts.trend_chart([p.period.label(lang) for p in points], points,
-                                  target=threshold, lang=lang, percent=percent)
-    kinds = filters.kinds or ("administrative",)
-    index = factor_indices.service_index(period, scope, kinds, (), filters)
+def _plan(name, query, scope, lang):
+    """(digest of the numbers to draw, a function drawing them), or None: nothing to draw."""
+    return PLANS[name](query, scope, lang, formatting.chart_percent(lang))
+
+
+def _targets_plan(query, scope, lang, percent):
+    # The targets' names are long and alike ("Mức độ hài lòng …"): the chart labels
+    # them by their number in the dashboard's table, with the threshold.
+    found = reporting.target_summary(query.period, scope, query.filters)
+    rows = [_labelled(r, f"{number} · ≥ {formatting.threshold(r.threshold, lang)}", r.threshold)
+            for number, r in enumerate(found, start=1) if r.rate is not None]
+    if not rows:
+        return None
+    return (chart_cache.key("targets", lang, rows=rows),
+            lambda: charts.rates_chart(rows, lang=lang, percent=percent))
+
+
+def _breakdown_plan(query, scope, lang, percent):
+    found = served_groups.breakdown(query.period, scope, query.dimension, query.filters)
+    cells = chart_cache.drawn([c for c in reporting.with_labels(found, lang)
+                               if c.rate is not None])
+    if not cells:
+        return None
+    threshold = cells[0]["target"] if len({c["target"] for c in cells}) == 1 else None
+    return (chart_cache.key("breakdown", lang, rows=cells, target=threshold),
+            lambda: charts.caterpillar_chart(cells, target=threshold, lang=lang,
+                                             percent=percent))
+
+
+def _factors_plan(query, scope, lang, percent):
+    kinds = query.filters.kinds or ("administrative",)
+    index = factor_indices.service_index(query.period, scope, kinds, (), query.filters)
     factors = {f.label.get(lang, f.label.get("vi", f.id)): f for f in index.factors
                if f.index is not None and f.low is not None}
-    return charts.factor_chart(factors, lang=lang, percent=percent) if factors else None
+    if not factors:
+        return None
+    names = list(factors)
+    rows = chart_cache.drawn(list(factors.values()), label="id")
+    return (chart_cache.key("factors", lang, names=names, rows=rows),
+            lambda: charts.factor_chart(dict(zip(names, rows, strict=True)), lang=lang,
+                                        percent=percent))
+
+
+def _trend_plan(query, scope, lang, percent):
+    found = [p for p in trends.trend(query.period, scope, query.filters) if p.rate is not None]
+    if not found:
+        return None
+    points = chart_cache.drawn(found, label="")
+    labels = [p.period.label(lang) for p in found]
+    threshold = points[-1]["target"]
+    return (chart_cache.key("trend", lang, labels=labels, rows=points, target=threshold),
+            lambda: charts.trend_chart(labels, points, target=threshold, lang=lang,
+                                       percent=percent))
 
 
 def _labelled(result, label: str, threshold: float) -> dict:
     return {"label": label, "rate": result.rate, "low": result.low, "high": result.high,
             "target": threshold, "verdict": result.verdict}
+
+
+PLANS = {"targets": _targets_plan, "breakdown": _breakdown_plan, "trend": _trend_plan,
+         "factors": _factors_plan}
+CHART_NAMES = tuple(PLANS)

@@ -1,0 +1,85 @@
+"""Dashboard charts are drawn once per set of numbers, and again as soon as those change."""
+
+from datetime import UTC, datetime
+
+import pytest
+from seeding import add_responses, load_reference
+
+from support import StaffActions
+from survey_app.extensions import db
+from survey_app.staff import chart_cache
+
+AT = datetime(2025, 8, 1, 3, tzinfo=UTC)
+NAMES = ("targets", "breakdown", "trend", "factors")
+
+
+def _seed(count: int, scores) -> None:
+    add_responses(count, scores=scores, agency="ttphc-tinh", sector="dat-dai",
+                  counter="ttphc-dat-dai", at=AT, answers={"c15": [5, 2], "c19": 4})
+    db.session.commit()
+
+
+@pytest.fixture
+def admin(app, runner):
+    load_reference(app, runner)
+    with app.app_context():
+        _seed(30, [5, 4, 2])
+        StaffActions(app, app.test_client()).create("admin", "admin")
+    chart_cache.store.clear()
+    client = app.test_client()
+    StaffActions(app, client).login("admin")
+    return client
+
+
+def _charts(client, query="period=2025-Q3") -> dict[str, bytes]:
+    found = {}
+    for name in NAMES:
+        response = client.get(f"/staff/charts/{name}.svg?{query}")
+        assert response.status_code == 200, name
+        found[name] = response.get_data()
+    return found
+
+
+def test_the_same_numbers_are_drawn_once(admin):
+    first = _charts(admin)
+    assert (chart_cache.store.draws, chart_cache.store.hits) == (4, 0)
+    again = _charts(admin)
+    assert again == first
+    assert (chart_cache.store.draws, chart_cache.store.hits) == (4, 4)
+
+
+def test_new_responses_are_drawn_at_once_not_after_a_delay(app, admin):
+    before = _charts(admin)
+    with app.app_context():
+        _seed(20, 1)  # every new answer dissatisfied: every rate falls
+    after = _charts(admin)
+    assert chart_cache.store.draws == 8
+    assert all(after[name] != before[name] for name in NAMES)
+
+
+def test_another_language_is_another_drawing(admin):
+    vietnamese = _charts(admin)
+    english = _charts(admin, "period=2025-Q3&lang=en")
+    assert (chart_cache.store.draws, chart_cache.store.hits) == (8, 0)
+    assert all(english[name] != vietnamese[name] for name in NAMES)
+    assert b"Satisfaction" in english["targets"]
+
+
+def test_the_store_keeps_to_its_size():
+    store = chart_cache.DrawingStore(max_bytes=10)
+    for i in range(5):
+        assert store.get_or_draw(str(i), lambda i=i: bytes([i]) * 4) == bytes([i]) * 4
+    assert len(store) == 2  # 8 bytes kept, the oldest three dropped
+    assert store.get_or_draw("4", lambda: b"redrawn") == bytes([4]) * 4
+    assert store.get_or_draw("0", lambda: b"redrawn") == b"redrawn"
+
+
+def test_the_digest_covers_every_drawn_value():
+    row = {"label": "a", "rate": 0.5, "low": 0.4, "high": 0.6, "target": 0.9, "verdict": "met"}
+    digests = {chart_cache.key("targets", "vi", rows=[row])}
+    for name, other in (("label", "b"), ("rate", 0.51), ("low", 0.41), ("high", 0.61),
+                        ("target", 0.8), ("verdict", "not_met")):
+        digests.add(chart_cache.key("targets", "vi", rows=[{**row, name: other}]))
+    digests.add(chart_cache.key("targets", "en", rows=[row]))
+    digests.add(chart_cache.key("trend", "vi", rows=[row]))
+    assert len(digests) == 9
