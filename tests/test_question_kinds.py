@@ -8,6 +8,7 @@ import pytest
 from survey_app.services.paper.files import allowed_values, form_value
 from survey_app.services.questionnaires import kinds
 from survey_app.services.questionnaires.files import SCHEMA_PATH, check, schema
+from survey_app.services.questionnaires.kinds.base import Invalid
 from survey_app.services.reporting.exports.csv_export import ANSWER_TYPES
 
 G1 = {"id": "g1", "type": "percentage", "min": 0, "max": 200,
@@ -58,7 +59,10 @@ def test_g1_takes_shares_above_100_percent_when_its_item_allows_them():
     assert g1.bounds(G1) == (0, 200)
     assert g1.bounds({**G1, "max": None} | {"max": 100}) == (0, 100)
     assert g1.bounds({"type": "percentage"}) == (0, 100)  # the default range
-    assert g1.value("125,5") == 125.5
+    assert g1.parse(G1, ["125,5"]) == 125.5
+    with pytest.raises(Invalid) as refused:
+        g1.parse(G1, ["200,5"])
+    assert (refused.value.code, refused.value.params) == ("out_of_range", {"low": 0, "high": 200})
     assert g1.rows(125.5) == [{"score": None, "choice": None, "number": 125.5}]
     assert allowed_values(G1) == "a number from 0 to 200"
     assert allowed_values(G1, "vi") == "số từ 0 đến 200"
@@ -82,7 +86,7 @@ def test_g1_takes_shares_above_100_percent_when_its_item_allows_them():
 def test_a_paper_cell_becomes_the_rows_the_web_form_would_write(item, cell, posted, rows):
     kind = kinds.get(item["type"])
     assert form_value(item, cell) == posted
-    assert kind.rows(kind.value(posted)) == rows
+    assert kind.rows(kind.parse(item, posted if isinstance(posted, list) else [posted])) == rows
 
 
 def test_every_kind_but_text_is_an_answer_column_of_the_csv_export():

@@ -1,11 +1,12 @@
 """Paper questionnaires into a campaign: one typed form, or a whole file, all or nothing.
 
-Every row is checked with the same form class the web uses (`survey_forms`,
-built without CSRF), so a paper answer is held to exactly the rules of an online
-one. A file is imported in one transaction: any error in any row and nothing is
-stored; the report lists every problem as `row 7, column a3: "6" is not one of
-1–5 or KSD`. The same content imported twice into a campaign is refused
-(`ImportBatch` is unique per campaign and content digest).
+Every row is checked by `services.responses.answers.validate`, the check every
+web form makes too, so a paper answer is held to exactly the rules of an online
+one; its problems become the cell errors of the report. A file is imported in one
+transaction: any error in any row and nothing is stored; the report lists every
+problem as `row 7, column a3: "6" is not one of 1–5 or KSD`. The same content
+imported twice into a campaign is refused (`ImportBatch` is unique per campaign and
+content digest).
 
 Messages are lazy strings with an English source: the CLI prints the English,
 the web page the reader's language (`CellError.text(translated=…)`).
@@ -20,7 +21,6 @@ from datetime import UTC, date, datetime, time
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.datastructures import MultiDict
 
 from survey_app.extensions import db
 from survey_app.i18n import DISPLAY_TZ
@@ -35,20 +35,23 @@ from survey_app.services.paper.files import (
     form_value,
     parse_date,
 )
-from survey_app.services.questionnaires import kinds
 from survey_app.services.questionnaires.files import items_of
-from survey_app.services.questionnaires.forms import build_form_class
+from survey_app.services.responses import answers as answer_check
 from survey_app.services.responses.submissions import Extras, Origin, add_response
 from survey_app.services.rollups import upkeep
 from survey_app.vocabulary import Channel
 
 FLUSH_EVERY = 200
+# Said of a number out of range too: "121" is not a number from 0 to 120.
+NOT_ALLOWED = _l('"%(value)s" is not %(allowed)s')
+# Codes of the file's own problems, and of the answers' (services.responses.answers).
 MESSAGES = {
     "unknown_column": _l('"%(value)s" is not an item of this questionnaire'),
     "missing_column": _l("the column is missing"),
     "required": _l("is empty but must be answered"),
     "not_one_of": _l('"%(value)s" is not one of %(allowed)s'),
-    "not_number": _l('"%(value)s" is not %(allowed)s'),
+    "not_number": NOT_ALLOWED,
+    "out_of_range": NOT_ALLOWED,
     "too_long": _l("is longer than allowed (%(allowed)s)"),
     "unknown_facility": _l('"%(value)s" is not a facility of this campaign'),
     "bad_date": _l('"%(value)s" is not a date (dd/mm/yyyy)'),
@@ -117,10 +120,6 @@ class RowChecker:
         self.campaign = campaign
         self.definition = campaign.questionnaire_version.definition
         self.items = items_of(self.definition)
-        # One form, re-filled for every row: binding ~50 fields per row would cost more
-        # than the checks themselves.
-        self.form = build_form_class(self.definition, "vi", web=False)(
-            formdata=MultiDict())
         self.facilities: dict[str, int] = {}
         for facility in campaign.facilities:
             self.facilities[facility.code.lower()] = facility.agency_id
@@ -143,21 +142,14 @@ class RowChecker:
         if agency_id is None:
             errors.append(CellError(row, FACILITY, "unknown_facility", cells.get(FACILITY, "")))
         filled_on = self._date(row, cells.get(DATE, ""), errors)
-        data = MultiDict()
-        for item_id, item in self.items.items():
-            value = form_value(item, cells.get(item_id, ""))
-            for part in value if isinstance(value, list) else [value]:
-                if part != "":
-                    data.add(item_id, part)
-        form = self.form
-        form.process(formdata=data)
-        if not form.validate():
-            for item_id in self.items:
-                if form[item_id].errors:
-                    errors.append(self._item_error(row, item_id, cells.get(item_id, "")))
+        raw = {item_id: form_value(item, cells.get(item_id, ""))
+               for item_id, item in self.items.items()}
+        checked = answer_check.validate(self.definition, raw)
+        errors.extend(self._cell_error(row, problem, cells.get(problem.field, ""))
+                      for problem in checked.problems)
         if errors:
             return None, errors
-        return PaperForm(row, agency_id, filled_on, form.answers()), []
+        return PaperForm(row, agency_id, filled_on, checked.values), []
 
     def _date(self, row: int, text: str, errors: list[CellError]) -> date | None:
         day = parse_date(text)
@@ -167,12 +159,12 @@ class RowChecker:
             errors.append(CellError(row, DATE, "date_outside", text, self.window))
         return day
 
-    def _item_error(self, row: int, item_id: str, text: str) -> CellError:
-        item = self.items[item_id]
-        if not text.strip():
-            return CellError(row, item_id, "required")
-        return CellError(row, item_id, kinds.get(item["type"]).cell_error, text,
-                         allowed_values(item))
+    def _cell_error(self, row: int, problem: answer_check.Problem, text: str) -> CellError:
+        """An answer's problem (services.responses.answers) as its cell's, same code."""
+        if problem.code == answer_check.REQUIRED:
+            return CellError(row, problem.field, problem.code)
+        return CellError(row, problem.field, problem.code, text,
+                         allowed_values(self.items[problem.field]))
 
 
 def check_table(campaign: Campaign, table: Table,

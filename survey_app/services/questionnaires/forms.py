@@ -15,9 +15,12 @@ The forms carry no CSRF field of their own: the app-wide CSRFProtect checks ever
 POST before any view runs, so the page renders `csrf_token()` itself. A second,
 form-level check would only sign and verify the same token twice per submission.
 
-`form.answers()` gives the dict `services.submissions.submit` expects. Each item's
-field comes from its kind module (services/questionnaires/kinds/); the field and
-validator classes live in `fields`.
+The form renders the items and carries CSRF, but does not check the answers:
+`validate()` hands what was posted to `services.responses.answers.validate`, the
+check every channel makes, and puts each problem under its field in the form's
+language (`problem_message`). `form.answers()` then gives the dict
+`services.responses.submissions.submit` expects. Each item's field comes from its
+kind module (services/questionnaires/kinds/); the field classes live in `fields`.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import force_locale
@@ -50,6 +54,7 @@ from survey_app.services.questionnaires.fields import (
     WhenConsented,
 )
 from survey_app.services.questionnaires.files import items_of
+from survey_app.services.responses import answers as answer_check
 from survey_app.services.responses.submissions import Contact
 
 HONEYPOT = "website"
@@ -87,25 +92,34 @@ class SurveyForm(FlaskForm):
         csrf = False  # CSRFProtect checks the request (see the module doc)
 
     definition: dict = {}
+    lang = "vi"
     layout: list[Section] = []
     has_contact: bool = False
+    checked: answer_check.Checked | None = None
 
     def is_bot(self) -> bool:
         """A filled honeypot: answered like a success, stored nowhere."""
         field = self._fields.get(HONEYPOT)
         return bool(field is not None and (field.data or "").strip())
 
+    def validate(self, extra_validators=None) -> bool:
+        """The web fields by their validators, the answers by `answers.validate`."""
+        fine = super().validate(extra_validators)
+        raw = {item_id: self[item_id].raw_data or [] for item_id in items_of(self.definition)}
+        self.checked = answer_check.validate(self.definition, raw)
+        with force_locale(self.lang):
+            for problem in self.checked.problems:
+                self[problem.field].errors = [problem_message(problem)]
+        return fine and self.checked.ok
+
     def answers(self) -> dict:
         """item id -> int 1-5 | "not_used" | choice | [choices] | "yes"/"no" | float | str.
 
         Unanswered optional items are left out. Call only after validate().
         """
-        result = {}
-        for item_id, item in items_of(self.definition).items():
-            value = _answer_value(item["type"], self[item_id].data)
-            if value is not None:
-                result[item_id] = value
-        return result
+        if self.checked is None:
+            raise RuntimeError("answers() before validate()")
+        return dict(self.checked.values)
 
     def contact(self) -> Contact | None:
         """The contact details, only when the citizen ticked the consent sentence."""
@@ -174,7 +188,7 @@ def _digest(definition: dict) -> bytes:
 
 def _build(definition: dict, lang: str, *, web: bool) -> type[SurveyForm]:
     with force_locale(lang):
-        attrs: dict = {"definition": definition}
+        attrs: dict = {"definition": definition, "lang": lang}
         sections = []
         for section in definition["sections"]:
             laid_out = []
@@ -197,8 +211,28 @@ def _field_for(item: dict, definition: dict, lang: str) -> Field:
     return kinds.get(item["type"]).field(item, definition, lang)
 
 
-def _answer_value(kind: str, data):
-    return kinds.get(kind).value(data)
+def _range_message(low=None, high=None) -> str:
+    if low is not None and high is not None:
+        return _("Please enter a number from %(low)s to %(high)s.", low=low, high=high)
+    if low is not None:
+        return _("Please enter a number of at least %(low)s.", low=low)
+    return _("Please enter a number of at most %(high)s.", high=high)
+
+
+# A problem's code -> its sentence beside the field (WTForms ships no Vietnamese).
+PROBLEM_MESSAGES: dict[str, Callable[..., str]] = {
+    answer_check.REQUIRED: lambda: _("Please answer this question."),
+    "not_one_of": lambda: _("Please choose one of the answers shown."),
+    "not_number": lambda: _("Please enter a number."),
+    "out_of_range": _range_message,
+    "too_long": lambda limit: _("Please keep this to at most %(limit)s characters.",
+                                limit=limit),
+}
+
+
+def problem_message(problem: answer_check.Problem) -> str:
+    """The sentence for `problem` in the current language."""
+    return PROBLEM_MESSAGES[problem.code](**problem.params)
 
 
 # --- web-only fields: submission id, honeypot, contact --------------------------------

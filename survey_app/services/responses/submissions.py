@@ -1,8 +1,8 @@
 """Storing a citizen's answers: the one path every channel goes through.
 
-Answers arrive already checked against the questionnaire (the web form and the
-paper import both validate with the form built from the questionnaire version);
-this module turns them into rows and guards the two promises of the submit path:
+Answers arrive already checked against the questionnaire (every channel checks
+them with `services.responses.answers.validate`); this module writes their rows and
+guards the two promises of the submit path:
 
 - a transaction link is used once: the invitation is marked used by a conditional
   UPDATE in the same database transaction as the response INSERT, so of two
@@ -22,9 +22,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from survey_app.extensions import db
 from survey_app.models import Answer, Comment, Invitation, Response, utcnow
-from survey_app.services.questionnaires import kinds
 from survey_app.services.questionnaires.files import items_of
 from survey_app.services.responses import factor_tallies
+from survey_app.services.responses.answers import rows_and_comments
 from survey_app.services.responses.tokens import sha256_hex
 from survey_app.services.rollups import upkeep
 from survey_app.vocabulary import CommentStatus
@@ -217,7 +217,8 @@ def write_answers(connection, response_id: int, definition: dict, answers: dict,
                   contact: Contact | None = None) -> None:
     """Insert the answer rows and comments of `answers` for a response (its tally is
     the caller's: services.responses.details adds answers to a stored response)."""
-    rows, comments = _rows_and_comments(items_of(definition), answers)
+    rows, comments = rows_and_comments(items_of(definition), answers)
+    comments = [{**comment, **NO_CONTACT} for comment in comments]
     if contact and comments:  # the contact goes with the first comment only
         comments[0].update(
             contact_consent=True, contact_name=contact.name or None,
@@ -228,21 +229,6 @@ def write_answers(connection, response_id: int, definition: dict, answers: dict,
         connection.execute(COMMENT_INSERT, [
             {"response_id": response_id, "status": CommentStatus.NEW, "tags": [], **c}
             for c in comments])
-
-
-def _rows_and_comments(items: dict, answers: dict) -> tuple[list[dict], list[dict]]:
-    """Answer rows and comments of the answered items, as their kinds write them."""
-    rows: list[dict] = []
-    comments: list[dict] = []
-    for item_id, value in answers.items():
-        kind = kinds.get(items[item_id]["type"])
-        if value is None or value == "" or value == []:
-            continue
-        if kind.comment:
-            comments.append({"item_code": item_id, "text": value.strip(), **NO_CONTACT})
-        else:
-            rows.extend({"item_code": item_id, **row} for row in kind.rows(value))
-    return rows, comments
 
 
 # Table-level statements: the ORM's bulk-insert layer costs more than the INSERTs.

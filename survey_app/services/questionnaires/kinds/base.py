@@ -4,12 +4,13 @@ A kind is one object (`KIND` in its module) with:
 
 - `keys`: the optional item keys only this kind may carry (checked in questionnaire files);
 - `declaration_problems(item)`: what else a file must say for such an item;
-- `field(item, definition, lang)`: the WTForms field of the web and paper-entry forms;
-- `value(data)`: the field's data as the answer value (`None` when unanswered);
+- `parse(item, values)`: an answered item's raw values (strings, as a form posts them)
+  as its answer value, or `Invalid(code, **params)` when they do not fit the item;
+- `field(item, definition, lang)`: the WTForms field that renders it on the web and
+  paper-entry forms (rendering only: `services.responses.answers` does the checking);
 - `rows(value)`: the answer rows it writes (`score` / `choice` / `number`), none for text;
-- `from_cell(item, text)`: a spreadsheet cell as the form would have posted it;
+- `from_cell(item, text)`: a spreadsheet cell as the raw values a form would post;
 - `allowed(item, words)`: what a cell may hold, in words (paper template, error reports);
-- `cell_error`: the paper-import error code when a cell does not fit;
 - `demo(rng, item)`: a plausible `(choice, number)` for the demo data, or None.
 """
 
@@ -17,13 +18,25 @@ from __future__ import annotations
 
 import unicodedata
 
-from flask_babel import gettext as _
 from wtforms import Field, RadioField
 
-from survey_app.services.questionnaires.fields import OneOf, Optional, Required
+from survey_app.services.questionnaires.fields import RequiredMark
 
 NOT_USED = "not_used"  # the stored choice of "not used / no opinion" on a scale5 item
 NO_ROW = {"score": None, "choice": None, "number": None}
+
+
+class Invalid(ValueError):
+    """Raw values an item cannot take: `code` says why, `params` what the message needs.
+
+    Codes: not_one_of, not_number, out_of_range (low, high), too_long (limit); the
+    edges (web form, paper import) turn them into sentences.
+    """
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
 
 
 class Kind:
@@ -31,7 +44,6 @@ class Kind:
     keys: frozenset[str] = frozenset()
     grouped = False  # a radio group or checkboxes: a fieldset with a legend
     comment = False  # its answers are comments (personal data), not answer rows
-    cell_error = "not_one_of"
 
     def declaration_problems(self, item: dict) -> list[str]:
         return []
@@ -39,8 +51,15 @@ class Kind:
     def field(self, item: dict, definition: dict, lang: str) -> Field:
         raise NotImplementedError(self.name)
 
-    def value(self, data):
-        return None if data is None or data == "" or data == [] else data
+    def parse(self, item: dict, values: list[str]):
+        """One of the item's choices (the first value: a radio group posts one)."""
+        value = values[0]
+        if value not in self.choices(item):
+            raise Invalid("not_one_of")
+        return value
+
+    def choices(self, item: dict) -> list[str]:
+        raise NotImplementedError(self.name)
 
     def rows(self, value) -> list[dict]:
         return [{**NO_ROW, "choice": str(value)}]
@@ -61,15 +80,10 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
 
 
-def presence(item: dict) -> list:
-    if item.get("required"):
-        return [Required(_("Please answer this question."))]
-    return [Optional()]
+def marks(item: dict) -> list:
+    """The flags a field renders with (`required`); no validator checks an answer here."""
+    return [RequiredMark()] if item.get("required") else []
 
 
 def radio(label: str, choices: list, item: dict) -> RadioField:
-    invalid = _("Please choose one of the answers shown.")
-    return RadioField(
-        label, choices=choices, validate_choice=False,
-        validators=[*presence(item), OneOf([c.value for c in choices], invalid)],
-    )
+    return RadioField(label, choices=choices, validate_choice=False, validators=marks(item))

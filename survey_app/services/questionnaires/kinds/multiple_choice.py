@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import gettext as _
-
 from survey_app.i18n import pick
-from survey_app.services.questionnaires.fields import CheckboxesField, OneOf
-from survey_app.services.questionnaires.kinds.base import NO_ROW, presence
+from survey_app.services.questionnaires.fields import CheckboxesField
+from survey_app.services.questionnaires.kinds.base import NO_ROW, Invalid, marks
 from survey_app.services.questionnaires.kinds.single_choice import (
     SingleChoice,
     listed,
@@ -21,16 +19,15 @@ class MultipleChoice(SingleChoice):
     name = "multiple_choice"
 
     def field(self, item, definition, lang):
-        choices = option_choices(item, lang)
-        invalid = _("Please choose one of the answers shown.")
-        return CheckboxesField(
-            pick(item["label"], lang), choices=choices, validate_choice=False,
-            validators=[*presence(item), OneOf([c.value for c in choices], invalid)],
-        )
+        return CheckboxesField(pick(item["label"], lang), choices=option_choices(item, lang),
+                               validate_choice=False, validators=marks(item))
 
-    def value(self, data):
-        data = super().value(data)
-        return None if data is None else list(data)
+    def parse(self, item, values):
+        # Every value posted counts: a forged one among good ones refuses the answer.
+        choices = self.choices(item)
+        if any(value not in choices for value in values):
+            raise Invalid("not_one_of")
+        return list(values)
 
     def rows(self, value):
         return [{**NO_ROW, "choice": choice} for choice in value]

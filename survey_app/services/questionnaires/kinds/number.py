@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from survey_app.i18n import pick
-from survey_app.services.questionnaires.fields import NumberField, NumberRange, parse_number
-from survey_app.services.questionnaires.kinds.base import NO_ROW, Kind, presence
+from survey_app.services.questionnaires.fields import NumberField
+from survey_app.services.questionnaires.kinds.base import NO_ROW, Invalid, Kind, marks
 
 
-def _message(low, high) -> str:
-    if low is not None and high is not None:
-        return _("Please enter a number from %(low)s to %(high)s.", low=low, high=high)
-    if low is not None:
-        return _("Please enter a number of at least %(low)s.", low=low)
-    if high is not None:
-        return _("Please enter a number of at most %(high)s.", high=high)
-    return _("Please enter a number.")
+def parse_number(text) -> float | None:
+    """A number as people type it ("3,5" is 3.5, as written in Vietnam); None if not one."""
+    text = ("" if text is None else str(text)).strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
 
 
 class Number(Kind):
     name = "number"
     keys = frozenset({"min", "max"})
-    cell_error = "not_number"
     default_range: tuple[float | None, float | None] = (None, None)
 
     def bounds(self, item: dict) -> tuple[float | None, float | None]:
@@ -40,15 +39,17 @@ class Number(Kind):
             attributes["min"] = low
         if high is not None:
             attributes["max"] = high
-        return NumberField(
-            pick(item["label"], lang), render_kw=attributes,
-            validators=[*presence(item),
-                        NumberRange(low, high, _message(low, high), _("Please enter a number."))],
-        )
+        return NumberField(pick(item["label"], lang), render_kw=attributes,
+                           validators=marks(item))
 
-    def value(self, data):
-        data = super().value(data)
-        return None if data is None else parse_number(data)
+    def parse(self, item, values):
+        value = parse_number(values[0])
+        if value is None:
+            raise Invalid("not_number")
+        low, high = self.bounds(item)
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise Invalid("out_of_range", low=low, high=high)
+        return value
 
     def rows(self, value):
         return [{**NO_ROW, "number": float(value)}]

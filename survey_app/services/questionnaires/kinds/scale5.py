@@ -16,6 +16,7 @@ DEFAULT_SCALE = {
 }
 DEFAULT_NOT_USED = {"vi": "Không sử dụng / Không ý kiến", "en": "Not used / No opinion"}
 NOT_USED_CODES = {"ksd", "khong su dung", "not used", "not_used"}
+SCORES = ["1", "2", "3", "4", "5"]
 
 
 def scale_labels(definition: dict) -> dict:
@@ -38,9 +39,12 @@ class Scale5(Kind):
             choices.append(SelectChoice(NOT_USED, pick(not_used_label(definition), lang)))
         return radio(pick(item["label"], lang), choices, item)
 
-    def value(self, data):
-        data = super().value(data)
-        return data if data in (None, NOT_USED) else int(data)
+    def choices(self, item):
+        return [*SCORES, NOT_USED] if item.get("allow_not_used") else SCORES
+
+    def parse(self, item, values):
+        value = super().parse(item, values)
+        return value if value == NOT_USED else int(value)
 
     def rows(self, value):
         if value == NOT_USED:

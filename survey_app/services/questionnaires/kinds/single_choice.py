@@ -42,6 +42,9 @@ class SingleChoice(Kind):
     def field(self, item, definition, lang):
         return radio(pick(item["label"], lang), option_choices(item, lang), item)
 
+    def choices(self, item):
+        return [option["value"] for option in item["options"]]
+
     def from_cell(self, item, text):
         return option_of(item, text)
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from wtforms import TextAreaField
-from wtforms.validators import Length
 
 from survey_app.i18n import pick
-from survey_app.services.questionnaires.kinds.base import Kind, presence
+from survey_app.services.questionnaires.kinds.base import Invalid, Kind, marks
 
 TEXT_MAX_LENGTH = 2000
 
 
-def _normalise_text(value):
+def normalise_text(value):
     # A browser counts a line break as one character against maxlength but sends
     # CRLF; normalising first keeps its limit and ours the same.
     return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
@@ -22,19 +20,22 @@ class Text(Kind):
     name = "text"
     keys = frozenset({"max_length", "personal"})
     comment = True
-    cell_error = "too_long"
 
     def limit(self, item: dict) -> int:
         return min(item.get("max_length", TEXT_MAX_LENGTH), TEXT_MAX_LENGTH)
 
     def field(self, item, definition, lang):
-        limit = self.limit(item)
-        message = _("Please keep this to at most %(limit)s characters.", limit=limit)
         return TextAreaField(
-            pick(item["label"], lang), filters=[_normalise_text],
-            render_kw={"maxlength": limit, "rows": 4},
-            validators=[*presence(item), Length(max=limit, message=message)],
+            pick(item["label"], lang), filters=[normalise_text],
+            render_kw={"maxlength": self.limit(item), "rows": 4}, validators=marks(item),
         )
+
+    def parse(self, item, values):
+        value = normalise_text(values[0])
+        limit = self.limit(item)
+        if len(value) > limit:
+            raise Invalid("too_long", limit=limit)
+        return value
 
     def rows(self, value):
         return []

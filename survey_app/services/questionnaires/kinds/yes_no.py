@@ -20,6 +20,9 @@ class YesNo(Kind):
         choices = [SelectChoice("yes", _("Yes")), SelectChoice("no", _("No"))]
         return radio(pick(item["label"], lang), choices, item)
 
+    def choices(self, item):
+        return ["yes", "no"]
+
     def from_cell(self, item, text):
         folded = fold(text)
         return "yes" if folded in YES else "no" if folded in NO else text
