@@ -13,7 +13,9 @@ import hashlib
 import hmac
 import os
 import secrets
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from limits import parse_many
 
@@ -23,6 +25,8 @@ INSTANCE_DIR = Path(os.environ.get("SURVEY_INSTANCE_DIR") or PROJECT_DIR / "inst
 KEY_FILE = "secret_key"
 MIGRATIONS_DIR = PROJECT_DIR / "migrations"
 UNSAFE_SECRET_KEYS = {"", "dev", "change-me", "secret", "changeme"}
+# Where times are shown and local dates read (the province: UTC+7, no daylight saving).
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 class ConfigurationError(RuntimeError):
@@ -67,8 +71,7 @@ def from_environment(env: os._Environ | dict | None = None) -> dict:
         # Admins must enrol a one-time-code app before using the staff area.
         "REQUIRE_TOTP_FOR_ADMINS": _flag(env, "REQUIRE_TOTP_FOR_ADMINS", default=False),
         "BABEL_DEFAULT_LOCALE": "vi",
-        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
-        "DISPLAY_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "DISPLAY_TIMEZONE": env.get("DISPLAY_TIMEZONE") or DEFAULT_TIMEZONE,
     }
     reporting_url = env.get("REPORTING_DATABASE_URL")
     if reporting_url:
@@ -114,6 +117,20 @@ def server_key(config, setting: str) -> bytes:
     return hmac.new(secret, setting.encode("ascii"), hashlib.sha256).digest()
 
 
+def _check_zone(name: str) -> None:
+    """A zone that exists, whose offsets are whole hours: responses are stored by the UTC
+    hour, so a local midnight must fall on one for periods to split cleanly."""
+    try:
+        zone = ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigurationError(
+            f"DISPLAY_TIMEZONE {name!r} is not a time zone like 'Asia/Ho_Chi_Minh'") from error
+    offsets = {zone.utcoffset(datetime(2026, month, 1)) for month in (1, 7)}
+    if any(offset is None or offset % timedelta(hours=1) for offset in offsets):
+        raise ConfigurationError(
+            f"DISPLAY_TIMEZONE {name!r} is not a whole number of hours from UTC")
+
+
 def _flag(env, name: str, default: bool) -> bool:
     value = env.get(name, "").strip().lower()
     if not value:
@@ -154,6 +171,7 @@ def validate(config) -> None:
         raise ConfigurationError(
             f"PLACE_RATE_LIMIT {config['PLACE_RATE_LIMIT']!r} is not a rate limit "
             "like '30 per minute;300 per hour'") from error
+    _check_zone(config["DISPLAY_TIMEZONE"])
     # The remember-me cookie follows the session cookie (Flask-Login defaults it off).
     config.setdefault("REMEMBER_COOKIE_SECURE", config.get("SESSION_COOKIE_SECURE", False))
     if config.get("DEBUG") and not config.get("TESTING"):

@@ -9,15 +9,15 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from survey_app.extensions import db
-from survey_app.i18n import DISPLAY_TZ
-from survey_app.models import Agency, Sector, StaffScope, StaffUser, utcnow
+from survey_app.i18n import local_today
+from survey_app.models import Agency, Sector, StaffScope, StaffUser
 from survey_app.services.campaigns import setup as campaigns
 from survey_app.services.questionnaires import versions as questionnaires
 from survey_app.services.questionnaires.files import items_of
 
 
 def today() -> date:
-    return utcnow().astimezone(DISPLAY_TZ).date()
+    return local_today()
 
 
 def sector(code: str) -> Sector:

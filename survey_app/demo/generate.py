@@ -25,7 +25,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import numpy as np
 from sqlalchemy import func, select
@@ -43,6 +43,7 @@ from survey_app.demo.story import (
 from survey_app.demo.story import slices as quarter_slices
 from survey_app.demo.writer import RowWriter
 from survey_app.extensions import db
+from survey_app.i18n import local_midnight
 from survey_app.models import (
     Agency,
     Campaign,
@@ -59,7 +60,6 @@ from survey_app.services.responses import factor_tallies
 from survey_app.services.rollups import upkeep
 
 CHUNK = 5_000
-LOCAL_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh has no daylight saving time
 SECTOR_VOLUME = {
     "dat-dai": 5.0, "ho-tich": 4.0, "chung-thuc": 4.0, "xay-dung": 2.0,
     "lao-dong-tbxh": 1.5, "doanh-nghiep": 1.5, "dau-tu": 0.6, "cu-tru": 2.0,
@@ -268,8 +268,8 @@ def _campaign(kind, form, sector, group, facilities, start, end) -> Campaign:
         name_en=f"Satisfaction survey (demo data) {start:%Y}",
         questionnaire_version_id=form.version_id, owner_agency_id=owner.id,
         sector_id=sector.id, respondent_group=group,
-        opens_at=datetime.combine(start, datetime.min.time(), UTC) - LOCAL_OFFSET,
-        closes_at=datetime.combine(end, datetime.min.time(), UTC) - LOCAL_OFFSET,
+        opens_at=local_midnight(start),
+        closes_at=local_midnight(end),
     )
     for facility in facilities:
         campaign.facilities.append(

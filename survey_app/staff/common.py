@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from survey_app import formatting
 from survey_app.extensions import db
+from survey_app.i18n import local_today
 from survey_app.models import Agency, Level, Sector, SectorGroup
 from survey_app.services.access.scope import Scope
 from survey_app.services.reporting import defaults, periods
@@ -136,7 +137,7 @@ def read_report_query(scope: Scope, args=None, survey_default: str | None = None
 
 def period_choices(count_years: int = 3) -> list[periods.Period]:
     """Recent quarters, halves and years for the picker, newest first."""
-    this_year = periods.local_today().year
+    this_year = local_today().year
     choices = []
     for year in range(this_year, this_year - count_years, -1):
         choices += list(reversed(periods.quarters_of(year)))

@@ -9,12 +9,12 @@ the audit page through `list_events`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
 from survey_app.extensions import db
-from survey_app.i18n import DISPLAY_TZ as LOCAL
+from survey_app.i18n import local_midnight
 from survey_app.models import AuditLog, StaffUser
 
 PAGE_SIZE = 100
@@ -48,10 +48,6 @@ class EventPage:
     pages: int
 
 
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), LOCAL)
-
-
 def list_events(filters: EventFilters, page: int = 1) -> EventPage:
     """Events matching the filters, newest first (case actions: `case.*` and `cases.*`)."""
     query = select(AuditLog, StaffUser).outerjoin(StaffUser, StaffUser.id == AuditLog.user_id)
@@ -60,9 +56,9 @@ def list_events(filters: EventFilters, page: int = 1) -> EventPage:
     if filters.user_id:
         query = query.where(AuditLog.user_id == filters.user_id)
     if filters.first_day:
-        query = query.where(AuditLog.at >= _local_midnight(filters.first_day))
+        query = query.where(AuditLog.at >= local_midnight(filters.first_day))
     if filters.last_day:
-        query = query.where(AuditLog.at < _local_midnight(filters.last_day + timedelta(days=1)))
+        query = query.where(AuditLog.at < local_midnight(filters.last_day + timedelta(days=1)))
     total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)

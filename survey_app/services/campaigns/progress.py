@@ -13,7 +13,7 @@ window) and hands counts to `analysis`:
   answered much. A facility enters the weighted figure only with a volume and at
   least 2 answers (the estimator's variance needs n_h >= 2); the ones left out are
   listed, and the weighted rate then speaks for the facilities that are in;
-- by local day (Asia/Ho_Chi_Minh): hours are grouped in SQL and folded to days
+- by local day (DISPLAY_TIMEZONE): hours are grouped in SQL and folded to days
   here (the offset is whole hours, so an hour never straddles two days);
 - the section indices (A–E of the Ministry of Health forms, the education
   sections): the questionnaire's factors, computed by `factor_indices`;
@@ -35,7 +35,7 @@ from sqlalchemy import case, func, select
 import analysis
 from survey_app import formatting
 from survey_app.extensions import db
-from survey_app.i18n import DISPLAY_TZ
+from survey_app.i18n import local_date
 from survey_app.models import Campaign, Response
 from survey_app.services.access.scope import Scope
 from survey_app.vocabulary import Channel
@@ -137,7 +137,7 @@ def counts_by_day(campaign_id: int, scope: Scope) -> list[tuple[date, int, int]]
     ).all()
     days: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for hour, channel, responses in rows:
-        days[hour.astimezone(DISPLAY_TZ).date()][channel == Channel.PAPER] += int(responses)
+        days[local_date(hour)][channel == Channel.PAPER] += int(responses)
     return [(day, online, paper) for day, (online, paper) in sorted(days.items())]
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
@@ -34,7 +34,7 @@ from sqlalchemy import exists, func, select
 import analysis
 from survey_app import formatting
 from survey_app.extensions import db
-from survey_app.i18n import DISPLAY_TZ
+from survey_app.i18n import local_date, local_midnight
 from survey_app.models import (
     Agency,
     Campaign,
@@ -102,10 +102,6 @@ class CampaignInput:
 
 # --- time --------------------------------------------------------------------------------
 
-def local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=DISPLAY_TZ).astimezone(UTC)
-
-
 def window_of(opens_on: date, closes_on: date) -> tuple[datetime, datetime]:
     """UTC instants: local midnight starting `opens_on`, local midnight after `closes_on`."""
     return local_midnight(opens_on), local_midnight(closes_on + timedelta(days=1))
@@ -113,8 +109,8 @@ def window_of(opens_on: date, closes_on: date) -> tuple[datetime, datetime]:
 
 def local_days(campaign: Campaign) -> tuple[date, date]:
     """First and last local day of the window (the close instant itself is excluded)."""
-    last = (campaign.closes_at - timedelta(microseconds=1)).astimezone(DISPLAY_TZ).date()
-    return campaign.opens_at.astimezone(DISPLAY_TZ).date(), last
+    last = local_date(campaign.closes_at - timedelta(microseconds=1))
+    return local_date(campaign.opens_at), last
 
 
 def window_state(campaign: Campaign, now: datetime | None = None) -> str:

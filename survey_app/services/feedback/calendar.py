@@ -6,12 +6,10 @@ comment arrived, the way Vietnamese rules on feedback count them.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
-
-from survey_app.i18n import DISPLAY_TZ as LOCAL
 
 
 @lru_cache(maxsize=32)
@@ -44,7 +42,3 @@ def working_days_between(start: date, end: date) -> int:
         day += timedelta(days=1)
         count += is_working_day(day)
     return count
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(LOCAL).date()

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, and_, cast, or_, select
 
 from survey_app.extensions import db
+from survey_app.i18n import local_date
 from survey_app.models import Agency, CaseEvent, Comment, FeedbackCase, Level, Response, utcnow
 from survey_app.services.access import audit
 from survey_app.services.access.scope import Scope
@@ -50,7 +51,7 @@ class CaseInvalid(ValueError):
 
 def active_agencies_filter():
     """Agencies whose level is still in service (not the districts retired 1/7/2025)."""
-    today = calendar.local_date(utcnow())
+    today = local_date(utcnow())
     retired = select(Level.code).where(Level.retired_on.is_not(None), Level.retired_on <= today)
     return Agency.level_code.not_in(retired)
 
@@ -86,7 +87,7 @@ def open_cases(now: datetime | None = None) -> int:
 
 def _case_from(comment: Comment, kind: str, hour: datetime, agency_id: int,
                case_rules: rules.CaseRules, now: datetime) -> FeedbackCase:
-    day = calendar.local_date(hour)
+    day = local_date(hour)
     case = FeedbackCase(comment_id=comment.id, kind=kind, state="new",
                         agency_id=comment.assigned_agency_id or agency_id, opened_on=day,
                         deadline=calendar.add_working_days(day, case_rules.working_days[kind]))
@@ -98,7 +99,7 @@ def _case_from(comment: Comment, kind: str, hour: datetime, agency_id: int,
         case.state = state
     if handled:
         case.answered_at = comment.handled_at
-        case.answered_on = calendar.local_date(comment.handled_at)
+        case.answered_on = local_date(comment.handled_at)
         if comment.reply_note:
             case.events.append(CaseEvent(at=comment.handled_at, user_id=comment.handled_by_id,
                                          action="reply", text=comment.reply_note))
@@ -130,7 +131,7 @@ def change_case(scope: Scope, user_id: int | None, case_id: int, action: str, *,
         _event(case, user_id, now, "state", case.state, target)
         case.state = target
     if action == "answer":
-        case.answered_at, case.answered_on = now, calendar.local_date(now)
+        case.answered_at, case.answered_on = now, local_date(now)
     elif action == "close":
         case.closed_at = now
     elif action == "reopen":

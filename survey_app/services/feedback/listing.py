@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, false, func, or_, select, true
 
 from survey_app.extensions import db
+from survey_app.i18n import local_date
 from survey_app.models import (
     CASE_STATES,
     Agency,
@@ -79,7 +80,7 @@ class CasePage:
 
 
 def today() -> date:
-    return calendar.local_date(utcnow())
+    return local_date(utcnow())
 
 
 def overdue_condition(day: date):

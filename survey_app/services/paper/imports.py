@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from survey_app.extensions import db
-from survey_app.i18n import DISPLAY_TZ
+from survey_app.i18n import local_at, local_today
 from survey_app.models import Campaign, ImportBatch, Response, utcnow
 from survey_app.services.campaigns import setup as campaigns
 from survey_app.services.paper.files import (
@@ -110,7 +110,7 @@ class PaperForm:
 
 def noon_utc(day: date) -> datetime:
     """A paper form is dated by day; it is stored at local noon of that day."""
-    return datetime.combine(day, time(12), tzinfo=DISPLAY_TZ).astimezone(UTC)
+    return local_at(day, time(12))
 
 
 class RowChecker:
@@ -125,7 +125,7 @@ class RowChecker:
             self.facilities[facility.code.lower()] = facility.agency_id
             self.facilities[facility.agency.code.lower()] = facility.agency_id
         self.first_day, last_day = campaigns.local_days(campaign)
-        today = today or utcnow().astimezone(DISPLAY_TZ).date()
+        today = today or local_today()
         self.last_day = min(last_day, today)
         self.window = f"{self.first_day:%d/%m/%Y} – {self.last_day:%d/%m/%Y}"
 

@@ -16,12 +16,12 @@ out: they are typed in by staff, not sent through a QR code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Integer, case, func, select
 
 from survey_app.extensions import db
-from survey_app.i18n import DISPLAY_TZ
+from survey_app.i18n import local_midnight
 from survey_app.models import Agency, Counter, Response, Sector, TransactionVolume
 from survey_app.services.access.scope import Scope
 from survey_app.vocabulary import Channel
@@ -110,7 +110,7 @@ def _counts(start: date, end: date, places: set[tuple[int, int]]) -> dict:
 
 def _utc(day: date) -> datetime:
     """Local midnight starting `day`, as the aware instant the UTC columns compare with."""
-    return datetime.combine(day, time(0), tzinfo=DISPLAY_TZ)
+    return local_midnight(day)
 
 
 def _alert(volume: TransactionVolume, responses: int, per_counter: dict) -> VolumeAlert:

@@ -1,11 +1,11 @@
 """Reporting periods: quarters, halves, years and custom date ranges.
 
 The province reports quarterly, six-monthly and yearly. A period is a range of
-*local* days (Asia/Ho_Chi_Minh); `start` and `end` are the UTC instants of the
-local midnights that bound it (`end` exclusive), which is what queries on the
-UTC `submitted_hour` column need. Vietnam is UTC+7 with no daylight saving, so
-every local midnight falls on a whole UTC hour and hour-truncated times split
-cleanly at the boundary.
+*local* days (DISPLAY_TIMEZONE, Asia/Ho_Chi_Minh); `start` and `end` are the UTC
+instants of the local midnights that bound it (`end` exclusive), which is what
+queries on the UTC `submitted_hour` column need. The zone's offsets are whole
+hours (config.py refuses others), so every local midnight falls on a whole UTC
+hour and hour-truncated times split cleanly at the boundary.
 
     >>> parse_period("2025-Q3").label("vi")
     'Quý III/2025'
@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from survey_app.i18n import DISPLAY_TZ
+from survey_app.i18n import local_midnight, local_today
 
 KINDS = ("quarter", "half", "year", "custom")
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -60,12 +60,12 @@ class Period:
     @property
     def start(self) -> datetime:
         """UTC instant of local midnight at the start of `first_day` (inclusive)."""
-        return _local_midnight(self.first_day)
+        return local_midnight(self.first_day)
 
     @property
     def end(self) -> datetime:
         """UTC instant of local midnight after `last_day` (exclusive)."""
-        return _local_midnight(self.last_day + timedelta(days=1))
+        return local_midnight(self.last_day + timedelta(days=1))
 
     @property
     def days(self) -> int:
@@ -115,10 +115,6 @@ class Period:
 
 def _a_year_before(day: date) -> date:
     return day.replace(year=day.year - 1, day=min(day.day, 28 if day.month == 2 else 31))
-
-
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=DISPLAY_TZ).astimezone(UTC)
 
 
 def _months(kind: str, year: int, month: int, months: int) -> Period:
@@ -181,10 +177,6 @@ def parse_period(text: str) -> Period:
         f"{value!r} is not a period: write a quarter (2025-Q3), a half-year (2025-H1), "
         "a year (2025) or dates (2025-01-01..2025-03-31)"
     )
-
-
-def local_today(now: datetime | None = None) -> date:
-    return (now or datetime.now(UTC)).astimezone(DISPLAY_TZ).date()
 
 
 def current_quarter(now: datetime | None = None) -> Period:

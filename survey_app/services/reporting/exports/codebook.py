@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterator
 
+from survey_app.i18n import zone_name
 from survey_app.services.access.scope import Scope
 from survey_app.services.reporting.exports import csv_export
 from survey_app.services.reporting.periods import Period
@@ -29,8 +30,8 @@ FIXED = {
     "procedure": ("Mã thủ tục hành chính", "Administrative procedure code"),
     "channel": ("Kênh khảo sát", "Survey channel"),
     "language": ("Ngôn ngữ của phiếu", "Language of the form"),
-    "local_hour": ("Giờ gửi phiếu (giờ Việt Nam, làm tròn giờ)",
-                   "Hour sent (Vietnam time, rounded to the hour)"),
+    "local_hour": ("Giờ gửi phiếu (giờ {vi}, làm tròn giờ)",
+                   "Hour sent ({en} time, rounded to the hour)"),
     "overall_score": ("Câu đánh giá chung (1–5; trống: không sử dụng / không ý kiến)",
                       "Overall rating (1–5; empty: not used / no opinion)"),
     "comment": ("Góp ý (văn bản của người trả lời)", "Comment (the respondent's text)"),
@@ -60,7 +61,7 @@ def rows(period: Period, scope: Scope) -> Iterator[list]:
 
 
 def _fixed(name: str) -> list:
-    vi, en = FIXED[name]
+    vi, en = (text.format(vi=zone_name("vi"), en=zone_name("en")) for text in FIXED[name])
     return [name, "", "", "", vi, en, CHANNEL_CODES if name == "channel" else ""]
 
 

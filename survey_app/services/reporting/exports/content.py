@@ -12,6 +12,7 @@ import textwrap
 
 from analysis import charts
 from survey_app import formatting
+from survey_app.i18n import zone_name
 from survey_app.services.reporting.exports import (
     comparison_section,
     data,
@@ -62,7 +63,7 @@ def _summary(report: ReportData, doc: Body) -> None:
     totals = report.totals
     doc.add(
         Text(f"Kỳ báo cáo: {period_text(report.period)}. Phạm vi: {report.scope_label['vi']}. "
-             f"Số liệu tổng hợp lúc {local(report.generated_at)} (giờ Việt Nam)."),
+             f"Số liệu tổng hợp lúc {local(report.generated_at)} (giờ {zone_name()})."),
         Text(f"Tổng số phiếu trong kỳ: {number(totals.responses)}; số phiếu có đánh giá chung: "
              f"{number(totals.n)}. Chỉ tiêu đạt: {verdicts.count('met')}; chưa đạt: "
              f"{verdicts.count('not_met')}; chưa đủ căn cứ kết luận: "

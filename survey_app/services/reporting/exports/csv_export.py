@@ -21,11 +21,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import timedelta
 
 from sqlalchemy import String, and_, cast, func, select
 
 from survey_app.extensions import db
+from survey_app.i18n import local_time
 from survey_app.models import (
     Agency,
     Answer,
@@ -44,7 +44,6 @@ from survey_app.services.reporting.figures import NO_FILTERS, response_condition
 from survey_app.services.reporting.periods import Period
 
 CHUNK_ROWS = 2000
-LOCAL_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh, no daylight saving time
 FIXED_COLUMNS = ("questionnaire", "version", "campaign", "agency", "counter", "sector",
                  "procedure", "channel", "language", "local_hour", "overall_score")
 ANSWER_TYPES = {name for name, kind in kinds.KINDS.items() if not kind.comment}
@@ -140,7 +139,7 @@ def rows(period: Period, scope: Scope) -> Iterator[list]:
         code, version, _ = versions[row[0]]
         hour = hours.get(row[7])
         if hour is None:
-            hour = hours[row[7]] = (row[7] + LOCAL_OFFSET).strftime("%Y-%m-%d %H:00")
+            hour = hours[row[7]] = local_time(row[7]).strftime("%Y-%m-%d %H:00")
         answers, position = blank.copy(), positions[row[0]]
         for pair in (row[9] or "").split(";"):
             item, _, value = pair.partition("=")

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from survey_app.i18n import zone_name
 from survey_app.services.reporting.exports import comparison_section, data
 from survey_app.services.reporting.exports.data import ReportData
 from survey_app.services.reporting.exports.words import (
@@ -84,7 +85,7 @@ def _info(sheet, report: ReportData) -> None:
         ("Báo cáo", "Kết quả khảo sát sự hài lòng của người dân, tổ chức"),
         ("Kỳ báo cáo", period_text(report.period)),
         ("Phạm vi", report.scope_label["vi"]),
-        ("Ngày lập (giờ Việt Nam)", local(report.generated_at)),
+        (f"Ngày lập (giờ {zone_name()})", local(report.generated_at)),
         ("Hài lòng", "Mức 4 hoặc 5 trên thang 5 mức; \u201cKhông sử dụng\u201d không tính"),
         ("Khoảng tin cậy", "Wilson 95 % (chỉ số phục vụ: tuyến tính hóa, đơn vị là người trả lời)"),
         ("Kết luận", "Đạt: cận dưới ≥ chỉ tiêu; Chưa đạt: cận trên < chỉ tiêu; còn lại: chưa đủ "
