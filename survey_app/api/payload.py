@@ -9,6 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from survey_app.api.errors import ApiError
 from survey_app.services.responses.invitations import MAX_DOSSIER_LENGTH, MAX_TTL_DAYS
+from survey_app.text_input import ControlCharacter, clean
 
 MAX_BODY_BYTES = 4096  # an invitation request is ~200 bytes; refuse anything far larger
 
@@ -64,9 +65,13 @@ def _text(body: dict, name: str, max_length: int, required: bool = False) -> str
     value = value.strip()
     if not value or len(value) > max_length:
         raise ApiError(400, "invalid_field", f"'{name}' must be 1 to {max_length} characters.")
-    # PostgreSQL refuses NUL in text (a 500 there); no code or dossier holds control characters.
-    if any(ord(c) < 32 or ord(c) == 127 for c in value):
-        raise ApiError(400, "invalid_field", f"'{name}' must not contain control characters.")
+    # No code or dossier holds a control character: one is refused, not silently removed.
+    try:
+        if clean(value) != value:
+            raise ControlCharacter
+    except ControlCharacter:
+        raise ApiError(400, "invalid_field",
+                       f"'{name}' must not contain control characters.") from None
     return value
 
 

@@ -13,7 +13,8 @@ from survey_app.extensions import db
 from survey_app.models import StaffUser
 from survey_app.routing import Views
 from survey_app.services.access import audit
-from survey_app.staff.common import BadQuery, bad_request, int_arg, require_role
+from survey_app.staff.arguments import optional_id, page_number
+from survey_app.staff.common import BadQuery, bad_request, require_role
 
 views = Views()
 
@@ -32,7 +33,7 @@ def read_filters(args) -> audit.EventFilters:
     family = args.get("family") or None
     if family and family not in audit.FAMILIES:
         raise BadQuery(_("A filter in the address is not valid."))
-    return audit.EventFilters(family=family, user_id=int_arg(args, "user"),
+    return audit.EventFilters(family=family, user_id=optional_id(args, "user"),
                               first_day=_day(args, "from"), last_day=_day(args, "to"))
 
 
@@ -43,8 +44,7 @@ def audit_page():
         filters = read_filters(request.args)
     except BadQuery as error:
         return bad_request(str(error))
-    page_number = request.args.get("page", "1")
-    page = audit.list_events(filters, int(page_number) if page_number.isdigit() else 1)
+    page = audit.list_events(filters, page_number(request.args))
     users = db.session.execute(select(StaffUser).order_by(StaffUser.username)).scalars()
     return render_template("staff/audit.html", page=page, filters=filters, users=list(users),
                            families=audit.FAMILIES, as_json=_compact)

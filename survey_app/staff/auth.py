@@ -9,13 +9,13 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from survey_app.extensions import limiter, login_manager
 from survey_app.routing import Views
 from survey_app.services.access import accounts, audit, sessions
+from survey_app.text_input import InputForm
 
 views = Views()
 
@@ -24,7 +24,7 @@ PENDING = "pending_login"  # a right password waiting for its one-time code
 SESSION_KEY = "sid"  # the key of this session's row on the server (services/access/sessions.py)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(InputForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 

@@ -8,17 +8,18 @@ inputs (`include-<id>`, `volume-<id>`, `quota-<id>`) need no script to grow.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, DecimalField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.validators import Optional as OptionalValidator
 
 from survey_app.services.campaigns import setup as campaigns
+from survey_app.staff.arguments import whole_number
+from survey_app.text_input import InputForm
 from survey_app.vocabulary import RespondentGroup
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(InputForm):
     name_vi = StringField(_l("Name (Vietnamese)"),
                           validators=[DataRequired(), Length(max=300)])
     name_en = StringField(_l("Name (English, optional)"), validators=[Length(max=300)])
@@ -46,7 +47,7 @@ class CampaignForm(FlaskForm):
         ]
 
 
-class ImportForm(FlaskForm):
+class ImportForm(InputForm):
     file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])
 
 
@@ -73,8 +74,9 @@ def facility_rows(form_data, facilities, current: dict | None = None):
             continue
         numbers = []
         for text in (volume, quota):
-            if text and not text.isdigit():
+            number = whole_number(text)
+            if text and number is None:
                 problems.append(agency.name_vi)
-            numbers.append(int(text) if text.isdigit() else None)
+            numbers.append(number)
         chosen.append(campaigns.FacilityInput(agency.id, numbers[0], numbers[1]))
     return rows, chosen, problems

@@ -37,6 +37,7 @@ from survey_app.services.paper import imports as paper_import
 from survey_app.services.paper import template as paper_template
 from survey_app.services.paper.files import TooManyRows, UnreadableFile, read_table
 from survey_app.services.questionnaires.forms import build_form_class
+from survey_app.staff.arguments import optional_id
 from survey_app.staff.campaign_forms import ImportForm
 from survey_app.staff.campaigns import managed_or_404
 
@@ -84,8 +85,9 @@ def paper_entry(campaign_id: int):
 def _kept(args) -> dict:
     """Facility and date carried over from the previous form ("save and next")."""
     kept = {}
-    if args.get("facility", "").isdigit():
-        kept["facility"] = int(args["facility"])
+    facility = optional_id(args, "facility")
+    if facility is not None:
+        kept["facility"] = facility
     try:
         kept["filled_on"] = date.fromisoformat(args.get("date", ""))
     except ValueError:

@@ -18,11 +18,11 @@ from survey_app.models.feedback import CASE_KINDS
 from survey_app.routing import Views
 from survey_app.services.feedback import cases as service
 from survey_app.services.feedback import listing, replies
+from survey_app.staff.arguments import form_id, optional_id, page_number
 from survey_app.staff.common import (
     BadQuery,
     bad_request,
     current_scope,
-    int_arg,
     period_choices,
     read_period,
 )
@@ -50,8 +50,8 @@ def read_filters(args) -> listing.CaseFilters:
     try:
         return listing.CaseFilters(
             period=read_period(args), state=args.get("state") or None,
-            kind=args.get("kind") or None, agency_id=int_arg(args, "agency"),
-            sector_id=int_arg(args, "sector"), score=int_arg(args, "score"),
+            kind=args.get("kind") or None, agency_id=optional_id(args, "agency"),
+            sector_id=optional_id(args, "sector"), score=optional_id(args, "score"),
             overdue=args.get("overdue") == "1")
     except listing.CaseFilterInvalid:
         raise BadQuery(_("A filter in the address is not valid.")) from None
@@ -78,9 +78,7 @@ def case_list():
         filters = read_filters(request.args)
     except BadQuery as error:
         return bad_request(str(error))
-    page_number = request.args.get("page", "1")
-    page = listing.list_cases(scope, current_user.id, filters,
-                              page=int(page_number) if page_number.isdigit() else 1)
+    page = listing.list_cases(scope, current_user.id, filters, page=page_number(request.args))
     return render_template(
         "staff/cases.html", page=page, filters=filters, filter_args=filter_args,
         counts=listing.case_counts(scope, filters), state_labels=STATE_LABELS,
@@ -127,10 +125,8 @@ def _apply(scope, case_id: int, form) -> None:
         flash(_("Send this link to the citizen (it is shown only now): %(url)s",
                 url=replies.reply_url(token)), "info")
         return
-    agency = form.get("agency", "")
     service.change_case(scope, current_user.id, case_id, action,
-                        agency_id=int(agency) if agency.isdigit() else None,
-                        text=form.get("text"))
+                        agency_id=form_id(form, "agency"), text=form.get("text"))
     flash(_("The case was updated."), "info")
 
 

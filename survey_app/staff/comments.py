@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -18,6 +17,7 @@ from survey_app.models import Agency
 from survey_app.routing import Views
 from survey_app.services.feedback import listing
 from survey_app.services.responses import comments as service
+from survey_app.staff.arguments import form_id, page_number
 from survey_app.staff.common import (
     BadQuery,
     bad_request,
@@ -25,12 +25,13 @@ from survey_app.staff.common import (
     period_choices,
     read_report_query,
 )
+from survey_app.text_input import InputForm
 from survey_app.vocabulary import CommentStatus
 
 views = Views()
 
 
-class CommentForm(FlaskForm):
+class CommentForm(InputForm):
     tags = StringField(_l("Tags (separated by commas)"),
                        validators=[Optional(), Length(max=500)])
     assign_agency = SelectField(_l("Assign to agency"), coerce=str, validate_choice=False)
@@ -58,11 +59,10 @@ def comment_list():
     status = request.args.get("status") or None
     if status and status not in CommentStatus.values():
         return bad_request(_("A filter in the address is not valid."))
-    page_number = request.args.get("page", "1")
     page = service.list_comments(
         scope, current_user.id, query.period, status=status,
         tag=request.args.get("tag") or None,
-        page=int(page_number) if page_number.isdigit() else 1, filters=query.filters)
+        page=page_number(request.args), filters=query.filters)
     return render_template("staff/comments.html", page=page, period=query.period,
                            status=status, tag=request.args.get("tag", ""),
                            narrowing={k: v for k, v in query.args().items() if k != "period"},
@@ -79,11 +79,11 @@ def comment_detail(comment_id: int):
     if form.validate_on_submit():
         if not scope.allows_editing:
             abort(403)
-        agency = form.assign_agency.data
+        agency_id = form_id(request.form, "assign_agency")
         try:
             service.update_comment(
                 scope, current_user.id, comment_id, tags=form.tags.data,
-                assign_agency_id=int(agency) if (agency or "").isdigit() else None,
+                assign_agency_id=agency_id,
                 reply_note=form.reply_note.data, handled=form.handled.data)
         except service.CommentNotFound:
             abort(404)

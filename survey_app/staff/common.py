@@ -21,13 +21,10 @@ from survey_app.models import Agency, Level, Sector, SectorGroup
 from survey_app.services.access.scope import Scope
 from survey_app.services.reporting import defaults, periods
 from survey_app.services.reporting.figures import Filters
+from survey_app.staff.arguments import BadQuery, optional_id
 from survey_app.vocabulary import Channel, QuestionnaireKind
 
 ALL_KINDS = "all"
-
-
-class BadQuery(ValueError):
-    """A query-string value that cannot be used; the message is shown with a 400."""
 
 
 def current_scope() -> Scope:
@@ -84,15 +81,6 @@ def read_period(args, scope: Scope | None = None) -> periods.Period:
     return defaults.last_period_with_data(scope) if scope else periods.current_quarter()
 
 
-def int_arg(args, name: str) -> int | None:
-    value = args.get(name, "").strip()
-    if not value:
-        return None
-    if not value.isdigit():
-        raise BadQuery(_("A filter in the address is not valid."))
-    return int(value)
-
-
 def read_report_query(scope: Scope, args=None, survey_default: str | None = None) -> ReportQuery:
     """Period, survey kind, channels, level and drill-down from the query string.
 
@@ -108,8 +96,8 @@ def read_report_query(scope: Scope, args=None, survey_default: str | None = None
     level = args.get("level") or None
     if set(channels) - set(Channel.values()) or (level and db.session.get(Level, level) is None):
         raise BadQuery(_("A filter in the address is not valid."))
-    group, sector_id, agency_id = args.get("group") or None, int_arg(args, "sector"), int_arg(
-        args, "agency")
+    group = args.get("group") or None
+    sector_id, agency_id = optional_id(args, "sector"), optional_id(args, "agency")
     trail = []
     if group:
         row = db.session.get(SectorGroup, group)

@@ -15,6 +15,7 @@ from analysis.funnel_chart import funnel_chart
 from survey_app import formatting
 from survey_app.routing import Views
 from survey_app.services.reporting import comparisons
+from survey_app.staff.arguments import whole_number
 from survey_app.staff.charts import svg_response
 from survey_app.staff.common import BadQuery, bad_request, current_scope, read_report_query
 
@@ -43,10 +44,10 @@ def funnel_svg():
     except BadQuery as error:
         return bad_request(str(error))
     found = comparisons.funnels(query.period, scope, dimension_of(query), query.filters)
-    part = request.args.get("part", "0")
-    if not part.isdigit() or int(part) >= len(found):
+    part = whole_number(request.args.get("part") or "0")
+    if part is None or part >= len(found):
         abort(404)  # too few units in view: the page says so instead of drawing
-    found = found[int(part)]
+    found = found[part]
     lang = str(get_locale() or "vi")
     labels = [u.name.get(lang) or u.name.get("vi") or "" for u in found.units]
     figure = funnel_chart(found.result, labels, lang=lang, percent=formatting.chart_percent(lang),

@@ -18,6 +18,7 @@ from survey_app import formatting
 from survey_app.extensions import db
 from survey_app.models import Agency, Sector
 from survey_app.services.access.scope import Scope, agency_subtree
+from survey_app.staff.arguments import optional_id
 from survey_app.staff.common import BadQuery
 
 
@@ -32,17 +33,8 @@ class Narrowing:
         return {k: v for k, v in (("sector", self.sector_id), ("agency", self.agency_id)) if v}
 
 
-def _id(args, name: str) -> int | None:
-    value = (args.get(name) or "").strip()
-    if not value:
-        return None
-    if not value.isdigit():
-        raise BadQuery(_("A filter in the address is not valid."))
-    return int(value)
-
-
 def narrowing(scope: Scope, args) -> Narrowing:
-    sector_id, agency_id = _id(args, "sector"), _id(args, "agency")
+    sector_id, agency_id = optional_id(args, "sector"), optional_id(args, "agency")
     if sector_id is not None and agency_id is not None:
         raise BadQuery(_("Choose a sector or an agency, not both."))
     if sector_id is not None:

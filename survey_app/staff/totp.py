@@ -22,7 +22,6 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -33,6 +32,7 @@ from survey_app.services.access import accounts
 from survey_app.services.access import totp as service
 from survey_app.services.printing import qr
 from survey_app.staff.auth import LOGIN_AT, PENDING, start_session
+from survey_app.text_input import InputForm
 from survey_app.vocabulary import Role
 
 views = Views()
@@ -43,7 +43,7 @@ ENROLMENT = "totp_enrolment"  # the secret being set up, until one code proves i
 ENROL_ENDPOINTS = {"staff.second_factor", "staff.logout", "staff.logout_everywhere"}
 
 
-class CodeForm(FlaskForm):
+class CodeForm(InputForm):
     code = StringField(_l("Six-digit code"), validators=[DataRequired(), Length(min=6, max=8)])
 
 

@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -18,12 +17,13 @@ from survey_app.models import Agency, Sector, StaffUser
 from survey_app.routing import Views
 from survey_app.services.access import accounts, users_admin
 from survey_app.staff.common import require_role
+from survey_app.text_input import InputForm
 from survey_app.vocabulary import Role
 
 views = Views()
 
 
-class ScopeForm(FlaskForm):
+class ScopeForm(InputForm):
     role = SelectField(_l("Role"), choices=Role.choices())
     sectors = SelectMultipleField(_l("Sectors"), coerce=int)
     agencies = SelectMultipleField(_l("Agencies"), coerce=int)
@@ -95,14 +95,14 @@ def user_edit(user_id: int):
         form.sectors.data = [s.sector_id for s in user.scopes if s.sector_id is not None]
         form.agencies.data = [s.agency_id for s in user.scopes if s.agency_id is not None]
     return render_template("staff/user_edit.html", form=form, user=user,
-                           state_form=FlaskForm())
+                           state_form=InputForm())
 
 
 @views.post("/users/<int:user_id>/active")
 @require_role(Role.ADMIN)
 def user_active(user_id: int):
     user = db.session.get(StaffUser, user_id) or abort(404)
-    form = FlaskForm()
+    form = InputForm()
     if not form.validate_on_submit():
         abort(400)
     try:

@@ -34,7 +34,6 @@ from dataclasses import dataclass
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -56,6 +55,7 @@ from survey_app.services.questionnaires.fields import (
 from survey_app.services.questionnaires.files import items_of
 from survey_app.services.responses import answers as answer_check
 from survey_app.services.responses.submissions import Contact
+from survey_app.text_input import InputForm
 
 HONEYPOT = "website"
 CONTACT_FIELDS = ("contact_consent", "contact_name", "contact_phone", "contact_email")
@@ -85,7 +85,7 @@ class Section:
     items: list[Item]
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(InputForm):
     """Base of every built form; the builder adds one field per item."""
 
     class Meta:
