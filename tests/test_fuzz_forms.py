@@ -1,5 +1,5 @@
 """Fuzzing the citizen's form posts: random, oversized, wrongly typed and wrongly encoded
-values, unknown fields, a missing CSRF token or submission id.
+values, unknown fields, a missing form token or submission id, a language switch.
 
 Posts go to the counter's open survey and to a transaction link. What must hold:
 never a 5xx; a refused post (4xx) writes nothing; an accepted one (302 to the
@@ -17,10 +17,11 @@ from hypothesis import HealthCheck, Phase, example, given, note, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from support import csrf_token_from
+from support import PROJECT, csrf_token_from
 from survey_app.extensions import db
 from survey_app.models import Answer, Comment, Invitation, Response
 from survey_app.services.access import api_keys
+from survey_app.services.questionnaires import files
 from survey_app.services.responses import invitations
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
@@ -31,8 +32,21 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 SUBMISSION_ID = re.compile(
     r'name="submission_id"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="submission_id"')
-FIELDS = ["q_overall", "tc1", "tc2", "q_comment", "contact_consent", "contact_name",
-          "contact_phone", "contact_email", "website", "submission_id", "csrf_token",
+
+
+def _default_instrument_items() -> list[str]:
+    """The item ids of the questionnaire new counter answers use (the newest published
+    administrative version), so that the posts name the fields the form has."""
+    read = [files.read(path) for path in files.find_files([PROJECT / "questionnaires"])]
+    newest = max((f.definition for f in read
+                  if f.definition["kind"] == "administrative"
+                  and f.definition["status"] == "published"),
+                 key=lambda data: data["version"])
+    return list(files.items_of(newest))
+
+
+FIELDS = [*_default_instrument_items(), "contact_consent", "contact_name", "contact_phone",
+          "contact_email", "website", "submission_id", "csrf_token", "switch_lang",
           "answers", "q_overall[]", "__proto__", "id"]
 VALUES = (
     st.sampled_from(["1", "2", "3", "4", "5", "0", "6", "-1", "4.0", " 4", "not_used", "y",

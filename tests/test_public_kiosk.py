@@ -80,7 +80,8 @@ def test_tell_us_more_adds_the_other_items_to_the_face(app, tablet):
     form = tablet.open(more)
     assert form.status_code == 200
     assert form.headers["Cache-Control"] == "no-store"  # the back button of a shared tablet
-    assert f'<form method="post" action="{more}" novalidate autocomplete="off">' in tablet.page
+    assert (f'<form method="post" id="survey" action="{more}" novalidate autocomplete="off">'
+            in tablet.page)
     phone_field = re.search(r'<input[^>]*name="contact_phone"[^>]*>', tablet.page).group(0)
     assert 'autocomplete="off"' in phone_field  # nor its autofill
     assert 'name="q_overall"' not in tablet.page  # the face was the answer

@@ -9,7 +9,7 @@ import pytest
 from seeding import add_responses, by_code
 from sqlalchemy import func, select
 
-from support import csrf_token_from
+from support import csrf_token_from, hidden_fields_from
 from survey_app import create_app
 from survey_app.config import ConfigurationError
 from survey_app.extensions import db
@@ -188,9 +188,9 @@ def test_a_kiosk_marks_a_second_answer_sent_without_a_fresh_faces_page(reference
     page = tablet.get("/k/ttphc-dat-dai").get_data(as_text=True)
     assert _answer(tablet, "/k/ttphc-dat-dai").status_code == 302  # a person
     assert _answer(tablet, "/k/ttphc-dat-dai").status_code == 302  # the next (faces afresh)
-    # A replayed POST, without loading the faces page for a new person.
-    replay = {"csrf_token": csrf_token_from(page), "q_overall": "1",
-              "submission_id": "5f0c2d8e-0000-4000-8000-000000000001"}
+    # A replayed POST of a faces page loaded earlier (its own token and submission id),
+    # without loading the faces page for a new person.
+    replay = {**hidden_fields_from(page), "q_overall": "1"}
     assert tablet.post("/k/ttphc-dat-dai", data=replay).status_code == 302
     assert _repeat_flags() == [False, False, True]
 

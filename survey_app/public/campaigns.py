@@ -12,10 +12,11 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
-from survey_app.extensions import limiter
+from survey_app.extensions import csrf, limiter
 from survey_app.i18n import pick
+from survey_app.public import form_token
 from survey_app.public.limits import FORM_POST, PAGE_GET, place_cap
-from survey_app.public.survey import blank_questions
+from survey_app.public.survey import blank_questions, status_of
 from survey_app.routing import Views
 from survey_app.services.campaigns import setup as campaigns
 from survey_app.services.questionnaires.forms import build_form_class
@@ -59,6 +60,7 @@ def _header(facility, definition: dict, lang: str) -> dict:
     }
 
 
+@csrf.exempt  # survey forms carry their own token (public/form_token.py)
 @views.route("/s/<code>", methods=["GET", "POST"])
 @limiter.limit(FORM_POST, methods=["POST"])
 @place_cap
@@ -73,10 +75,12 @@ def campaign_survey(code: str):
     lang = str(get_locale() or "vi")
     definition = campaign.questionnaire_version.definition
     form = build_form_class(definition, lang)()
+    wanted = None
     if request.method == "POST":
         if form.is_bot():
             return redirect(url_for("public.thanks"))
-        if form.validate():
+        wanted = form_token.intent(form)
+        if wanted == "send" and form.validate():
             origin = _origin(facility, lang)
             # Repeats from one browser at one facility on one day are marked, not refused.
             repeat = device_marks.mark(origin.channel, origin.counter_id, origin.agency_id,
@@ -85,9 +89,8 @@ def campaign_survey(code: str):
                                extras=submissions.Extras(contact=form.contact(),
                                                          repeat_device=repeat))
             return redirect(url_for("public.thanks"))
-    status = 422 if form.errors else 200
     # The citizen's form template, the same as at a counter.
     blank = blank_questions(form) if request.method == "GET" else None
     return render_template("survey_form.html", form=form,
-                           header=_header(facility, definition, lang),
-                           action=request.path, blank_questions=blank), status
+                           header=_header(facility, definition, lang), notice=wanted,
+                           action=request.path, blank_questions=blank), status_of(form, wanted)

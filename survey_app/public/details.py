@@ -14,10 +14,10 @@ from collections.abc import Callable
 from flask import make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from survey_app.extensions import limiter
-from survey_app.public import follow_up
+from survey_app.extensions import csrf, limiter
+from survey_app.public import follow_up, form_token
 from survey_app.public.limits import FORM_POST, PAGE_GET
-from survey_app.public.survey import current_language, link_state_page, page_of
+from survey_app.public.survey import current_language, link_state_page, page_of, status_of
 from survey_app.routing import Views
 from survey_app.services.questionnaires.forms import SurveyForm, build_form_class
 from survey_app.services.responses import details, submissions
@@ -25,6 +25,7 @@ from survey_app.services.responses.submissions import Contact
 
 views = Views()
 
+@csrf.exempt  # survey forms carry their own token (public/form_token.py)
 
 @views.route("/more/<nonce>", methods=["GET", "POST"])
 @limiter.limit(FORM_POST, methods=["POST"])
@@ -54,10 +55,12 @@ def details_page(first_submission_id: str | None,
         # name or phone number to the next one.
         for field in (form.contact_name, form.contact_phone, form.contact_email):
             field.render_kw = {**(field.render_kw or {}), "autocomplete": "off"}
+    wanted = None
     if request.method == "POST":
         if form.is_bot():
             return done(None)
-        if form.validate():
+        wanted = form_token.intent(form)
+        if wanted == "send" and form.validate():
             stored_now = _add(first_submission_id, form)
             if stored_now is None:
                 return _closed()
@@ -65,11 +68,12 @@ def details_page(first_submission_id: str | None,
             return done(form.contact())
     page = make_response(render_template(
         "survey_form.html", form=form, action=request.path, shared_device=shared_device,
+        notice=wanted,
         header={"title": _("A few more questions"),
                 "intro": _("Your answer has been received. These questions are optional: "
                            "answer only those you wish, then press Send."),
                 "facts": []},
-    ), 422 if form.errors else 200)
+    ), status_of(form, wanted))
     # Bound to this browser and this person: never kept, never restored by Back.
     page.headers["Cache-Control"] = "no-store"
     return page

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from flask import abort, make_response, redirect, render_template, request, url_for
 
-from survey_app.extensions import limiter
+from survey_app.extensions import csrf, limiter
 from survey_app.i18n import pick
-from survey_app.public import follow_up
+from survey_app.public import follow_up, form_token
 from survey_app.public.details import details_page
 from survey_app.public.limits import KIOSK_POST, PAGE_GET, place_cap
-from survey_app.public.survey import current_language
+from survey_app.public.survey import current_language, status_of
 from survey_app.routing import Views
 from survey_app.services.questionnaires.files import items_of
 from survey_app.services.questionnaires.forms import build_form_class
@@ -41,7 +41,7 @@ from survey_app.vocabulary import Channel
 views = Views()
 
 KIOSK_RESET_SECONDS = 10
-# The faces page reloads itself now and then, so that its CSRF token (valid four
+# The faces page reloads itself now and then, so that its form token (valid four
 # hours) never expires on a tablet left on overnight.
 KIOSK_IDLE_RELOAD_SECONDS = 30 * 60
 
@@ -54,6 +54,7 @@ def faces_form(definition: dict, lang: str):
     return build_form_class(only_overall, lang)()
 
 
+@csrf.exempt  # survey forms carry their own token (public/form_token.py)
 @views.route("/k/<counter_code>", methods=["GET", "POST"])
 @views.route("/k/<counter_code>/<sector_code>", methods=["GET", "POST"])
 @limiter.limit(KIOSK_POST, methods=["POST"])
@@ -74,10 +75,12 @@ def kiosk_faces(counter_code, sector_code=None):
     form = faces_form(origin.definition, lang)
     overall = origin.definition["overall_item"]
     sector = point.sector.code if sector_code else None
+    wanted = None
     if request.method == "POST":
         if form.is_bot():
             return _to_thanks(kiosk.Ticket(counter_code, sector, None))
-        if form.validate():
+        wanted = form_token.intent(form)
+        if wanted == "send" and form.validate():
             submission_id = form.submission_id.data
             repeat = device_marks.mark(Channel.KIOSK, origin.counter_id, origin.agency_id)
             submissions.submit(origin, {overall: form.answers()[overall]},
@@ -94,7 +97,8 @@ def kiosk_faces(counter_code, sector_code=None):
         "public/kiosk.html", form=form, point=point, faces=faces, field=form[overall],
         question=pick(items_of(origin.definition)[overall]["label"], lang),
         reload_seconds=KIOSK_IDLE_RELOAD_SECONDS, reset_url=_start(counter_code, sector),
-    ), 422 if form.errors else 200)
+        stale=wanted == "stale",
+    ), status_of(form, wanted))
     page.headers["Cache-Control"] = "private, no-cache"  # its submission id is its own
     return page
 
@@ -116,6 +120,7 @@ def kiosk_thanks(ticket):
     return page
 
 
+@csrf.exempt  # survey forms carry their own token (public/form_token.py)
 @views.route("/k/more/<ticket>", methods=["GET", "POST"])
 @limiter.limit(KIOSK_POST, methods=["POST"])
 def kiosk_more(ticket):

@@ -7,8 +7,8 @@ the citizen on the same form.
 
 from flask import make_response, redirect, render_template, request, url_for
 
-from survey_app.extensions import limiter
-from survey_app.public import follow_up
+from survey_app.extensions import csrf, limiter
+from survey_app.public import follow_up, form_token
 from survey_app.public.limits import FORM_POST, PAGE_GET, place_cap
 from survey_app.public.survey import link_state_page, survey_page
 from survey_app.routing import Views
@@ -23,6 +23,8 @@ from survey_app.services.responses.survey_points import open_counter as find_cou
 from survey_app.vocabulary import Channel
 
 views = Views()
+# `survey_token(form)` in the survey templates, on every page of the citizen's side.
+views.context_processor(form_token.template_helpers)
 
 
 @views.get("/")
@@ -45,6 +47,7 @@ def counter_unavailable():
     return render_template("public/counter_unavailable.html"), 404
 
 
+@csrf.exempt  # survey forms carry their own token (public/form_token.py)
 @views.route("/c/<counter_code>", methods=["GET", "POST"])
 @limiter.limit(FORM_POST, methods=["POST"])
 @place_cap
@@ -82,6 +85,7 @@ def _chosen(point, sector: str | None, procedure: str | None):
         raise
 
 
+@csrf.exempt  # survey forms carry their own token (public/form_token.py)
 @views.route("/c/<counter_code>/<sector_code>", methods=["GET", "POST"])
 @views.route("/c/<counter_code>/<sector_code>/<procedure_code>", methods=["GET", "POST"])
 @limiter.limit(FORM_POST, methods=["POST"])
@@ -97,6 +101,7 @@ def counter_survey(counter_code, sector_code, procedure_code=None):
     return survey_page(point, Channel.COUNTER)
 
 
+@csrf.exempt  # survey forms carry their own token (public/form_token.py)
 @views.route("/t/<token>", methods=["GET", "POST"])
 @limiter.limit(FORM_POST, methods=["POST"])
 @limiter.limit(PAGE_GET, methods=["GET"])

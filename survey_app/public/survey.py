@@ -5,7 +5,8 @@ question and a comment); POST validates it and stores it through
 `services.submissions`, then redirects to the thank-you page so that a reload never
 sends it again, with the link to the optional second page (public/details.py) when
 the questionnaire has more items. A filled honeypot gets the plain thank-you page
-and stores nothing. Errors re-render the form with the answers kept (status 422).
+and stores nothing. Errors re-render the form with the answers kept (status 422), and
+so do a language switch (200) and a stale form token (400; public/form_token.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from survey_app.i18n import pick
-from survey_app.public import follow_up
+from survey_app.public import follow_up, form_token
 from survey_app.services.questionnaires.forms import SurveyForm, build_form_class
 from survey_app.services.responses import details, device_marks, submissions
 from survey_app.services.responses.survey_points import NoQuestionnaire, SurveyPoint
@@ -33,8 +34,11 @@ LINK_STATES = {
 }
 
 
+DEFAULT_LANGUAGE = "vi"
+
+
 def current_language() -> str:
-    return str(get_locale() or "vi")
+    return str(get_locale() or DEFAULT_LANGUAGE)
 
 
 def header_for(point: SurveyPoint, definition: dict, lang: str) -> dict:
@@ -59,18 +63,19 @@ def survey_page(point: SurveyPoint, channel: str, *, token: str | None = None):
     except NoQuestionnaire:
         abort(503)
     form = build_form_class(page_of(origin.definition, channel, first=True), lang)()
+    wanted = None
     if request.method == "POST":
         if form.is_bot():
             return redirect(url_for("public.thanks"))
-        if form.validate():
+        wanted = form_token.intent(form)
+        if wanted == "send" and form.validate():
             outcome = _submit(token)(origin, form)
-            return outcome or thanks_redirect(form, origin.definition, channel)
-    status = 422 if form.errors else 200
+            return outcome or thanks_redirect(form, origin.definition, channel, lang)
     page = make_response(render_template(
         "survey_form.html", form=form, header=header_for(point, origin.definition, lang),
-        action=request.path,
+        action=request.path, notice=wanted,
         blank_questions=blank_questions(form) if request.method == "GET" else None,
-    ), status)
+    ), status_of(form, wanted))
     # The page carries its own submission id: a shared cache must never hand it to a
     # second citizen (whose answers would then pass for a re-sent form and be dropped).
     # A transaction's page is not kept at all.
@@ -78,14 +83,26 @@ def survey_page(point: SurveyPoint, channel: str, *, token: str | None = None):
     return page
 
 
-def thanks_redirect(form: SurveyForm, definition: dict, channel: str):
-    """To the thank-you page: with the second page's link when there is one, and
-    saying whether the citizen left contact details (then the answer is not anonymous)."""
+def status_of(form: SurveyForm, wanted: str | None) -> int:
+    """A page shown again: 400 for a stale token, 422 with errors, else 200 (a language
+    switch, or the first view)."""
+    if wanted == "stale":
+        return 400
+    return 422 if form.errors else 200
+
+
+def thanks_redirect(form: SurveyForm, definition: dict, channel: str, lang: str):
+    """To the thank-you page: with the second page's link when there is one, saying
+    whether the citizen left contact details (then the answer is not anonymous), and in
+    the form's language when that is not Vietnamese (a browser without cookies has no
+    other way to remember it)."""
     args = {}
     if details.second_page_ids(definition, channel):
         args["more"] = follow_up.grant(form.submission_id.data)
     if form.contact():
         args["named"] = "1"
+    if lang != DEFAULT_LANGUAGE:
+        args["lang"] = lang
     return redirect(url_for("public.thanks", **args))
 
 

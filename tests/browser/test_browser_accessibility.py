@@ -34,6 +34,13 @@ def axe_source() -> str:
     return Axe().axe_script
 
 
+def expect(target):
+    """Playwright's waiting assertions (imported late: the conftest reports its absence)."""
+    from playwright.sync_api import expect as waiting
+
+    return waiting(target)
+
+
 def serious_violations(page, axe_source) -> list[str]:
     page.evaluate(axe_source)
     results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
@@ -60,8 +67,11 @@ def test_no_serious_violation_on_the_citizens_pages(app, live, chromium, axe_sou
     page = context.new_page()
     found: dict[str, list[str]] = {}
 
-    def check(label: str):
-        assert f'lang="{lang}"' in page.content(), label
+    def check(label: str, *, shows: str = "main"):
+        """Checks the page once it shows `shows` (a selector), loaded: never the last one."""
+        expect(page.locator(shows).first).to_be_visible()
+        page.wait_for_load_state("load")
+        expect(page.locator("html")).to_have_attribute("lang", lang)
         found[label] = serious_violations(page, axe_source)
 
     def visit(label: str, path: str, status: int = 200):
@@ -72,16 +82,26 @@ def test_no_serious_violation_on_the_citizens_pages(app, live, chromium, axe_sou
     try:
         visit("counter survey", f"/c/{COUNTER}")
         page.get_by_role("button", name=re.compile("Gửi|Send")).click()
-        check("counter survey with errors")
+        check("counter survey with errors", shows=".error-summary")
+        # The language switch (a button of the form): the same form, answers kept.
+        other = "en" if lang == "vi" else "vi"
+        page.locator("#q_overall input").nth(2).check()
+        page.get_by_role("button", name="English" if other == "en" else "Tiếng Việt").click()
+        expect(page.locator("html")).to_have_attribute("lang", other)
+        expect(page.locator("#q_overall input").nth(2)).to_be_checked()
+        page.get_by_role("button", name="English" if lang == "en" else "Tiếng Việt").click()
+        check("counter survey after switching language twice", shows="#q_overall input:checked")
         visit("sector picker", f"/c/{SEVERAL}")
         page.goto(f"{live}/c/{SEVERAL}?sector=")
         check("sector picker with error")
         visit("token survey", f"/t/{invitation(app)}")
         visit("kiosk", f"/k/{COUNTER}")
-        page.get_by_role("button").first.click()
+        page.locator("button.face").first.click()
+        page.wait_for_url(re.compile("/k/thanks/"))
         check("kiosk thank-you")
         page.get_by_role("link", name=re.compile("Góp ý thêm|Tell us more")).click()
-        check("kiosk second page")
+        page.wait_for_url(re.compile("/k/more/"))
+        check("kiosk second page", shows="textarea")
         visit("kiosk sector picker", f"/k/{SEVERAL}")
         visit("thank-you", "/thanks")
         visit("unknown counter", "/c/no-such-counter", 404)
@@ -103,17 +123,22 @@ def test_no_serious_violation_on_the_citizens_pages(app, live, chromium, axe_sou
         visit("second page closed", more, 410)
         visit("used link", f"/t/{used}", 410)
         visit("page not found", "/no-such-page", 404)
-        # The expired-form (CSRF) page: the form's token is gone when it is sent.
+        # A stale form: its token is gone when it is sent; it comes back with its answer.
         page.goto(f"{live}/c/{COUNTER}?lang={lang}")
         page.evaluate("document.querySelector('[name=csrf_token]').remove()")
         page.locator("#q_overall input").nth(3).check()
         page.get_by_role("button", name=re.compile("Gửi|Send")).click()
-        check("expired form (CSRF)")
-        assert "400" in page.content()
+        check("stale form shown again", shows=".notice")
+        expect(page.locator("#q_overall input").nth(3)).to_be_checked()
+        # A stale kiosk page asks for the face again.
+        page.goto(f"{live}/k/{COUNTER}?lang={lang}")
+        page.evaluate("document.querySelector('[name=csrf_token]').remove()")
+        page.locator("button.face").first.click()
+        check("stale kiosk page", shows="#kiosk-error")
         # The check itself works: a picture without a text alternative is caught.
         page.set_content('<html lang="vi"><body><main><img src="x.png"></main></body></html>')
         assert any(v.startswith("image-alt") for v in serious_violations(page, axe_source))
     finally:
         context.close()
-    assert len(found) == 20
+    assert len(found) == 22
     assert {label: v for label, v in found.items() if v} == {}

@@ -30,6 +30,13 @@ def expect(target):
     return waiting(target)
 
 
+def settled(page) -> None:
+    """Wait until the page has loaded and its stylesheet applies (app.css sets the body's
+    margin to 0): a size measured before that is an unstyled page's."""
+    page.wait_for_load_state("load")
+    expect(page.locator("body")).to_have_css("margin-top", "0px")
+
+
 def decode_qr(png: bytes) -> str:
     import zxingcpp
 
@@ -73,14 +80,14 @@ def test_poster_qr_to_thank_you_then_a_receipt_link_used_once(app, live, phone, 
     page.fill("textarea[name=q_comment]", "Cán bộ hướng dẫn rất tận tình.")
     page.get_by_role("button", name="Gửi phiếu khảo sát").click()
     page.wait_for_url(f"{live}/thanks?more=**")
-    assert page.locator("h1").inner_text() == "Cảm ơn Ông/Bà!"
+    expect(page.locator("h1")).to_have_text("Cảm ơn Ông/Bà!")
     page.screenshot(path=str(artifacts / "thanks-vi.png"))
     # The optional second page: the criteria, added to the same response.
     page.get_by_role("link", name="Trả lời thêm câu hỏi").click()
     page.wait_for_url(f"{live}/more/**")
     page.locator("#c15 label.box").nth(4).click()          # tap "5" on the first criterion
     page.locator("#c23 label.box").nth(3).click()          # "4" on the civil servant's courtesy
-    assert page.locator("input[name=c15][value='5']").is_checked()
+    expect(page.locator("input[name=c15][value='5']")).to_be_checked()
     page.screenshot(path=str(artifacts / "second-page-answered.png"))
     page.get_by_role("button", name="Gửi phiếu khảo sát").click()
     page.wait_for_url(f"{live}/thanks")
@@ -116,6 +123,7 @@ def test_two_taps_from_the_poster_store_one_response(app, live, phone):
     """390 x 844, no JavaScript: the overall question and Send are on the first screen."""
     page = phone
     page.goto(f"{live}/c/{COUNTER}")
+    settled(page)
     for shown in ("#q_overall", "button.send"):
         box = page.locator(shown).bounding_box()
         assert box["y"] >= 0
@@ -157,6 +165,7 @@ def test_an_error_link_lands_on_the_question_and_its_message(app, live, chromium
         assert first_option.bounding_box()["y"] > 480  # below the fold: the link must move
         page.locator(".error-summary").get_by_role("link").click()
         expect(page).to_have_url(re.compile(r"#q_overall-0$"))
+        expect(page.locator("#q_overall legend")).to_be_in_viewport()  # scrolled there
         for part in ("#q_overall legend", "#q_overall-error", "#q_overall-0"):
             box = page.locator(part).bounding_box()
             assert box["y"] >= 0, part
@@ -170,14 +179,17 @@ def test_the_form_fits_a_320_pixel_screen_and_switches_language(live, chromium, 
     page = context.new_page()
     try:
         page.goto(f"{live}/c/{COUNTER}")
+        settled(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
         page.screenshot(path=str(IMAGES / "first-screen-320.png"))
-        page.get_by_role("link", name="English").click()
-        # Measured once the new page has loaded with its stylesheet: the URL changes
-        # when the navigation commits, before the CSS applies (unstyled labels are
-        # 17 px high: the once-seen `17 >= 44`).
-        page.wait_for_url(f"{live}/c/{COUNTER}?lang=en", wait_until="load")
+        page.locator("#q_overall").get_by_text("4 – Hài lòng").click()
+        page.get_by_role("button", name="English").click()
+        # Measured once the new page has loaded *and* its stylesheet applies: unstyled
+        # labels are 17 px high (the once-seen `17 >= 44`: a measurement taken while
+        # the page after the switch had no CSS yet).
         expect(page.locator("#q_overall legend")).to_contain_text("Overall")
+        settled(page)
+        expect(page.locator("input[name=q_overall][value='4']")).to_be_checked()  # kept
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
         # Every tap target of the form is at least 44 px high.
         heights = page.evaluate(
@@ -203,6 +215,8 @@ def test_the_kiosk_counts_a_face_once_even_with_more_said(app, live, chromium, a
         assert [r["overall"] for r in stored_responses(app)] == [4]
         page.screenshot(path=str(artifacts / "kiosk-thanks-vi.png"))
         page.get_by_role("link", name="Góp ý thêm").click()
+        page.wait_for_url(f"{live}/k/more/**")
+        expect(page.locator("textarea[name=q_comment]")).to_be_visible()
         assert page.locator("input[name=q_overall]").count() == 0  # the face was the answer
         page.fill("textarea[name=q_comment]", "Màn hình dễ dùng.")
         page.get_by_role("button", name="Gửi phiếu khảo sát").click()
@@ -228,7 +242,7 @@ def test_the_kiosk_countdown_can_be_stopped(app, live, chromium):
         thanks = page.url
         expect(page.locator("#countdown")).to_have_text("8", timeout=5_000)  # it counts down
         page.get_by_role("button", name="Tôi cần thêm thời gian").click()
-        assert page.locator("#countdown-note").is_hidden()
+        expect(page.locator("#countdown-note")).to_be_hidden()
         page.wait_for_timeout(11_000)
         assert page.url == thanks  # stopped: still here after the 10 seconds
         page.get_by_role("link", name="Về trang đầu").click()

@@ -45,6 +45,13 @@ def served(app, runner, database_url):
         db.engine.dispose()
 
 
+def expect(target):
+    """Playwright's waiting assertions (imported late: the conftest reports its absence)."""
+    from playwright.sync_api import expect as waiting
+
+    return waiting(target)
+
+
 def test_dashboard_charts_render_under_the_csp(chromium, served, artifacts):
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
@@ -55,10 +62,11 @@ def test_dashboard_charts_render_under_the_csp(chromium, served, artifacts):
     page.fill("input[name=username]", "admin")
     page.fill("input[name=password]", StaffActions.PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/staff/login" not in url)  # logged in before going on
     page.goto(f"{served}/staff/?period=2025-Q3")
     page.wait_for_load_state("networkidle")
     charts = page.locator("img.chart")
-    assert charts.count() == 4
+    expect(charts).to_have_count(4)
     widths = charts.evaluate_all("images => images.map(i => i.complete ? i.naturalWidth : 0)")
     assert all(width > 100 for width in widths), widths
     assert page.get_by_text("Chưa đạt").count() >= 1

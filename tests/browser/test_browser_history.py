@@ -92,10 +92,11 @@ def test_back_and_send_again_without_any_cache_stores_one_response(app, live, ch
         page.get_by_role("button", name="Gửi phiếu khảo sát").click()
         page.wait_for_url(f"{live}/thanks?more=**")
         page.go_back()
+        page.wait_for_url(f"{live}/c/{COUNTER}")
         # A fresh page (a new submission id) with nothing restored into it, so Send
         # cannot pass the old answer off as a new one.
-        assert not page.locator("input[name=q_overall][value='4']").is_checked()
-        assert page.locator("textarea[name=q_comment]").input_value() == ""
+        expect(page.locator("input[name=q_overall][value='4']")).not_to_be_checked()
+        expect(page.locator("textarea[name=q_comment]")).to_have_value("")
         page.get_by_role("button", name="Gửi phiếu khảo sát").click()
         expect(page.locator(".error-summary")).to_be_visible()
         assert len(stored_responses(app)) == 1
@@ -114,7 +115,7 @@ def test_back_and_send_again_with_the_cache_stores_one_response(app, live, chrom
         page.wait_for_url(f"{live}/thanks?more=**")
         page.go_back(wait_until="commit")
         page.wait_for_url(f"{live}/c/{COUNTER}", wait_until="commit")
-        assert page.locator("input[name=q_overall][value='4']").is_checked()  # restored
+        expect(page.locator("input[name=q_overall][value='4']")).to_be_checked()  # restored
         page.get_by_role("button", name="Gửi phiếu khảo sát").click()
         page.wait_for_url(f"{live}/thanks**")
         # Restored with its answer and its submission id: a re-sent form, one response.

@@ -11,9 +11,9 @@ ships no Vietnamese, so no built-in message may reach the page). A web form also
 gets a hidden `submission_id` (a re-sent form is recognised), a honeypot field and
 the optional contact fields; `web=False` leaves those out, for paper questionnaires.
 
-The forms carry no CSRF field of their own: the app-wide CSRFProtect checks every
-POST before any view runs, so the page renders `csrf_token()` itself. A second,
-form-level check would only sign and verify the same token twice per submission.
+The forms carry no CSRF field of their own: the survey views check their own form
+token (public/form_token.py), the page renders it. A second, form-level check would
+only sign and verify a token twice per submission.
 
 The form renders the items and carries CSRF, but does not check the answers:
 `validate()` hands what was posted to `services.responses.answers.validate`, the
