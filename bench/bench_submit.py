@@ -2,7 +2,7 @@
 
 For each database: gunicorn with gunicorn.conf.py (5 sync workers on 2 cores) serves
 the app with TRUSTED_PROXIES=1 (as behind nginx); wrk (C, with Lua scripts) keeps
-50 connections busy on each of:
+10 connections busy (BENCH_CONNECTIONS) on each of:
 
 - *page*: GET of a counter's survey form (/c/<counter>/<sector>);
 - *submit*: POST of a filled form (a fresh submission id each time; the session
@@ -20,7 +20,9 @@ X-Forwarded-For address so the per-address rate limits (on, as in production, wi
 in-memory counters) see many citizens, not one. Afterwards the responses stored
 are counted against wrk's successful POSTs.
 
-Goal: submit throughput ≥ 50 % of the baseline's, p99 < 100 ms, at 50 connections.
+Goal (issue 19, replacing the old ≥ 50 % of the baseline): the app's submit ≥ 0.85× the
+floor's in the same run, p99 < 100 ms at 10 concurrent clients, no error. The
+baseline stays beside them, for the libraries' own cost.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from urllib.parse import urlencode
 
 import common
 
-CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "50"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "10"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))  # a round
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 SESSIONS = 50
@@ -244,6 +246,7 @@ def run() -> None:
         ours, base = results["ours"], results["baseline"]
         _print(name, ours, base)
         _print_floor(name, results["floor"]["post"], base["post"])
+        _print_against_floor(name, ours["post"], results["floor"]["post"])
         posts = (ours["post"]["requests"] + ours["mix"]["requests"] // 2
                  + results["floor"]["post"]["requests"])
         print(f"           responses stored {stored:,} for ~{posts:,} POSTs answered by ours and "
@@ -255,7 +258,7 @@ def _print(name: str, ours: dict, base: dict) -> None:
               "mix": "citizen: page then submit"}
     for mode, label in labels.items():
         o, b = ours[mode], base[mode]
-        goal = "goal ≥ 0.50, p99 < 100 ms" if mode == "post" else ""
+        goal = "(the goal is against the floor)" if mode == "post" else ""
         extra = {"p50_ms": o["p50"], "p99_ms": o["p99"], "baseline_p50_ms": b["p50"],
                  "cpu_ms": o["cpu_ms"], "baseline_cpu_ms": b["cpu_ms"],
                  "baseline_p99_ms": b["p99"], "failed": o["failed"],
@@ -281,6 +284,15 @@ def _print_floor(name: str, floor: dict, base: dict) -> None:
           f"{floor['socket_errors']}")
 
 
+def _print_against_floor(name: str, ours: dict, floor: dict) -> None:
+    """The goal's own figure: the app's submit beside the floor's, same run, same clients."""
+    common.report("submit", name, f"submit, ours vs the floor ({CONNECTIONS} conn.)",
+                  ours["rps"], floor["rps"], "req/s", "goal ≥ 0.85, p99 < 100 ms, no error",
+                  {"p99_ms": ours["p99"], "floor_p99_ms": floor["p99"], "failed": ours["failed"],
+                   "socket_errors": ours["socket_errors"], "connections": CONNECTIONS})
+
+
 if __name__ == "__main__":
     print(f"submit path under load — {common.machine()}")
     sys.exit(run())
+

@@ -5,10 +5,11 @@ keeping are copied into bench/README.md with the machine and the date; every run
 also appends its records to bench/results.jsonl.
 
 Environment: BENCH_DATABASES (sqlite,postgresql), BENCH_POSTGRES_URL,
-BENCH_SIZES (1000000,5000000), BENCH_SECONDS (10) and BENCH_ROUNDS (3),
+BENCH_LARGE=1 (the goals' sizes: 1 and 5 million responses; cheap sizes
+without it), BENCH_SIZES, BENCH_SECONDS (10) and BENCH_ROUNDS (3),
 BENCH_CONNECTIONS (50),
 BENCH_POSTERS (1000); BENCH_IMPORT_ROWS (100000);
-BENCH_ONLY=submit,volume,posters,analysis,comparisons,import runs a subset.
+BENCH_ONLY=submit,volume,dashboard,posters,analysis,comparisons,import runs a subset.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import common
 BENCHMARKS = {
     "submit": "bench_submit.py",
     "volume": "bench_volume.py",
+    "dashboard": "bench_dashboard.py",  # the year's page and its charts while responses arrive
     "posters": "bench_posters.py",
     "analysis": "bench_analysis.py",  # the analysis package's own benchmark
     "comparisons": "bench_comparisons.py",  # funnel and Fay-Herriot, 10,000 units
