@@ -10,6 +10,7 @@ See ``docs/analysis.md`` for the methods and a worked example.
 from .compare import Difference, adjust_pvalues, difference_ci, independent_difference
 from .funnel import Funnel, Overdispersion, funnel, funnel_limits, overdispersion
 from .intervals import METHODS, Interval, exact_coverage, proportion_ci
+from .rates import RateEstimate, estimate_or_none, rate_estimate
 from .sampling import sample_size
 from .small_area import FayHerriot, fay_herriot, proportion_variances
 from .table import SatisfactionTable, TableArrays, satisfaction_table
@@ -23,12 +24,14 @@ __all__ = [
     "Funnel",
     "Interval",
     "Overdispersion",
+    "RateEstimate",
     "SatisfactionTable",
     "TableArrays",
     "TargetVerdict",
     "WeightedEstimate",
     "adjust_pvalues",
     "difference_ci",
+    "estimate_or_none",
     "exact_coverage",
     "fay_herriot",
     "funnel",
@@ -37,6 +40,7 @@ __all__ = [
     "overdispersion",
     "proportion_ci",
     "proportion_variances",
+    "rate_estimate",
     "sample_size",
     "satisfaction_table",
     "stratified_proportion",

@@ -15,10 +15,9 @@ caller (the app passes its Babel formatter: "90,3 %" in Vietnamese); without one
 plain formatter with the language's decimal mark is used. Axis ticks are written at
 the precision of their spacing (97,5 % for ticks 2.5 points apart, not 98 %).
 
-Every chart takes *estimates*: mappings (rows of
-:func:`analysis.satisfaction_table`) or objects (:class:`analysis.TargetVerdict`,
-:class:`analysis.WeightedEstimate`) with ``rate``, ``low``, ``high`` and
-optionally ``target`` and ``verdict``.
+Every chart takes labels and, beside them, :class:`analysis.RateEstimate` values
+(rate, interval, and optionally target and verdict): nothing else
+(``SatisfactionTable.estimates()`` and ``rate_estimate()`` make them).
 """
 
 from __future__ import annotations
@@ -29,6 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from analysis.chart_words import DECIMAL_MARK, WORDS
+from analysis.rates import RateEstimate
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.axes import Axes
@@ -49,8 +49,8 @@ VERDICT_STYLE = {
 
 
 def rates_chart(
-    estimates: Sequence[Any],
-    label: str | Callable[[Any], str] = "label",
+    labels: Sequence[str],
+    estimates: Sequence[RateEstimate],
     target: float | None = None,
     title: str | None = None,
     lang: str = "vi",
@@ -58,12 +58,11 @@ def rates_chart(
 ) -> Figure:
     """Vertical bars of rates with their intervals as error bars, in the given order.
 
-    ``label`` names the key (or attribute) holding each bar's label, or is a
-    function of the estimate. Each estimate's own ``target`` is drawn as a
+    ``labels`` name the bars, one per estimate. Each estimate's own ``target`` is drawn as a
     dashed line over its bar; ``target`` draws one dashed line across all.
     The verdict (if any) is written under the rate and marked by shape.
     """
-    points = _points(estimates, label)
+    points = _points(labels, estimates)
     words, percent = _words(lang), percent or plain_percent(lang)
     fig, ax = _figure(width=max(5.0, 0.9 * len(points) + 2), height=4.5)
     xs = range(len(points))
@@ -83,8 +82,8 @@ def rates_chart(
 
 
 def caterpillar_chart(
-    estimates: Sequence[Any],
-    label: str | Callable[[Any], str] = "label",
+    labels: Sequence[str],
+    estimates: Sequence[RateEstimate],
     target: float | None = None,
     title: str | None = None,
     lang: str = "vi",
@@ -98,13 +97,13 @@ def caterpillar_chart(
     grows with the rows (0.3 inch each), so 124 communes stay readable on a
     page that scrolls; for print, :func:`caterpillar_pages` splits them.
     """
-    points = sorted(_points(estimates, label), key=lambda p: p["rate"])
+    points = sorted(_points(labels, estimates), key=lambda p: p["rate"])
     return _caterpillar(points, target, title, lang, percent, _lower_limit(points, target))
 
 
 def caterpillar_pages(
-    estimates: Sequence[Any],
-    label: str | Callable[[Any], str] = "label",
+    labels: Sequence[str],
+    estimates: Sequence[RateEstimate],
     target: float | None = None,
     title: str | None = None,
     lang: str = "vi",
@@ -118,7 +117,7 @@ def caterpillar_pages(
     """
     if rows < 1:
         raise ValueError("rows must be at least 1")
-    points = sorted(_points(estimates, label), key=lambda p: -p["rate"])
+    points = sorted(_points(labels, estimates), key=lambda p: -p["rate"])
     chunks = [points[i:i + rows] for i in range(0, len(points), rows)]
     low = _lower_limit(points, target)
     return [_caterpillar(chunk[::-1], target, _page_title(title, i, len(chunks)), lang,
@@ -147,16 +146,14 @@ def _caterpillar(points, target, title, lang, percent, low) -> Figure:
 
 def trend_chart(
     periods: Sequence[str],
-    estimates: Sequence[Any],
+    estimates: Sequence[RateEstimate],
     target: float | None = None,
     title: str | None = None,
     lang: str = "vi",
     percent: Percent | None = None,
 ) -> Figure:
     """A rate over periods (quarters, years) with its confidence band and the target."""
-    if len(periods) != len(estimates):
-        raise ValueError(f"{len(periods)} periods for {len(estimates)} estimates")
-    points = _points(estimates, lambda _: "")
+    points = _points([str(period) for period in periods], estimates)
     words, percent = _words(lang), percent or plain_percent(lang)
     fig, ax = _figure(width=max(5.0, 0.8 * len(points) + 2), height=4.0)
     xs = list(range(len(points)))
@@ -164,7 +161,7 @@ def trend_chart(
                     color=SKY, alpha=0.5, label=words["interval"], linewidth=0)  # fmt: skip
     ax.plot(xs, [p["rate"] for p in points], color=BLUE, label=words["rate"])
     _markers(ax, points, xs, horizontal=False, ms=8)
-    ax.set_xticks(xs, [str(p) for p in periods], fontfamily=FONT)
+    ax.set_xticks(xs, [p["label"] for p in points], fontfamily=FONT)
     ax.set_xlabel(words["period"], fontfamily=FONT)
     ax.set_ylim(_lower_limit(points, target), 1.02)
     _finish(ax, points, (words, percent), target, title, horizontal=False)
@@ -172,7 +169,7 @@ def trend_chart(
 
 
 def factor_chart(
-    factors: Mapping[str, Any],
+    factors: Mapping[str, RateEstimate],
     target: float | None = None,
     title: str | None = None,
     lang: str = "vi",
@@ -180,13 +177,12 @@ def factor_chart(
 ) -> Figure:
     """Factor indices (e.g. the five SIPAS factors) as horizontal bars with intervals.
 
-    ``factors`` maps a factor's name to its estimate (rate, low, high), in the
-    order to draw them, top to bottom.
+    ``factors`` maps a factor's name to its estimate, in the order to draw them,
+    top to bottom.
     """
     if not isinstance(factors, Mapping) or not factors:
         raise ValueError("factors must be a non-empty mapping of name -> estimate")
-    points = _points(list(factors.values()), lambda _: "")
-    names = [str(name) for name in factors]
+    points = _points([str(name) for name in factors], list(factors.values()))
     words, percent = _words(lang), percent or plain_percent(lang)
     fig, ax = _figure(width=7.5, height=max(3.0, 0.6 * len(points) + 1.5))
     ys = list(range(len(points)))[::-1]
@@ -196,13 +192,18 @@ def factor_chart(
     for y, p in zip(ys, points, strict=True):
         ax.annotate(percent(p["rate"], 1), (p["high"], y), xytext=(4, 0), fontsize=8,
                     textcoords="offset points", va="center", fontfamily=FONT)  # fmt: skip
-    ax.set_yticks(ys, names, fontfamily=FONT)
+    ax.set_yticks(ys, [p["label"] for p in points], fontfamily=FONT)
     ax.set_xlim(0, 1.1)
     _finish(ax, points, (words, percent), target, title, horizontal=True, axis_word="index")
     return fig
 
 
 # -- helpers ---------------------------------------------------------------------
+
+
+def apart(labelled: Sequence[tuple[str, RateEstimate]]) -> tuple[list[str], list[RateEstimate]]:
+    """(labels, estimates) of (label, estimate) pairs, as the charts take them."""
+    return [label for label, _ in labelled], [estimate for _, estimate in labelled]
 
 
 def plain_percent(lang: str = "vi") -> Percent:
@@ -257,44 +258,37 @@ def _words(lang: str) -> dict[Any, str]:
     return WORDS[lang]
 
 
-def _field(estimate: Any, name: str, default: Any = None) -> Any:
-    if isinstance(estimate, Mapping):
-        return estimate.get(name, default)
-    return getattr(estimate, name, default)
-
-
-def _points(estimates: Sequence[Any], label: str | Callable[[Any], str]) -> list[dict[str, Any]]:
+def _points(labels: Sequence[str], estimates: Sequence[RateEstimate]) -> list[dict[str, Any]]:
     if isinstance(estimates, str | bytes | Mapping) or not isinstance(estimates, Sequence):
-        raise ValueError("estimates must be a sequence of rows or estimate objects")
+        raise ValueError("estimates must be a sequence of RateEstimate")
     if not estimates:
         raise ValueError("nothing to draw: estimates is empty")
-    points = []
-    for i, estimate in enumerate(estimates):
-        values = {}
-        for name in ("rate", "low", "high"):
-            value = _field(estimate, name)
-            if (
-                not isinstance(value, numbers.Real)
-                or isinstance(value, bool)
-                or not 0.0 <= value <= 1.0
-            ):
-                raise ValueError(f"estimate {i}: {name} must be a number in [0, 1], got {value!r}")
-            values[name] = float(value)
-        if not values["low"] <= values["rate"] <= values["high"]:
-            # Jeffreys at 0 or n leaves the rate outside; draw the bar anyway.
-            values["low"] = min(values["low"], values["rate"])
-            values["high"] = max(values["high"], values["rate"])
-        target = _field(estimate, "target")
-        if target is not None and (not isinstance(target, numbers.Real) or math.isnan(target)):
-            target = None
-        verdict = _field(estimate, "verdict") or None
-        if verdict not in VERDICT_STYLE:
-            raise ValueError(f"estimate {i}: unknown verdict {verdict!r}")
-        text = label(estimate) if callable(label) else _field(estimate, label)
-        if text is None:
-            raise ValueError(f"estimate {i} has no label {label!r}")
-        points.append({**values, "target": target, "verdict": verdict, "label": str(text)})
-    return points
+    if isinstance(labels, str) or len(labels) != len(estimates):
+        raise ValueError(f"{len(labels)} labels for {len(estimates)} estimates")
+    return [_point(i, estimate, str(text))
+            for i, (estimate, text) in enumerate(zip(estimates, labels, strict=True))]
+
+
+def _point(i: int, estimate: RateEstimate, label: str) -> dict[str, Any]:
+    if not isinstance(estimate, RateEstimate):
+        raise ValueError(f"estimate {i} is a {type(estimate).__name__}, not a RateEstimate")
+    values = {}
+    for name in ("rate", "low", "high"):
+        value = getattr(estimate, name)
+        real = isinstance(value, numbers.Real) and not isinstance(value, bool)
+        if not real or not 0.0 <= value <= 1.0:
+            raise ValueError(f"estimate {i}: {name} must be a number in [0, 1], got {value!r}")
+        values[name] = float(value)
+    # Jeffreys at 0 or n leaves the rate outside its interval: draw the bar anyway.
+    values["low"] = min(values["low"], values["rate"])
+    values["high"] = max(values["high"], values["rate"])
+    target = estimate.target
+    if target is not None and (not isinstance(target, numbers.Real) or math.isnan(target)):
+        target = None
+    verdict = estimate.verdict or None
+    if verdict not in VERDICT_STYLE:
+        raise ValueError(f"estimate {i}: unknown verdict {verdict!r}")
+    return {**values, "target": target, "verdict": verdict, "label": label}
 
 
 def _intervals(ax: Axes, points: list[dict[str, Any]], positions: Sequence[int], *,

@@ -18,6 +18,7 @@ import numpy as np
 
 from . import _validate
 from .intervals import METHODS, interval_arrays
+from .rates import RateEstimate
 from .verdicts import verdict_arrays
 
 RESULT_FIELDS = (
@@ -94,6 +95,11 @@ class SatisfactionTable(Sequence):
 
     def __repr__(self) -> str:
         return f"<SatisfactionTable of {self._size} cells>"
+
+    def estimates(self) -> list[RateEstimate]:
+        """The cells as :class:`analysis.RateEstimate` (what the charts take), in order."""
+        return [RateEstimate(row["n"], row["satisfied"], row["rate"], row["low"], row["high"],
+                             row["target"], row["verdict"]) for row in self._rows(0, self._size)]
 
     def to_dicts(self) -> list[dict[str, Any]]:
         """All rows as a list of dicts (e.g. for JSON)."""

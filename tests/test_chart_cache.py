@@ -1,10 +1,12 @@
 """Dashboard charts are drawn once per set of numbers, and again as soon as those change."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 from seeding import add_responses, load_reference
 
+from analysis import RateEstimate
 from support import StaffActions
 from survey_app.extensions import db
 from survey_app.staff import chart_cache
@@ -75,11 +77,13 @@ def test_the_store_keeps_to_its_size():
 
 
 def test_the_digest_covers_every_drawn_value():
-    row = {"label": "a", "rate": 0.5, "low": 0.4, "high": 0.6, "target": 0.9, "verdict": "met"}
-    digests = {chart_cache.key("targets", "vi", rows=[row])}
-    for name, other in (("label", "b"), ("rate", 0.51), ("low", 0.41), ("high", 0.61),
-                        ("target", 0.8), ("verdict", "not_met")):
-        digests.add(chart_cache.key("targets", "vi", rows=[{**row, name: other}]))
-    digests.add(chart_cache.key("targets", "en", rows=[row]))
-    digests.add(chart_cache.key("trend", "vi", rows=[row]))
-    assert len(digests) == 9
+    row = RateEstimate(10, 5, 0.5, 0.4, 0.6, 0.9, "met")
+    digests = {chart_cache.key("targets", "vi", ["a"], [row])}
+    digests.add(chart_cache.key("targets", "vi", ["b"], [row]))
+    for name, other in (("n", 11), ("satisfied", 6), ("rate", 0.51), ("low", 0.41),
+                        ("high", 0.61), ("target", 0.8), ("verdict", "not_met")):
+        digests.add(chart_cache.key("targets", "vi", ["a"], [replace(row, **{name: other})]))
+    digests.add(chart_cache.key("targets", "en", ["a"], [row]))
+    digests.add(chart_cache.key("trend", "vi", ["a"], [row]))
+    digests.add(chart_cache.key("trend", "vi", ["a"], [row], target=0.9))
+    assert len(digests) == 12

@@ -19,32 +19,23 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from typing import Any
+
+from analysis import RateEstimate
 
 # Ample for every chart of every scope a province looks at in a day (~15 KB each).
 MAX_BYTES = 32 * 1024 * 1024
-FIELDS = ("label", "rate", "low", "high", "target", "verdict")
 
 
-def drawn(estimates: Sequence[Any], label: str = "label") -> list[dict[str, Any]]:
-    """The plotted fields of each estimate (mappings or objects) as plain rows."""
-    rows = []
-    for estimate in estimates:
-        row = {}
-        for name in FIELDS:
-            source = label if name == "label" else name
-            value = (estimate.get(source) if isinstance(estimate, Mapping)
-                     else getattr(estimate, source, None))
-            row[name] = value
-        rows.append(row)
-    return rows
-
-
-def key(name: str, lang: str, **drawn_values: Any) -> str:
-    """The digest of everything a chart shows."""
-    text = json.dumps({"chart": name, "lang": lang, **drawn_values}, sort_keys=True,
-                      ensure_ascii=False, default=str)  # fmt: skip
+def key(name: str, lang: str, labels: Sequence[str], estimates: Sequence[RateEstimate],
+        **options: Any) -> str:
+    """The digest of everything a chart shows: its labels, every field of its estimates
+    and its options (a common target)."""
+    drawn = [asdict(estimate) for estimate in estimates]
+    text = json.dumps({"chart": name, "lang": lang, "labels": list(labels), "rows": drawn,
+                       **options}, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -79,55 +79,49 @@ def _targets_plan(query, scope, lang, percent):
     # The targets' names are long and alike ("Mức độ hài lòng …"): the chart labels
     # them by their number in the dashboard's table, with the threshold.
     found = reporting.target_summary(query.period, scope, query.filters)
-    rows = [_labelled(r, f"{number} · ≥ {formatting.threshold(r.threshold, lang)}", r.threshold)
-            for number, r in enumerate(found, start=1) if r.rate is not None]
+    labels, rows = charts.apart([
+        (f"{number} · ≥ {formatting.threshold(r.threshold, lang)}", r.estimate)
+        for number, r in enumerate(found, start=1) if r.estimate])
     if not rows:
         return None
-    return (chart_cache.key("targets", lang, rows=rows),
-            lambda: charts.rates_chart(rows, lang=lang, percent=percent))
+    return (chart_cache.key("targets", lang, labels, rows),
+            lambda: charts.rates_chart(labels, rows, lang=lang, percent=percent))
 
 
 def _breakdown_plan(query, scope, lang, percent):
     found = served_groups.breakdown(query.period, scope, query.dimension, query.filters)
-    cells = chart_cache.drawn([c for c in reporting.with_labels(found, lang)
-                               if c.rate is not None])
+    labels, cells = charts.apart([(c.label, c.estimate)
+                                  for c in reporting.with_labels(found, lang) if c.estimate])
     if not cells:
         return None
-    threshold = cells[0]["target"] if len({c["target"] for c in cells}) == 1 else None
-    return (chart_cache.key("breakdown", lang, rows=cells, target=threshold),
-            lambda: charts.caterpillar_chart(cells, target=threshold, lang=lang,
+    goals = {cell.target for cell in cells}
+    threshold = goals.pop() if len(goals) == 1 else None
+    return (chart_cache.key("breakdown", lang, labels, cells, target=threshold),
+            lambda: charts.caterpillar_chart(labels, cells, target=threshold, lang=lang,
                                              percent=percent))
 
 
 def _factors_plan(query, scope, lang, percent):
     kinds = query.filters.kinds or ("administrative",)
     index = factor_indices.service_index(query.period, scope, kinds, (), query.filters)
-    factors = {f.label.get(lang, f.label.get("vi", f.id)): f for f in index.factors
-               if f.index is not None and f.low is not None}
+    factors = {f.label.get(lang, f.label.get("vi", f.id)): f.estimate for f in index.factors
+               if f.estimate}
     if not factors:
         return None
-    names = list(factors)
-    rows = chart_cache.drawn(list(factors.values()), label="id")
-    return (chart_cache.key("factors", lang, names=names, rows=rows),
-            lambda: charts.factor_chart(dict(zip(names, rows, strict=True)), lang=lang,
-                                        percent=percent))
+    return (chart_cache.key("factors", lang, list(factors), list(factors.values())),
+            lambda: charts.factor_chart(factors, lang=lang, percent=percent))
 
 
 def _trend_plan(query, scope, lang, percent):
-    found = [p for p in trends.trend(query.period, scope, query.filters) if p.rate is not None]
-    if not found:
+    labels, points = charts.apart([(p.period.label(lang), p.estimate)
+                                   for p in trends.trend(query.period, scope, query.filters)
+                                   if p.estimate])
+    if not points:
         return None
-    points = chart_cache.drawn(found, label="")
-    labels = [p.period.label(lang) for p in found]
-    threshold = points[-1]["target"]
-    return (chart_cache.key("trend", lang, labels=labels, rows=points, target=threshold),
+    threshold = points[-1].target
+    return (chart_cache.key("trend", lang, labels, points, target=threshold),
             lambda: charts.trend_chart(labels, points, target=threshold, lang=lang,
                                        percent=percent))
-
-
-def _labelled(result, label: str, threshold: float) -> dict:
-    return {"label": label, "rate": result.rate, "low": result.low, "high": result.high,
-            "target": threshold, "verdict": result.verdict}
 
 
 PLANS = {"targets": _targets_plan, "breakdown": _breakdown_plan, "trend": _trend_plan,

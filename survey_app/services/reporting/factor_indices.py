@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import case, func, select
 
-from analysis import ratio, verdicts
+from analysis import RateEstimate, estimate_or_none, ratio, verdicts
 from survey_app.extensions import db
 from survey_app.models import Questionnaire, QuestionnaireVersion, Response, response_factors
 from survey_app.services.access.scope import Scope
@@ -72,8 +72,9 @@ class FactorIndex:
     too_small: bool = True
 
     @property
-    def rate(self) -> float | None:  # what analysis.charts reads
-        return self.index
+    def estimate(self) -> RateEstimate | None:
+        """The index as analysis' one result type (n: the pooled answers)."""
+        return estimate_or_none(self.answers, self.satisfied, self.index, self.low, self.high)
 
 
 @dataclass

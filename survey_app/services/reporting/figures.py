@@ -114,6 +114,12 @@ class Cell:
     part: dict | None = None  # the target group of an agency's row, when it has two
 
     @property
+    def estimate(self) -> analysis.RateEstimate | None:
+        """The rate as analysis' one result type (a verdict only against a target)."""
+        return analysis.estimate_or_none(self.n, self.satisfied, self.rate, self.low, self.high,
+                                         self.target, self.verdict if self.target else None)
+
+    @property
     def not_used(self) -> int:
         return self.responses - self.n
 
@@ -152,6 +158,12 @@ class TargetResult:
     weighted: object | None = None  # weighting.PostStratified, where volumes are loaded
     coverage: str = "full"  # full / partial: the share of its population in the view
     extra: dict = field(default_factory=dict)
+
+    @property
+    def estimate(self) -> analysis.RateEstimate | None:
+        """The rate (or service index) as analysis' one result type, against its threshold."""
+        return analysis.estimate_or_none(self.n, self.satisfied, self.rate, self.low, self.high,
+                                         self.threshold, self.verdict)
 
     @property
     def partial(self) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, case
 
+from analysis import RateEstimate, estimate_or_none
 from survey_app.models import Response
 from survey_app.services.access.scope import Scope
 from survey_app.services.reporting.figures import (
@@ -39,6 +40,11 @@ class TrendPoint:
     additional_n: int | None = None
     too_small: bool = True
     year_before: TrendPoint | None = None
+
+    @property
+    def estimate(self) -> RateEstimate | None:
+        return estimate_or_none(self.n, self.satisfied, self.rate, self.low, self.high,
+                                self.target, self.verdict)
 
 
 def _points(chain: list[Period], scope: Scope, filters: Filters) -> list[TrendPoint]:

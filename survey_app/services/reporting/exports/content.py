@@ -9,6 +9,7 @@ written in full; a chart lists its rows in the order of the table above it.
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 
 from analysis import charts
 from survey_app import formatting
@@ -86,13 +87,12 @@ def _targets(report: ReportData, doc: Body) -> None:
         doc.add(Text(f"Chỉ tiêu {i} – {data.target_name(t)}: "
                      f"{verdict_sentence(t, report.period)}", "item"))
     _weighted(report, doc)
-    drawn = [{"label": f"Chỉ tiêu {i}", "rate": t.rate, "low": t.low, "high": t.high,
-              "target": t.threshold, "verdict": None if t.partial else t.verdict}
-             for i, t in enumerate(report.targets, start=1)
-             if t.rate is not None and t.low is not None]
+    # a partial view's rate is drawn against the target without a verdict
+    drawn = [(f"Chỉ tiêu {i}", replace(t.estimate, verdict=None) if t.partial else t.estimate)
+             for i, t in enumerate(report.targets, start=1) if t.estimate]
     if drawn:
         doc.add(chart(charts.rates_chart(
-            drawn, title="Tỷ lệ hài lòng so với chỉ tiêu (vạch đứt: chỉ tiêu)",
+            *charts.apart(drawn), title="Tỷ lệ hài lòng so với chỉ tiêu (vạch đứt: chỉ tiêu)",
             percent=VI_PERCENT), 12.0))
 
 
@@ -142,14 +142,11 @@ def _by_rate(cells) -> list:
 def _cell_chart(cells, title: str) -> list:
     """The cells of the table above, top to bottom in its order (best rate first), in
     charts of at most 40 rows on one axis (the province's communes on a few pages)."""
-    drawn = [{"label": _wrap(c.name.get("vi", "")), "rate": c.rate, "low": c.low,
-              "high": c.high, "target": c.target, "verdict": c.verdict if c.target else None}
-             for c in _by_rate(cells)
-             if c.rate is not None and c.low is not None]
+    drawn = [(_wrap(c.name.get("vi", "")), c.estimate) for c in _by_rate(cells) if c.estimate]
     if not drawn:
         return []
     return [chart(figure) for figure in charts.caterpillar_pages(
-        drawn, title=title, percent=VI_PERCENT)]
+        *charts.apart(drawn), title=title, percent=VI_PERCENT)]
 
 
 def _sectors(report: ReportData, doc: Body) -> None:
@@ -187,8 +184,7 @@ def _factors(report: ReportData, doc: Body) -> None:
              percent(f.index), interval(f.low, f.high)] for f in factors]
     doc.add(Table(["Yếu tố", "Người trả lời", "Câu trả lời", "Chỉ số", "KTC 95 %"], rows,
                   [6.8, 2.3, 2.3, 1.6, 3.0]))
-    drawn = {f.label.get("vi", f.id): {"rate": f.index, "low": f.low, "high": f.high}
-             for f in factors if f.low is not None}
+    drawn = {f.label.get("vi", f.id): f.estimate for f in factors if f.estimate}
     if drawn:
         doc.add(chart(charts.factor_chart(drawn, title="Chỉ số theo yếu tố",
                                            percent=VI_PERCENT)))
@@ -201,10 +197,9 @@ def _trend(report: ReportData, doc: Body) -> None:
              number(p.additional_n) if p.target else ""] for p in report.trend]
     doc.add(Table(["Kỳ", "n", "Tỷ lệ", "KTC 95 %", "Kết luận", "Cần thêm (phiếu)"], rows,
                   [3.6, 1.8, 1.8, 2.6, 4.0, 2.2]))
-    points = [p for p in report.trend if p.rate is not None and p.low is not None]
+    points = [(p.period.label("vi"), p.estimate) for p in report.trend if p.estimate]
     if len(points) >= 2:
-        doc.add(chart(charts.trend_chart([p.period.label("vi") for p in points], points,
-                                          target=points[-1].target,
+        doc.add(chart(charts.trend_chart(*charts.apart(points), target=points[-1][1].target,
                                           title="Tỷ lệ hài lòng qua các kỳ",
                                           percent=VI_PERCENT), 13.0))
 
