@@ -156,6 +156,9 @@ FIXED = {
     # rows take about 17 s on SQLite and 28 s on PostgreSQL, inside the server's 60 s
     # timeout); a larger one goes to the task queue.
     "PAPER_ROWS_IN_REQUEST": 1_000,
+    # A report or package of a choice holding more responses than this is built by the
+    # task queue, its page showing the progress; a smaller one within the request.
+    "REPORT_ROWS_IN_REQUEST": 50_000,
     "RATELIMIT_HEADERS_ENABLED": True,
     # WTForms has no Vietnamese catalogue, so every form writes its own messages;
     # Flask-WTF's lookup would only re-read WTForms' catalogues on every request.

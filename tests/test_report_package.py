@@ -16,7 +16,7 @@ from survey_app.services.reporting.periods import last_closed_quarter
 
 FILES = {"bao-cao-hai-long-2025-Q3.pdf", "bao-cao-hai-long-2025-Q3.docx",
          "bao-cao-hai-long-2025-Q3.xlsx", "bao-cao-hai-long-2025-Q3.json",
-         "du-lieu-phieu-2025-Q3.csv"}
+         "du-lieu-phieu-2025-Q3.csv", "ma-cot-du-lieu-phieu-2025-Q3.csv"}
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def test_package_has_every_file_per_scope_and_a_true_manifest(seeded, runner, tm
 
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["period"] == PERIOD
-    assert len(manifest["files"]) == 5 * len(folders)
+    assert len(manifest["files"]) == 6 * len(folders)
     for entry in manifest["files"]:
         data = (root / entry["file"]).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from survey_app.vocabulary import QuestionnaireKind
+
 RATE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
 COUNT = {"type": "integer", "minimum": 0}
 MAYBE_COUNT = {"type": ["integer", "null"], "minimum": 0}
@@ -33,13 +35,24 @@ CELL = _object({
     "n": COUNT, "satisfied": COUNT, **ESTIMATE, "target": RATE, **JUDGED,
     "additional_n": MAYBE_COUNT, "too_small": {"type": "boolean"},
 }, "A group of responses (sector, agency, facility, channel) with its Wilson interval.")
+WEIGHTED = {
+    **_object({
+        **ESTIMATE, "se": {"type": "number", "minimum": 0}, "n": COUNT,
+        "n_eff": {"type": "number", "minimum": 0}, "transactions": COUNT, "left_out": COUNT,
+    }, "The rate post-stratified by transaction volumes (agency × sector group × quarter) or "
+       "by facility volumes (health, education), with its design-based interval, standard "
+       "error and Kish effective n; `transactions` in the strata weighted, `left_out` the "
+       "answers in strata that could not be weighted. null where no volume is loaded. The "
+       "verdict is read on the unweighted rate, not on this one."),
+    "type": ["object", "null"],
+}
 TARGET = _object({
     "code": {"type": "string"}, "plan": {"type": "string"}, "name": {"type": "string"},
     "measure": {"type": "string", "enum": ["overall", "service-index"]},
     "threshold": {"type": "number"}, "partial": {"type": "boolean"}, "responses": COUNT,
     "n": COUNT, "satisfied": MAYBE_COUNT, **ESTIMATE, **JUDGED, "additional_n": MAYBE_COUNT,
     "p_value": {"type": ["number", "null"]}, "too_small": {"type": "boolean"},
-    "change": DIFFERENCE, "change_year": DIFFERENCE,
+    "change": DIFFERENCE, "change_year": DIFFERENCE, "weighted": WEIGHTED,
 }, "A target of the plans valid in the period, measured in the scope.")
 POINT = _object({
     "period": {"type": "string"}, "label": {"type": "string"}, "n": COUNT, "satisfied": COUNT,
@@ -82,6 +95,10 @@ REPORT = _object({
                        "first_day": {"type": "string", "format": "date"},
                        "last_day": {"type": "string", "format": "date"}}),
     "scope": _object({"label": {"type": "string"}, "everything": {"type": "boolean"}}),
+    "survey": {"type": ["string", "null"],
+               "enum": [*QuestionnaireKind.values(), None],
+               "description": "The questionnaire kind the report is for; null: every survey "
+                              "of the scope."},
     "issuer": _object({"name": {"type": "string"}, "governing": {"type": "string"}},
                       "The body that issues the report (the reader's own)."),
     "generated_at": {"type": "string", "format": "date-time", "pattern": "Z$"},
@@ -118,12 +135,18 @@ def operation(error, unauthorized: dict, too_many: dict) -> dict:
             "name": "period", "in": "query", "required": True,
             "description": "2026-Q1, 2026-H1, 2026 or 2026-01-01..2026-03-31 (local days).",
             "schema": {"type": "string"},
+        }, {
+            "name": "survey", "in": "query", "required": False,
+            "description": "One questionnaire kind with answers in the reader's scope "
+                           "(`administrative`, `health_inpatient` …); every survey if left out.",
+            "schema": {"type": "string", "enum": list(QuestionnaireKind.values())},
         }],
         "responses": {
             "200": {"description": "The report.", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Report"}}}},
             "400": error("No period or one that cannot be read (`missing_period`, "
-                         "`bad_period`)."),
+                         "`bad_period`), or a survey with no answers in the reader's scope "
+                         "(`bad_survey`)."),
             "401": unauthorized,
             "429": too_many,
         },

@@ -1,4 +1,4 @@
-"""GET /api/v1/reports?period=2026-Q1: the report's numbers as JSON, within the reader's scope.
+"""GET /api/v1/reports?period=2026-Q1[&survey=…]: the report as JSON, in the reader's scope.
 
 For an API key, the scope is the key's agency and its units (no comment text in any
 case); for a logged-in staff member without a key, their own scope. The body is the
@@ -18,6 +18,7 @@ from survey_app.api.errors import ApiError
 from survey_app.routing import Views
 from survey_app.services.access.scope import Scope, agency_subtree
 from survey_app.services.reporting import exports as reports
+from survey_app.services.reporting.exports import choice
 from survey_app.services.reporting.periods import PeriodError, parse_period
 
 views = Views()
@@ -43,8 +44,14 @@ def report_json():
     except PeriodError as error:
         raise ApiError(400, "bad_period", str(error)) from None
     scope, user_id = reader_scope()
+    try:
+        survey = choice.narrow(scope, survey=request.args.get("survey") or None).survey
+    except choice.OutsideScope:
+        raise ApiError(400, "bad_survey", "This survey has no answers in your scope: leave "
+                                          "out ?survey= or give one of "
+                                          f"{', '.join(choice.surveys(scope))}.") from None
     buffer = io.BytesIO()
     reports.json_report(period, scope, user_id, buffer,
-                        action=None if user_id else "export.api")
+                        action=None if user_id else "export.api", survey=survey)
     return Response(buffer.getvalue(), content_type="application/json",
                     headers={"Cache-Control": "no-store"})

@@ -1,4 +1,5 @@
-"""flask jobs worker: run the task queue's worker (long paper imports, the daily purge)."""
+"""flask jobs worker: run the task queue's worker (long paper imports, large reports and
+packages, the daily purge)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from flask.cli import AppGroup
 
 from survey_app.services.jobs import (
     paper,  # noqa: F401 - registers its task on the queue
+    periodic,  # noqa: F401 - registers the daily purge
     queue,
+    reports,  # noqa: F401 - registers its task on the queue
 )
 
 jobs = AppGroup("jobs", help="The task queue: long work run outside the web request.")

@@ -1,5 +1,9 @@
-"""flask report --period 2025-Q3 --format pdf|docx|xlsx|csv|json --out FILE [--sector CODE]…
-[--agency CODE]…, or flask report --period 2025-Q3 --package DIR (every file, `package.py`).
+"""flask report --period 2025-Q3 --format pdf|docx|xlsx|csv|json|codebook --out FILE
+[--sector CODE]… [--agency CODE]… [--survey KIND], or flask report --period 2025-Q3
+--package DIR [--survey KIND] (every file, `package.py`).
+
+`--format codebook` writes what each column of the CSV export holds (question text, answer
+codes), as the Reports page's codebook link does; the package has it beside each CSV.
 
 Exit code 2, with one clear line, for a bad period, an unknown sector or agency, or a
 path that cannot be written. The file is written beside its destination and moved
@@ -20,10 +24,12 @@ from survey_app.database import reads_replica
 from survey_app.services.access.scope import Scope, ScopeError
 from survey_app.services.printing import pdf_fonts
 from survey_app.services.reporting import exports as reports
-from survey_app.services.reporting.exports import csv_export, data, package
+from survey_app.services.reporting.exports import codebook, csv_export, data, package
 from survey_app.services.reporting.periods import PeriodError, last_closed_quarter, parse_period
+from survey_app.vocabulary import QuestionnaireKind
 
 INVALID = 2
+CODEBOOK = "codebook"
 LAST_QUARTER = "last-quarter"  # the quarter closed most recently, in local time
 # Progress steps of a document build: the data steps, then (PDF) its body and layout.
 PDF_STEPS = 2
@@ -38,15 +44,18 @@ def _fail(message: str):
                     "(CSV); with --package, every file for the province and each department.")
 @click.option("--period", required=True,
               help="2025-Q3, 2025-H1, 2025, 2025-01-01..2025-03-31, or last-quarter (for cron)")
-@click.option("--format", "fmt", type=click.Choice(reports.FORMATS))
+@click.option("--format", "fmt", type=click.Choice([*reports.FORMATS, CODEBOOK]),
+              help="codebook: the CSV export's columns, their questions and answer codes.")
 @click.option("--out", type=click.Path(dir_okay=False), help="File to write.")
 @click.option("--package", "package_dir", type=click.Path(file_okay=False),
               help="Folder in which to write the period's package (and its manifest).")
 @click.option("--sector", "sectors", multiple=True, help="Narrow to a sector code (repeatable).")
 @click.option("--agency", "agencies", multiple=True,
               help="Narrow to an agency code and its sub-units (repeatable).")
+@click.option("--survey", type=click.Choice(QuestionnaireKind.values()),
+              help="Only this survey (questionnaire kind); every survey if left out.")
 @reads_replica
-def report(period, fmt, out, package_dir, sectors, agencies):
+def report(period, fmt, out, package_dir, sectors, agencies, survey):
     try:
         chosen = last_closed_quarter() if period == LAST_QUARTER else parse_period(period)
     except PeriodError as error:
@@ -56,7 +65,7 @@ def report(period, fmt, out, package_dir, sectors, agencies):
             _fail("--package writes every format for every scope: leave out --format, --out, "
                   "--sector and --agency")
         _check_fonts()
-        _package(chosen, Path(package_dir))
+        _package(chosen, Path(package_dir), survey)
         return
     if not fmt or not out:
         _fail("give --format and --out (or --package DIR)")
@@ -74,7 +83,7 @@ def report(period, fmt, out, package_dir, sectors, agencies):
     handle, temporary = tempfile.mkstemp(prefix=".report-", dir=folder)
     try:
         with os.fdopen(handle, "wb") as stream:
-            _write(fmt, chosen, scope, stream)
+            _write(fmt, chosen, scope, stream, survey)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -90,23 +99,27 @@ def _check_fonts() -> None:
         _fail(str(error))
 
 
-def _package(period, folder: Path) -> None:
+def _package(period, folder: Path, survey: str | None) -> None:
     if not folder.is_dir() or not os.access(folder, os.W_OK):
         _fail(f"cannot write in {folder}: the folder does not exist or is not writable")
     parts = package.scopes()
-    with click.progressbar(length=len(parts), label="package", file=sys.stderr,
-                           item_show_func=lambda code: code) as bar:
-        def advance(code: str) -> None:
-            bar.update(1, code)
+    with click.progressbar(length=len(parts) * len(package.FILES), label="package",
+                           file=sys.stderr, item_show_func=lambda name: name) as bar:
+        def advance(name: str) -> None:
+            bar.update(1, name)
 
-        written = package.write(period, folder, advance)
-    click.echo(f"wrote {written} ({len(parts) * len(package.FORMATS)} files, manifest.json, "
+        written = package.write(period, folder, advance, survey=survey)
+    click.echo(f"wrote {written} ({len(parts) * len(package.FILES)} files, manifest.json, "
                "SHA256SUMS)")
 
 
-def _write(fmt: str, period, scope: Scope, stream) -> None:
+def _write(fmt: str, period, scope: Scope, stream, survey: str | None) -> None:
+    if fmt == CODEBOOK:
+        for text in codebook.stream(period, scope, survey):
+            stream.write(text.encode("utf-8"))
+        return
     if fmt == "csv":
-        total = csv_export.count(period, scope)
+        total = csv_export.count(period, scope, survey)
         with click.progressbar(length=total, label="responses", file=sys.stderr) as bar:
             done = [0]
 
@@ -114,10 +127,11 @@ def _write(fmt: str, period, scope: Scope, stream) -> None:
                 bar.update(rows - done[0])
                 done[0] = rows
 
-            for text in reports.csv_report(period, scope, None, advance, action="export.cli"):
+            for text in reports.csv_report(period, scope, None, advance, action="export.cli",
+                                           survey=survey):
                 stream.write(text.encode("utf-8"))
         return
     steps = len(data.STEPS) + (PDF_STEPS if fmt == "pdf" else 0)
     with click.progressbar(length=steps, label=f"{fmt} report", file=sys.stderr) as bar:
         reports.BUILDERS[fmt](period, scope, None, stream, progress=lambda _step: bar.update(1),
-                              action="export.cli")
+                              action="export.cli", survey=survey)

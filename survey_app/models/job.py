@@ -10,14 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from survey_app.extensions import db
 from survey_app.models.types import UTCDateTime, utcnow
 
-JOB_KINDS = ("paper_import",)
+JOB_KINDS = ("paper_import", "report")
 JOB_STATUSES = ("queued", "running", "done", "failed")
 
 
 class Job(db.Model):
     __tablename__ = "jobs"
     __table_args__ = (
-        CheckConstraint("kind IN ('paper_import')", name="kind"),
+        CheckConstraint("kind IN ('paper_import', 'report')", name="kind"),
         CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,8 +26,9 @@ class Job(db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
     filename: Mapped[str] = mapped_column(String(300), default="")
-    # The uploaded file, until the job has read it: the worker may run on another
-    # machine than the web server, so the file travels through the database.
+    # The uploaded file, until the job has read it (a paper import), or the file built
+    # (a report): the worker may run on another machine than the web server, so the
+    # file travels through the database.
     payload: Mapped[bytes | None] = mapped_column(LargeBinary)
     # What came of it, as plain data the page translates: {"rows": …, "batch_id": …}
     # or {"problem": code, …} with the located errors of a refused file.

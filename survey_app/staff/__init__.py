@@ -15,6 +15,7 @@ from survey_app.staff import (
     comparisons,
     dashboard,
     posters,
+    report_jobs,
     reports,
     service_quality,
     totp,
@@ -28,7 +29,8 @@ PUBLIC_VIEWS = {"staff.login", "staff.login_code", "staff.static"}
 
 # The modules whose views make up the staff side.
 VIEW_MODULES = (alerts, audit, auth, campaign_paper, campaigns, cases, charts, comments,
-                comparisons, dashboard, posters, reports, service_quality, totp, users)
+                comparisons, dashboard, posters, report_jobs, reports, service_quality, totp,
+                users)
 
 
 def make_blueprint() -> Blueprint:

@@ -1,14 +1,8 @@
-"""The Reports page's narrowing: a sector or an agency inside the reader's own scope.
-
-The files are built for a scope (services.reporting.exports), so narrowing is a
-smaller scope: one granted sector, or one agency of the scope with its sub-units,
-keeping the reader's right to comments. Anything outside the scope is a 404, as on
-the dashboard, so its name is never confirmed to someone who may not read it.
-"""
+"""The Reports page's choices read from the query string: a sector or an agency inside
+the reader's own scope, and a survey (services.reporting.exports.choice does the
+narrowing; outside the scope is a 404, as on the dashboard)."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from flask import abort
 from flask_babel import gettext as _
@@ -17,44 +11,36 @@ from sqlalchemy import select
 from survey_app import formatting
 from survey_app.extensions import db
 from survey_app.models import Agency, Sector
-from survey_app.services.access.scope import Scope, agency_subtree
-from survey_app.staff.arguments import optional_id
-from survey_app.staff.common import BadQuery
+from survey_app.services.access.scope import Scope
+from survey_app.services.reporting.exports import choice
+from survey_app.services.reporting.exports.choice import Choice
+from survey_app.services.reporting.periods import Period
+from survey_app.staff.arguments import BadQuery, optional_id
+from survey_app.staff.common import current_scope, read_period
+from survey_app.vocabulary import QuestionnaireKind
 
 
-@dataclass(frozen=True)
-class Narrowing:
-    scope: Scope
-    sector_id: int | None = None
-    agency_id: int | None = None
-
-    def args(self) -> dict:
-        """Query-string arguments that keep this narrowing in the download links."""
-        return {k: v for k, v in (("sector", self.sector_id), ("agency", self.agency_id)) if v}
+def read(args) -> tuple[Period, Choice]:
+    """The period and the choice of a download or a job (BadQuery, or 404 outside scope)."""
+    return read_period(args), narrowing(current_scope(), args)
 
 
-def narrowing(scope: Scope, args) -> Narrowing:
+def narrowing(scope: Scope, args) -> Choice:
+    survey = (args.get("survey") or "").strip()
+    if survey and survey != choice.ALL_SURVEYS and survey not in QuestionnaireKind.values():
+        raise BadQuery(_("A filter in the address is not valid."))
     sector_id, agency_id = optional_id(args, "sector"), optional_id(args, "agency")
-    if sector_id is not None and agency_id is not None:
-        raise BadQuery(_("Choose a sector or an agency, not both."))
-    if sector_id is not None:
-        if not (scope.everything or sector_id in scope.sector_ids) or db.session.get(
-                Sector, sector_id) is None:
-            abort(404)
-        return Narrowing(Scope(sector_ids=frozenset({sector_id}),
-                               allows_comments=scope.allows_comments), sector_id=sector_id)
-    if agency_id is not None:
-        if not (scope.everything or agency_id in scope.agency_ids) or db.session.get(
-                Agency, agency_id) is None:
-            abort(404)
-        return Narrowing(Scope(agency_ids=agency_subtree({agency_id}),
-                               root_agency_ids=frozenset({agency_id}),
-                               allows_comments=scope.allows_comments), agency_id=agency_id)
-    return Narrowing(scope)
+    try:
+        return choice.narrow(scope, sector_id, agency_id, survey or None)
+    except choice.BothNarrowings:
+        raise BadQuery(_("Choose a sector or an agency, not both.")) from None
+    except choice.OutsideScope:
+        abort(404)
 
 
 def choices(scope: Scope) -> dict:
-    """The sectors and agencies the reader may narrow to, in Vietnamese order."""
+    """The sectors and agencies the reader may narrow to, in the reader's alphabetical
+    order, and the surveys with answers in their scope."""
     sectors = select(Sector) if scope.everything else select(Sector).where(
         Sector.id.in_(sorted(scope.sector_ids)))
     agencies = select(Agency) if scope.everything else select(Agency).where(
@@ -64,5 +50,7 @@ def choices(scope: Scope) -> dict:
     def name(row):
         return row.name_en if lang == "en" else row.name_vi
 
+    labels = QuestionnaireKind.labels()
     return {"sectors": formatting.sort_by_name(db.session.execute(sectors).scalars(), name),
-            "agencies": formatting.sort_by_name(db.session.execute(agencies).scalars(), name)}
+            "agencies": formatting.sort_by_name(db.session.execute(agencies).scalars(), name),
+            "surveys": [(kind, labels[kind]) for kind in choice.surveys(scope)]}

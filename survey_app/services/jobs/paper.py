@@ -37,11 +37,7 @@ def enqueue_import(campaign: Campaign, filename: str, data: bytes, user_id: int,
 
 @queue.huey.task()
 def run_paper_import(job_id: int) -> None:
-    with queue.app().app_context():
-        try:
-            run(job_id)
-        finally:
-            db.session.remove()
+    queue.run_in_app(run, job_id)
 
 
 def run(job_id: int) -> None:

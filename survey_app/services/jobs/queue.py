@@ -13,9 +13,13 @@ database transaction from its first row to its last, and on SQLite a second writ
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask
 from huey import Huey
 from huey.storage import RedisStorage, SqliteStorage
+
+from survey_app.extensions import db
 
 NAME = "survey"
 
@@ -43,6 +47,16 @@ def app() -> Flask:
     if _app is None:
         raise RuntimeError("the task queue is not configured: create the app first")
     return _app
+
+
+def run_in_app(body: Callable[[int], None], job_id: int) -> None:
+    """A task's body, `body(job_id)`, in the app's context; the worker thread keeps no
+    database session afterwards."""
+    with app().app_context():
+        try:
+            body(job_id)
+        finally:
+            db.session.remove()
 
 
 def set_progress(job_id: int, done: int, total: int) -> None:

@@ -39,10 +39,10 @@ FIXED = {
 CHANNEL_CODES = "token; counter; kiosk; paper; link"
 
 
-def rows(period: Period, scope: Scope) -> Iterator[list]:
+def rows(period: Period, scope: Scope, survey: str | None = None) -> Iterator[list]:
     """The header, then one row per column of the export, in the export's order."""
     yield list(HEADER)
-    versions = csv_export._versions(period, scope)
+    versions = csv_export._versions(period, scope, survey)
     for name in csv_export.FIXED_COLUMNS:
         yield _fixed(name)
     described: dict[str, list] = {}
@@ -86,8 +86,8 @@ def _codes(item: dict, definition: dict) -> str:
     return ""
 
 
-def stream(period: Period, scope: Scope) -> Iterator[str]:
+def stream(period: Period, scope: Scope, survey: str | None = None) -> Iterator[str]:
     """The codebook as CSV text (UTF-8 with a BOM, like the export)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows(period, scope))
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows(period, scope, survey))
     yield "\ufeff" + buffer.getvalue()

@@ -27,6 +27,7 @@ NOTE = (
     "99,8 % và vẫn có ý nghĩa sau khi kiểm soát tỷ lệ phát hiện sai (Benjamini–Hochberg, 5 %). "
     "Không xếp hạng: với ít phiếu, thứ hạng phần lớn do ngẫu nhiên."
 )
+OTHER_SURVEY = "Phụ lục này chỉ lập cho khảo sát về giải quyết thủ tục hành chính."
 SMALL_AREA_NOTE = (
     "Ước lượng cho địa bàn nhỏ (mô hình Fay–Herriot): bên cạnh tỷ lệ của chính xã, phường là "
     "một ước lượng vay mượn thông tin từ các xã, phường khác; càng ít phiếu, ước lượng càng "
@@ -39,6 +40,9 @@ def section(report, doc) -> None:
     """The appendix: its heading, the funnels with the units outside, the commune table."""
     doc.add(blocks.Heading("PHỤ LỤC. SO SÁNH CÁC CƠ QUAN VỚI CHỈ TIÊU; ƯỚC LƯỢNG CHO ĐỊA BÀN NHỎ"))
     doc.add(blocks.Text(NOTE, "small"))
+    if not report.administrative:
+        doc.add(blocks.Text(OTHER_SURVEY))
+        return
     found = comparisons.funnels(report.period, report.scope, "agency", ADMINISTRATIVE)
     if not found:
         doc.add(blocks.Text("Có ít hơn ba cơ quan có phiếu trong phạm vi: không so sánh."))
@@ -93,7 +97,9 @@ FLAG = {"above": "cao hơn", "below": "thấp hơn", "inside": "trong giới h�
 
 def sheet_rows(report) -> list[list]:
     """Rows of the workbook's comparison sheet: every funnel unit, then every commune."""
-    rows = []
+    rows: list[list] = []
+    if not report.administrative:
+        return rows
     for comparison in comparisons.funnels(report.period, report.scope, "agency", ADMINISTRATIVE):
         group = f"Cơ quan so với {_line(comparison)}"
         rows += [[group, u.name.get("vi", ""), u.n, u.rate, FLAG[u.flag_95], FLAG[u.flag_998],

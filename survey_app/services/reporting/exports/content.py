@@ -175,7 +175,7 @@ def _services(report: ReportData, doc: Body) -> None:
 
 
 def _factors(report: ReportData, doc: Body) -> None:
-    doc.add(Heading("VI. CHỈ SỐ HÀI LÒNG THEO CÁC YẾU TỐ (THỦ TỤC HÀNH CHÍNH)"))
+    doc.add(Heading(f"VI. CHỈ SỐ HÀI LÒNG THEO CÁC YẾU TỐ ({_about(report)})"))
     factors = [f for f in report.factors.factors if f.index is not None]
     if not factors:
         doc.add(Text("Chưa có câu trả lời theo yếu tố trong kỳ."))
@@ -191,7 +191,7 @@ def _factors(report: ReportData, doc: Body) -> None:
 
 
 def _trend(report: ReportData, doc: Body) -> None:
-    doc.add(Heading("VII. XU HƯỚNG QUA CÁC KỲ (THỦ TỤC HÀNH CHÍNH)"))
+    doc.add(Heading(f"VII. XU HƯỚNG QUA CÁC KỲ ({_about(report)})"))
     rows = [[p.period.label("vi"), number(p.n), percent(p.rate), interval(p.low, p.high),
              VERDICTS[p.verdict] if p.target else "",
              number(p.additional_n) if p.target else ""] for p in report.trend]
@@ -224,6 +224,13 @@ def _comments(report: ReportData, doc: Body) -> None:
     for sample in report.comment_samples:
         doc.add(Text(f"{local(sample['at'])[:10]} – {sample['agency']}: “{sample['text']}” "
                      f"({STATUSES[sample['status']].lower()})", "item"))
+
+
+def _about(report: ReportData) -> str:
+    """What the factor and trend sections are about: the chosen survey, else the one-stop one."""
+    if report.administrative or report.survey is None:
+        return "THỦ TỤC HÀNH CHÍNH"
+    return data.survey_name(report.survey, "vi").upper()
 
 
 def _methods(report: ReportData, doc: Body) -> None:

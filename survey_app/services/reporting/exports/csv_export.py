@@ -40,7 +40,7 @@ from survey_app.models import (
 )
 from survey_app.services.access.scope import Scope
 from survey_app.services.questionnaires import kinds
-from survey_app.services.reporting.figures import NO_FILTERS, response_conditions
+from survey_app.services.reporting.figures import NO_FILTERS, Filters, response_conditions
 from survey_app.services.reporting.periods import Period
 
 CHUNK_ROWS = 2000
@@ -49,9 +49,15 @@ FIXED_COLUMNS = ("questionnaire", "version", "campaign", "agency", "counter", "s
 ANSWER_TYPES = {name for name, kind in kinds.KINDS.items() if not kind.comment}
 
 
-def _versions(period: Period, scope: Scope) -> dict[int, tuple[str, int, dict]]:
-    """The questionnaire versions answered in the period and scope: id -> (code, version, def)."""
-    conditions = response_conditions(period.start, period.end, scope, NO_FILTERS)
+def _filters(survey: str | None) -> Filters:
+    return NO_FILTERS if survey is None else Filters(kinds=(survey,))
+
+
+def _versions(period: Period, scope: Scope,
+              survey: str | None = None) -> dict[int, tuple[str, int, dict]]:
+    """The questionnaire versions answered in the period and scope (of the `survey` kind if
+    given): id -> (code, version, definition)."""
+    conditions = response_conditions(period.start, period.end, scope, _filters(survey))
     used = select(Response.questionnaire_version_id).where(and_(*conditions)).distinct()
     rows = db.session.execute(
         select(QuestionnaireVersion.id, Questionnaire.code, QuestionnaireVersion.version,
@@ -96,15 +102,15 @@ def _codes(model) -> dict[int, str]:
     return dict(db.session.execute(select(model.id, model.code)).all())
 
 
-def count(period: Period, scope: Scope) -> int:
+def count(period: Period, scope: Scope, survey: str | None = None) -> int:
     """How many rows the export of this period and scope has (for a progress bar)."""
-    conditions = response_conditions(period.start, period.end, scope, NO_FILTERS)
+    conditions = response_conditions(period.start, period.end, scope, _filters(survey))
     return db.session.scalar(select(func.count()).select_from(Response).where(and_(*conditions)))
 
 
-def rows(period: Period, scope: Scope) -> Iterator[list]:
+def rows(period: Period, scope: Scope, survey: str | None = None) -> Iterator[list]:
     """The header, then one list per response, in id order (streamed)."""
-    versions = _versions(period, scope)
+    versions = _versions(period, scope, survey)
     items = answer_columns(versions)
     with_comments = scope.allows_comments
     header = [*FIXED_COLUMNS, *items] + (["comment"] if with_comments else [])
@@ -123,7 +129,7 @@ def rows(period: Period, scope: Scope) -> Iterator[list]:
     if with_comments:
         query = query.add_columns(func.max(Comment.text)).outerjoin(
             Comment, and_(Comment.response_id == Response.id, Comment.purged_at.is_(None)))
-    conditions = response_conditions(period.start, period.end, scope, NO_FILTERS)
+    conditions = response_conditions(period.start, period.end, scope, _filters(survey))
     query = (query.where(and_(*conditions)).group_by(Response.id).order_by(Response.id)
              .execution_options(yield_per=CHUNK_ROWS))
     agencies, counters, campaigns = _codes(Agency), _codes(Counter), _codes(Campaign)
@@ -170,7 +176,8 @@ def _inert(text: str | None) -> str | None:
     return text
 
 
-def stream(period: Period, scope: Scope, progress=None) -> Iterator[str]:
+def stream(period: Period, scope: Scope, progress=None,
+           survey: str | None = None) -> Iterator[str]:
     """CSV text in chunks of rows (UTF-8 with a BOM first, so spreadsheet programs read
     the Vietnamese correctly); `progress(rows)` after each chunk."""
     buffer = io.StringIO()
@@ -178,7 +185,7 @@ def stream(period: Period, scope: Scope, progress=None) -> Iterator[str]:
     yield "\ufeff"
     batch: list = []
     written = 0
-    for row in rows(period, scope):
+    for row in rows(period, scope, survey):
         batch.append(row)
         if len(batch) >= CHUNK_ROWS:
             writer.writerows(batch)

@@ -3,7 +3,9 @@
 The same `ReportData` as the PDF, the DOCX and the XLSX, so the numbers agree: rates
 and intervals as fractions (0.903), counts as integers, verdicts as codes (`met`,
 `not_met`, `undecided`, null) beside their Vietnamese words, times in UTC (ISO 8601).
-No comment text: like the workbook, this file travels further than the PDF.
+No comment text: like the workbook, this file travels further than the PDF. A target
+carries its post-stratified rate (`weighted`) beside the unweighted one; the verdict
+is read on the unweighted rate (docs/staff.md says why).
 The OpenAPI document (`api/openapi.py`, schema `Report`) describes every field.
 """
 
@@ -34,6 +36,7 @@ def as_dict(report: ReportData) -> dict:
                    "first_day": period.first_day.isoformat(),
                    "last_day": period.last_day.isoformat()},
         "scope": {"label": report.scope_label["vi"], "everything": report.scope.everything},
+        "survey": report.survey,
         "issuer": {"name": issuer.name, "governing": issuer.governing},
         "generated_at": _utc(report.generated_at),
         "totals": {"responses": report.totals.responses, "n": report.totals.n,
@@ -77,7 +80,18 @@ def _target(t) -> dict:
         "satisfied": t.satisfied, "rate": t.rate, "low": t.low, "high": t.high, **verdict,
         "additional_n": t.additional_n, "p_value": t.p_value, "too_small": t.too_small,
         "change": _difference(t.change), "change_year": _difference(t.change_year),
+        "weighted": _weighted(t.weighted),
     }
+
+
+def _weighted(weighted) -> dict | None:
+    """The post-stratified rate beside the unweighted one; the verdict stays on the latter."""
+    if weighted is None:
+        return None
+    estimate = weighted.estimate
+    return {"rate": estimate.rate, "low": estimate.low, "high": estimate.high,
+            "se": estimate.se, "n": estimate.n, "n_eff": estimate.n_eff,
+            "transactions": weighted.transactions, "left_out": weighted.left_out}
 
 
 def _cell(c) -> dict:

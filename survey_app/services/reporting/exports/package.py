@@ -4,9 +4,10 @@
 `tinh` (the whole province, issued by Sở Nội vụ, comment text included) and one per
 department (`so-y-te` …: the sectors the department manages, issued by it, without
 comment text, since these files are handed on) — each holding the PDF, DOCX, XLSX,
-JSON and CSV, and a `manifest.json` (file, scope, bytes, SHA-256) with a `SHA256SUMS`
-that `sha256sum -c` reads. The package is built in a hidden folder beside its place
-and moved there whole, so a failed or interrupted run (cron) never leaves half of one.
+JSON and CSV with the CSV's codebook, and a `manifest.json` (file, scope, bytes,
+SHA-256) with a `SHA256SUMS` that `sha256sum -c` reads. The package is built in a
+hidden folder beside its place and moved there whole, so a failed or interrupted run
+(cron) never leaves half of one.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ from survey_app.extensions import db
 from survey_app.models import Agency, utcnow
 from survey_app.services.access.scope import Scope
 from survey_app.services.reporting import exports
+from survey_app.services.reporting.exports import codebook
 from survey_app.services.reporting.periods import Period
 
 FORMATS = ("pdf", "docx", "xlsx", "json", "csv")
+FILES = (*FORMATS, "codebook")  # the CSV's codebook beside it
 PROVINCE = "tinh"
 
 
@@ -37,6 +40,7 @@ class PackageScope:
     code: str      # the sub-folder: tinh, so-y-te …
     label: str     # who it is for, in words
     scope: Scope
+    user_id: int | None = None  # who the files are audited to (None: the command line)
 
 
 def scopes() -> list[PackageScope]:
@@ -53,17 +57,18 @@ def scopes() -> list[PackageScope]:
 
 
 def write(period: Period, folder: Path, progress: Callable[[str], None] | None = None,
-          action: str = "export.package") -> Path:
-    """Build the package of `period` in `folder`; returns its path (folder/<period>)."""
+          action: str = "export.package", survey: str | None = None,
+          parts: list[PackageScope] | None = None) -> Path:
+    """Build the package of `period` (of one `survey`, or every one) in `folder` for `parts`
+    (default `scopes()`); returns its path (folder/<period>). `progress("tinh/pdf")` after
+    each file."""
     final = folder / period.code.replace("..", "_")
     building = Path(tempfile.mkdtemp(prefix=".package-", dir=folder))
     try:
         files = []
-        for part in scopes():
-            files += _scope_files(building, period, part, action)
-            if progress:
-                progress(part.code)
-        _manifest(building, period, files)
+        for part in scopes() if parts is None else parts:
+            files += _scope_files(building, period, part, action, survey, progress)
+        _manifest(building, period, files, survey)
         _move_into_place(building, final)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
@@ -71,21 +76,34 @@ def write(period: Period, folder: Path, progress: Callable[[str], None] | None =
     return final
 
 
-def _scope_files(root: Path, period: Period, part: PackageScope, action: str) -> list[dict]:
-    """The five files of one scope (the four drawn ones from one gathering of numbers)."""
+def _scope_files(root: Path, period: Period, part: PackageScope, action: str,
+                 survey: str | None, progress: Callable[[str], None] | None) -> list[dict]:
+    """The files of one scope (the four drawn ones from one gathering of numbers)."""
+    def done(*names: str) -> None:
+        for name in names:
+            if progress:
+                progress(f"{part.code}/{name}")
+
     (root / part.code).mkdir()
     paths = {fmt: root / part.code / exports.file_name(period, fmt) for fmt in FORMATS}
     drawn = [fmt for fmt in FORMATS if fmt != "csv"]
     streams = {fmt: paths[fmt].open("wb") for fmt in drawn}
     try:
-        exports.build_reports(streams, period, part.scope, None, action=action)
+        exports.build_reports(streams, period, part.scope, part.user_id, action=action,
+                              survey=survey)
     finally:
         for stream in streams.values():
             stream.close()
+    done(*drawn)
     with paths["csv"].open("wb") as out:
-        for text in exports.csv_report(period, part.scope, None, action=action):
+        for text in exports.csv_report(period, part.scope, part.user_id, action=action,
+                                       survey=survey):
             out.write(text.encode("utf-8"))
-    return [_entry(root, paths[fmt], part) for fmt in FORMATS]
+    paths["codebook"] = root / part.code / exports.codebook_name(period)
+    paths["codebook"].write_bytes("".join(codebook.stream(period, part.scope, survey))
+                                  .encode("utf-8"))
+    done("csv", "codebook")
+    return [_entry(root, paths[name], part) for name in FILES]
 
 
 def _entry(root: Path, path: Path, part: PackageScope) -> dict:
@@ -94,8 +112,8 @@ def _entry(root: Path, path: Path, part: PackageScope) -> dict:
             "scope_label": part.label, "bytes": path.stat().st_size, "sha256": digest}
 
 
-def _manifest(root: Path, period: Period, files: list[dict]) -> None:
-    manifest = {"period": period.code, "label": period.label("vi"),
+def _manifest(root: Path, period: Period, files: list[dict], survey: str | None) -> None:
+    manifest = {"period": period.code, "label": period.label("vi"), "survey": survey,
                 "generated_at": utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"), "files": files}
     (root / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                         encoding="utf-8")
