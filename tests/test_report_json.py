@@ -117,3 +117,43 @@ def test_the_staff_reports_page_offers_every_file(reference_data, staff, client)
     assert download.headers["Content-Type"] == "application/json"
     assert download.headers["Content-Disposition"].endswith('bao-cao-hai-long-2025-Q3.json"')
     assert download.get_json()["period"]["code"] == PERIOD
+
+
+def test_targets_carry_the_weighted_rate_beside_the_unweighted_one(reference_data, runner,
+                                                                    client, tmp_path):
+    """The JSON's `weighted` is `analysis.stratified_proportion` on the agency × sector group
+    cells, beside the unweighted rate on which the verdict stays; the schema describes it."""
+    from datetime import UTC, date, datetime
+
+    from jsonschema import Draft202012Validator, FormatChecker
+    from seeding import add_responses, by_code
+
+    import analysis
+    from survey_app.models import TransactionVolume
+
+    at = datetime(2025, 8, 10, 3, tzinfo=UTC)
+    add_responses(40, scores=[5] * 17 + [2, 2, 2], agency="ttphc-tinh", sector="dat-dai",
+                  counter="ttphc-dat-dai", at=at)
+    add_responses(50, scores=[5] * 24 + [1], agency="ttphc-tinh", sector="ho-tich", at=at)
+    for sector, count in (("dat-dai", 4000), ("ho-tich", 500)):
+        db.session.add(TransactionVolume(
+            agency_id=by_code(Agency, "ttphc-tinh").id, sector_id=by_code(Sector, sector).id,
+            period_start=date(2025, 8, 1), period_end=date(2025, 8, 31), transactions=count))
+    db.session.commit()
+    report = json.loads(_cli(runner, tmp_path, "json"))
+    overall = next(t for t in report["targets"] if t["code"] == "tthc-overall")
+    centre = by_code(Agency, "ttphc-tinh").id
+    expected = analysis.stratified_proportion(
+        {(centre, "land-construction-investment"): (34, 40), (centre, "general"): (48, 50)},
+        {(centre, "land-construction-investment"): 4000, (centre, "general"): 500})
+    weighted = overall["weighted"]
+    assert weighted == {"rate": expected.rate, "low": expected.low, "high": expected.high,
+                        "se": expected.se, "n": 90, "n_eff": expected.n_eff,
+                        "transactions": 4500, "left_out": 0}
+    assert overall["rate"] == pytest.approx(82 / 90)  # the verdict's rate, unweighted
+    assert weighted["rate"] != pytest.approx(overall["rate"])
+    health = [t for t in report["targets"] if t["code"] == "health-education"]
+    assert all(t["weighted"] is None for t in health)
+    document = client.get("/api/v1/openapi.json").get_json()
+    schema = {"$ref": "#/components/schemas/Report", "components": document["components"]}
+    Draft202012Validator(schema, format_checker=FormatChecker()).validate(report)
