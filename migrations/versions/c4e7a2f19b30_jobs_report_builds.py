@@ -1,7 +1,7 @@
 """jobs: report builds (large reports and packages built by the task queue)
 
 Revision ID: c4e7a2f19b30
-Revises: d3f8a1c6e2b4
+Revises: 4a2ab5997172
 Create Date: 2026-12-02 00:20:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4e7a2f19b30'
-down_revision = 'd3f8a1c6e2b4'
+down_revision = '4a2ab5997172'
 branch_labels = None
 depends_on = None
 
