@@ -118,17 +118,19 @@ def server_key(config, setting: str) -> bytes:
 
 
 def _check_zone(name: str) -> None:
-    """A zone that exists, whose offsets are whole hours: responses are stored by the UTC
-    hour, so a local midnight must fall on one for periods to split cleanly."""
+    """A zone that exists, one whole number of hours from UTC all year: responses are
+    stored by the UTC hour and rolled up by local day in SQL (services/rollups), so a
+    local midnight must fall on a UTC hour, always the same one."""
     try:
         zone = ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ConfigurationError(
             f"DISPLAY_TIMEZONE {name!r} is not a time zone like 'Asia/Ho_Chi_Minh'") from error
     offsets = {zone.utcoffset(datetime(2026, month, 1)) for month in (1, 7)}
-    if any(offset is None or offset % timedelta(hours=1) for offset in offsets):
+    offset = offsets.pop()
+    if offsets or offset is None or offset % timedelta(hours=1):
         raise ConfigurationError(
-            f"DISPLAY_TIMEZONE {name!r} is not a whole number of hours from UTC")
+            f"DISPLAY_TIMEZONE {name!r} is not one whole number of hours from UTC all year")
 
 
 def _flag(env, name: str, default: bool) -> bool:

@@ -6,7 +6,7 @@ unless configured otherwise); a local date is turned into UTC bounds here too.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context, request, session
@@ -34,6 +34,12 @@ def display_zone() -> ZoneInfo:
     """The app's DISPLAY_TIMEZONE (the default outside an app, e.g. in pure unit tests)."""
     name = current_app.config["DISPLAY_TIMEZONE"] if has_app_context() else DEFAULT_TIMEZONE
     return ZoneInfo(name)  # ZoneInfo caches its instances by name
+
+
+def utc_offset_hours() -> int:
+    """Hours from UTC to local time: one number all year (config.py refuses other zones)."""
+    offset = display_zone().utcoffset(datetime(2026, 1, 1))
+    return int(offset / timedelta(hours=1)) if offset is not None else 0
 
 
 def zone_name(lang: str = "vi") -> str:

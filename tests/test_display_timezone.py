@@ -3,7 +3,7 @@ period bounds all follow it (the province's own zone is the default)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
@@ -15,10 +15,11 @@ from sqlalchemy import select
 from support import make_app
 from survey_app.config import ConfigurationError
 from survey_app.extensions import db
-from survey_app.models import AuditLog
+from survey_app.models import AuditLog, response_cells
 from survey_app.services.access.scope import Scope
 from survey_app.services.reporting.exports import codebook, csv_export
 from survey_app.services.reporting.periods import parse_period
+from survey_app.services.rollups import check as rollup_check
 
 TOKYO = ZoneInfo("Asia/Tokyo")  # UTC+9: two hours from the province, no daylight saving
 
@@ -80,7 +81,19 @@ def test_the_xlsx_generation_time_follows_the_zone(tokyo, runner, staff):
     assert before <= shown <= before + timedelta(minutes=2)
 
 
-@pytest.mark.parametrize("zone", ["Mars/Olympus", "Asia/Kolkata", ""])
+def test_a_response_is_rolled_up_into_the_zones_day(tokyo, runner):
+    load_reference(tokyo, runner)
+    with tokyo.app_context():
+        # 16:00 UTC: 01:00 the next day in Tokyo, 23:00 the same day in the province
+        add_responses(1, scores=5, agency="p-thanh-duc", sector="ho-tich",
+                      at=datetime(2025, 8, 1, 16, tzinfo=UTC))
+        days = db.session.scalars(select(response_cells.c.day)).all()
+        assert days == [date(2025, 8, 2)]
+        assert rollup_check.differences(db.session.connection()) == []
+
+
+# A zone with no such place, half an hour off, daylight saving (its midnight moves).
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "Asia/Kolkata", "Europe/Paris", ""])
 def test_a_zone_that_cannot_bound_hours_stops_the_start(database_url, zone):
     with pytest.raises(ConfigurationError, match="DISPLAY_TIMEZONE"):
         make_app(database_url, DISPLAY_TIMEZONE=zone)

@@ -11,7 +11,7 @@ holds, for its responses:
   slot k), and every cross-product Σ y_a·y_b of the vector y = (satisfied_1…8,
   scored_1…8) that the ratio estimators' covariance needs (`x_<a>_<b>`, a ≤ b).
 
-The day is the local day (Asia/Ho_Chi_Minh, UTC+7 with no daylight saving) of the
+The day is the local day (DISPLAY_TIMEZONE: Asia/Ho_Chi_Minh, UTC+7) of the
 response's UTC hour, so any range of local days (every reporting period) is a whole
 number of cells. Key columns hold 0 for "none" (no counter, sector or campaign): a
 primary key cannot hold NULL. The cells are derived data: no foreign keys, rebuilt

@@ -11,24 +11,24 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Date, case, cast, func, literal_column, select, type_coerce
 
+from survey_app.i18n import utc_offset_hours
 from survey_app.models import Response, response_cells, response_factors
 from survey_app.models.rollup import KEYS, MEASURES, OPTIONAL_KEYS, PAIRS, RESPONDENTS, VECTOR
 
-# Asia/Ho_Chi_Minh has kept UTC+7 with no daylight saving since 1975: a fixed offset
-# turns a UTC hour into its local day in SQL on both databases.
-OFFSET = timedelta(hours=7)
-
 
 def local_day_of(dialect: str):
-    """SQL for the local day of `responses.submitted_hour` (naive UTC)."""
+    """SQL for the local day of `responses.submitted_hour` (naive UTC). DISPLAY_TIMEZONE
+    is one whole number of hours from UTC all year (Asia/Ho_Chi_Minh: 7, no daylight
+    saving since 1975), so a fixed offset gives the day on both databases."""
+    hours = utc_offset_hours()  # an int: safe to write into the SQL
     if dialect == "postgresql":
-        return cast(Response.submitted_hour + literal_column("interval '7 hours'"), Date)
-    return type_coerce(func.date(Response.submitted_hour, "+7 hours"), Date)
+        return cast(Response.submitted_hour + literal_column(f"interval '{hours} hours'"), Date)
+    return type_coerce(func.date(Response.submitted_hour, f"{hours:+d} hours"), Date)
 
 
 def day_of(instant: datetime) -> date:
     """The local day starting at `instant`, a local midnight (a period's start or end)."""
-    local = instant + OFFSET
+    local = instant + timedelta(hours=utc_offset_hours())
     if (local.hour, local.minute, local.second, local.microsecond) != (0, 0, 0, 0):
         raise ValueError(f"{instant.isoformat()} is not a local midnight: cells are days")
     return local.date()
