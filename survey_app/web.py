@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from survey_app import formatting
 from survey_app.database import REPORTING_ENDPOINTS
+from survey_app.errors import DomainError, describe
 from survey_app.i18n import LANGUAGES, local_time, pick
 
 # No inline script or style anywhere: the policy can then forbid both.
@@ -38,6 +39,7 @@ def register_web_hooks(app: Flask) -> None:
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(DomainError, _domain_error)
     app.context_processor(_template_helpers)
     formatting.register(app)
 
@@ -86,6 +88,15 @@ def _http_error(error: HTTPException):
     }
     message = messages.get(error.code, _("Something went wrong. Please try again later."))
     return render_template("errors.html", code=error.code, message=message), error.code
+
+
+def _domain_error(error: DomainError):
+    """A service's refusal that no view turned into a page of its own: its 4xx and its
+    sentence in the reader's language."""
+    message = describe(error)
+    if _wants_json():
+        return jsonify(error=error.code, message=message), error.status
+    return render_template("errors.html", code=error.status, message=message), error.status
 
 
 def _csrf_error(error: CSRFError):

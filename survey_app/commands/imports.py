@@ -15,11 +15,12 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
+from survey_app.errors import describe
 from survey_app.extensions import db
 from survey_app.i18n import local_time
 from survey_app.models import Campaign, StaffUser
 from survey_app.services.paper import imports as paper_import
-from survey_app.services.paper.files import UnreadableFile, english, read_table
+from survey_app.services.paper.files import UnreadableFile, read_table
 
 INVALID = 2
 
@@ -38,7 +39,7 @@ def import_responses(campaign_id: int, username: str | None, path: Path):
     try:
         table = read_table(path.name, path.read_bytes())
     except UnreadableFile as error:
-        _refuse(f"{path.name}: {english(error.message)}")
+        _refuse(f"{path.name}: {describe(error, 'en')}")
     try:
         with click.progressbar(length=max(1, 2 * len(table.rows)), label="rows",
                                file=sys.stderr) as bar:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from survey_app.errors import describe
 from survey_app.services.paper.files import UnreadableFile
 from survey_app.services.reference import files as reference_data
 from survey_app.services.reference import volumes as transaction_volumes
@@ -40,7 +41,7 @@ def volumes(file: Path):
     try:
         rows = transaction_volumes.read(file.name, file.read_bytes())
     except UnreadableFile as error:
-        click.echo(f"{file.name}: {error}", err=True)
+        click.echo(f"{file.name}: {describe(error, 'en')}", err=True)
         raise SystemExit(2) from None
     except transaction_volumes.InvalidVolumes as error:
         for problem in error.problems:

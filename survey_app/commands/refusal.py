@@ -1,9 +1,13 @@
-"""A `flask` command that cannot start: one `error: …` line and exit code 2.
+"""A `flask` command that cannot start or is refused: one `error: …` line and exit 2.
 
 The flask CLI builds the app before it runs any command, so a refused configuration
 (a missing or weak SECRET_KEY …) would end as a traceback and exit code 1. Inside a
 click context, `create_app` raises `Refused` instead, which click shows as one line;
 a server (gunicorn) still gets the ConfigurationError itself.
+
+Every command is wrapped (`refuse_missing_schema`) so that a database that was never
+migrated, and any `DomainError` a service raises that the command does not handle
+itself, end the same way: the error's English sentence (`errors.describe`), exit 2.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import functools
 
 import click
 from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from survey_app.errors import DomainError, describe
 
 INVALID = 2
 NO_SCHEMA = ("the database has no tables yet: run `flask db upgrade` first "
@@ -33,7 +39,7 @@ def refuse_in_cli(error: Exception) -> None:
 
 def refuse_missing_schema(command: click.Command) -> None:
     """Make `command` (and a group's subcommands) answer a database that was never
-    migrated with one line and exit 2, not a traceback of the missing table."""
+    migrated, or a service's DomainError, with one line and exit 2, not a traceback."""
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             refuse_missing_schema(sub)
@@ -49,6 +55,8 @@ def refuse_missing_schema(command: click.Command) -> None:
             if _missing_table(error):
                 raise Refused(NO_SCHEMA) from None
             raise
+        except DomainError as error:
+            raise Refused(describe(error, "en")) from None
 
     setattr(checked, "refuses_missing_schema", True)  # noqa: B010 - a mark on a wrapper
     command.callback = checked

@@ -6,9 +6,8 @@ import os
 import sys
 
 import click
-from flask import current_app
-from flask_babel import force_locale
 
+from survey_app.errors import DomainError, describe
 from survey_app.services.access import accounts, users_admin
 from survey_app.vocabulary import Role
 
@@ -33,12 +32,10 @@ def ensure_admin():
         click.echo("created admin account 'admin' with the password from ADMIN_PASSWORD")
 
 
-def _fail(error: Exception):
+def _fail(error: DomainError):
     # Service messages are translatable (the admin pages show them too); the command
-    # line speaks English like the other commands. Lazy strings need a request context.
-    with current_app.test_request_context(), force_locale("en"):
-        message = str(error)
-    click.echo(f"error: {message}", err=True)
+    # line speaks English like the other commands.
+    click.echo(f"error: {describe(error, 'en')}", err=True)
     raise SystemExit(2)
 
 
@@ -55,7 +52,7 @@ def create(username, role, sectors, agencies, display_name, password_stdin):
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
-            _fail(accounts.AccountError("no password on standard input"))
+            _fail(accounts.AccountError("no_password"))
     try:
         sector_ids, agency_ids = users_admin.ids_from_codes(sectors, agencies)
         _user, generated = users_admin.create_with_scope(

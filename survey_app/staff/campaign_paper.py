@@ -28,6 +28,7 @@ from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired
 
 from survey_app import formatting
+from survey_app.errors import describe
 from survey_app.extensions import csrf, db
 from survey_app.models import ImportBatch, Job
 from survey_app.routing import Views
@@ -125,7 +126,7 @@ def paper_import_page(campaign_id: int):
             return redirect(url_for("staff.paper_import_job", campaign_id=campaign.id,
                                     job_id=job.id))
         except UnreadableFile as error:
-            message, status = _("The file could not be read: %(why)s", why=error.message), 422
+            message, status = _("The file could not be read: %(why)s", why=describe(error)), 422
         except paper_import.AlreadyImported as error:
             message, status = _(
                 "This file was already imported (as “%(name)s”, %(rows)s questionnaires): "

@@ -13,6 +13,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from survey_app.errors import describe
 from survey_app.extensions import db
 from survey_app.models import Sector
 from survey_app.routing import Views
@@ -103,7 +104,7 @@ def _campaign_form(form: CampaignForm, sector: Sector, campaign):
                     campaigns.update(campaign, data, current_user)
             except campaigns.CampaignError as refused:
                 db.session.rollback()
-                error = str(refused.message)
+                error = describe(refused)
             else:
                 flash(_("The campaign is saved."), "info")
                 return redirect(url_for("staff.campaign_progress", campaign_id=campaign.id))

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from survey_app import formatting
+from survey_app.errors import describe
 from survey_app.extensions import db
 from survey_app.models import Agency, Sector, StaffUser
 from survey_app.routing import Views
@@ -62,7 +63,7 @@ def user_new():
                 form.password.data or None, form.display_name.data or "",
                 actor_id=current_user.id)
         except accounts.AccountError as error:
-            flash(_("The account was not created: %(reason)s", reason=str(error)), "error")
+            flash(_("The account was not created: %(reason)s", reason=describe(error)), "error")
         else:
             if generated:
                 # Shown once, in this page's body (sent no-store): a flash message would
@@ -86,7 +87,7 @@ def user_edit(user_id: int):
             users_admin.set_scope(user, form.sectors.data, form.agencies.data, form.role.data,
                                   actor_id=current_user.id)
         except accounts.AccountError as error:
-            flash(_("The scope was not changed: %(reason)s", reason=str(error)), "error")
+            flash(_("The scope was not changed: %(reason)s", reason=describe(error)), "error")
         else:
             flash(_("Scope saved. The user's open sessions were ended."), "info")
             return redirect(url_for("staff.user_list"))
@@ -108,7 +109,7 @@ def user_active(user_id: int):
     try:
         users_admin.set_active(user, not user.active, actor_id=current_user.id)
     except accounts.AccountError as error:
-        flash(_("The account was not changed: %(reason)s", reason=str(error)), "error")
+        flash(_("The account was not changed: %(reason)s", reason=describe(error)), "error")
     else:
         flash(_("Account enabled.") if user.active else _("Account disabled."), "info")
     return redirect(url_for("staff.user_list"))

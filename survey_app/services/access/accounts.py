@@ -22,6 +22,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from survey_app.config import server_key
+from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.models import LoginFailure, StaffUser, utcnow
 from survey_app.services.access import audit, sessions
@@ -44,7 +45,7 @@ class LoginRefused(Exception):
     """Wrong credentials, a disabled account or a temporary lockout (one vague message)."""
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """An account cannot be created or changed as asked."""
 
 
@@ -147,24 +148,23 @@ def note_failed_login(user: StaffUser) -> None:
 
 def check_password_strength(password: str, username: str = "") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError("password_short", length=MIN_PASSWORD_LENGTH)
     if len(set(password)) < 6:
-        raise AccountError("the password is too repetitive")
+        raise AccountError("password_repetitive")
     lowered = password.lower()
     name = username.strip().lower()
     if len(name) >= 3 and name in lowered:
-        raise AccountError("the password must not contain the username")
+        raise AccountError("password_has_username")
     letters = "".join(c for c in lowered if c.isalpha())
     if letters in COMMON_WORDS or lowered in COMMON_WORDS:
-        raise AccountError("the password is too common: choose a phrase of several words")
+        raise AccountError("password_common")
     if lowered.isdigit() or _is_sequence(lowered):
-        raise AccountError("the password is too easy to guess")
+        raise AccountError("password_guessable")
     # A real estimator last (zxcvbn: dictionaries, l33t, dates, repeats, keyboard
     # patterns): "P@ssw0rd2026" and "Summer2026!!" pass every rule above.
     estimate = zxcvbn(password[:100], user_inputs=[name, *COMMON_WORDS])
     if estimate["score"] < MIN_STRENGTH:
-        raise AccountError("the password is too easy to guess: choose a phrase of several "
-                           "unrelated words, or let the app generate one")
+        raise AccountError("password_weak")
 
 
 def _is_sequence(text: str) -> bool:
@@ -177,7 +177,7 @@ def end_all_sessions(user_id: int) -> None:
     """Log an account out on every device: sessions carry the version they started on."""
     user = db.session.get(StaffUser, user_id)
     if user is None:
-        raise AccountError("no such account")
+        raise AccountError("account_unknown")
     user.session_version += 1
     sessions.close_all(user.id)
     audit.record(user.id, "account.logout_everywhere")
@@ -185,15 +185,15 @@ def end_all_sessions(user_id: int) -> None:
 
 def create_user(username: str, password: str, role: str, display_name: str = "") -> StaffUser:
     if role not in Role.values():
-        raise AccountError(f"unknown role {role!r}; choose one of {', '.join(Role.values())}")
+        raise AccountError("role_unknown", roles=", ".join(Role.values()))
     username = username.strip()
     if not username:
-        raise AccountError("the username is empty")
+        raise AccountError("username_empty")
     taken = db.session.execute(
         select(StaffUser.id).where(func.lower(StaffUser.username) == username.lower())
     ).first()
     if taken:
-        raise AccountError(f"the username {username!r} is taken")
+        raise AccountError("username_taken", username=username)
     check_password_strength(password, username)
     user = StaffUser(username=username, display_name=display_name or username, role=role)
     user.set_password(password)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 
+from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.models import Agency, Campaign, Comment, Counter, Response, Sector, StaffUser
 from survey_app.vocabulary import Role
@@ -35,7 +36,7 @@ COMMENT_ROLES = frozenset({Role.ADMIN, Role.ANALYST, Role.AGENCY})
 EDIT_ROLES = frozenset({Role.ADMIN, Role.ANALYST, Role.AGENCY})
 
 
-class ScopeError(ValueError):
+class ScopeError(DomainError):
     """A scope asked for by code names a sector or agency that does not exist."""
 
 
@@ -211,5 +212,5 @@ def ids_by_code(model, codes: list[str], kind: str) -> set[int]:
     found = dict(db.session.execute(query).all())
     unknown = sorted(set(codes) - set(found))
     if unknown:
-        raise ScopeError(f"unknown {kind} code(s): {', '.join(unknown)}")
+        raise ScopeError(f"{kind}_codes_unknown", codes=", ".join(unknown))
     return set(found.values())

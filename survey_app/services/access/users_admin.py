@@ -17,7 +17,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from survey_app.extensions import db
@@ -43,21 +42,19 @@ class UserRow:
 def check_scope(role: str, sector_ids: set[int], agency_ids: set[int]) -> None:
     """Raise AccountError when the grants do not fit the role (see module docstring)."""
     if role not in Role.values():
-        raise AccountError(_l("Unknown role; choose one of %(roles)s.",
-                              roles=", ".join(Role.values())))
+        raise AccountError("role_unknown", roles=", ".join(Role.values()))
     if role == Role.ADMIN and (sector_ids or agency_ids):
-        raise AccountError(_l("An administrator reads everything: choose no sectors or "
-                              "agencies."))
+        raise AccountError("admin_scoped")
     if role == Role.AGENCY and (sector_ids or len(agency_ids) != 1):
-        raise AccountError(_l("An agency account needs exactly one agency and no sectors."))
+        raise AccountError("agency_scope")
     if role in (Role.ANALYST, Role.VIEWER) and not (sector_ids or agency_ids):
-        raise AccountError(_l("This role needs at least one sector or agency."))
+        raise AccountError("scope_empty")
     known_sectors = set(db.session.execute(
         select(Sector.id).where(Sector.id.in_(sector_ids))).scalars()) if sector_ids else set()
     known_agencies = set(db.session.execute(
         select(Agency.id).where(Agency.id.in_(agency_ids))).scalars()) if agency_ids else set()
     if known_sectors != set(sector_ids) or known_agencies != set(agency_ids):
-        raise AccountError(_l("A chosen sector or agency does not exist."))
+        raise AccountError("scope_unknown")
 
 
 def ids_from_codes(sector_codes, agency_codes) -> tuple[set[int], set[int]]:
@@ -66,7 +63,7 @@ def ids_from_codes(sector_codes, agency_codes) -> tuple[set[int], set[int]]:
         return (ids_by_code(Sector, list(sector_codes), "sector"),
                 ids_by_code(Agency, list(agency_codes), "agency"))
     except ScopeError as error:
-        raise AccountError(str(error)) from None
+        raise AccountError(error.code, **error.params) from None
 
 
 def find_user(username: str) -> StaffUser:
@@ -74,7 +71,7 @@ def find_user(username: str) -> StaffUser:
         select(StaffUser).where(func.lower(StaffUser.username) == username.strip().lower())
     ).scalar_one_or_none()
     if user is None:
-        raise AccountError(_l("No account is named %(name)s.", name=username))
+        raise AccountError("username_unknown", name=username)
     return user
 
 
@@ -141,8 +138,7 @@ def _keep_one_admin(user: StaffUser) -> None:
             StaffUser.role == Role.ADMIN, StaffUser.active.is_(True), StaffUser.id != user.id)
     ).scalar()
     if not others:
-        raise AccountError(_l("This is the last active administrator: create another one "
-                              "first."))
+        raise AccountError("last_admin")
 
 
 def set_active(user: StaffUser, active: bool, actor_id: int | None = None) -> None:

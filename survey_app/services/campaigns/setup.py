@@ -28,11 +28,11 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 
 import analysis
 from survey_app import formatting
+from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.i18n import local_date, local_midnight
 from survey_app.models import (
@@ -63,13 +63,11 @@ CODE_LENGTH = 8
 MAX_QUOTA = 100_000
 
 
-class CampaignError(ValueError):
+class CampaignError(DomainError):
     """A campaign cannot be created or changed as asked; `field` names the form field."""
 
-    def __init__(self, message, field: str | None = None):
-        # The untranslated text (a lazy string renders only inside a request).
-        super().__init__(getattr(message, "_args", (message,))[0])
-        self.message = message
+    def __init__(self, code: str, /, field: str | None = None, **params):
+        super().__init__(code, **params)
         self.field = field
 
 
@@ -210,7 +208,7 @@ def create(data: CampaignInput, user: StaffUser) -> Campaign:
 def update(campaign: Campaign, data: CampaignInput, user: StaffUser,
            now: datetime | None = None) -> Campaign:
     if window_state(campaign, now) == "closed":
-        raise CampaignError(_l("This campaign is closed: it can no longer be changed."))
+        raise CampaignError("campaign_closed")
     sector = _checked_sector(campaign.sector_id, user)
     try:
         _apply(campaign, data, sector, has_responses=has_responses(campaign.id))
@@ -240,33 +238,31 @@ def has_responses(campaign_id: int, agency_id: int | None = None) -> bool:
 def _checked_sector(sector_id: int, user: StaffUser) -> Sector:
     sector = db.session.get(Sector, sector_id)
     if sector is None or sector.code not in SECTOR_KINDS:
-        raise CampaignError(_l("Choose the health or education sector."), "sector")
+        raise CampaignError("sector_not_surveyed", field="sector")
     if not may_manage(user, Scope.for_user(user), sector.id):
-        raise CampaignError(_l("You may not run campaigns in this sector."), "sector")
+        raise CampaignError("sector_not_managed", field="sector")
     return sector
 
 
 def _apply(campaign: Campaign, data: CampaignInput, sector: Sector, has_responses: bool) -> None:
     name_vi = (data.name_vi or "").strip()
     if not name_vi:
-        raise CampaignError(_l("Give the campaign a name."), "name_vi")
+        raise CampaignError("name_missing", field="name_vi")
     version = db.session.get(QuestionnaireVersion, data.version_id)
     if version is None or version.questionnaire.kind not in SECTOR_KINDS[sector.code]:
-        raise CampaignError(_l("This questionnaire does not fit the sector."), "version")
+        raise CampaignError("questionnaire_unfit", field="version")
     if has_responses and version.id != campaign.questionnaire_version_id:
-        raise CampaignError(
-            _l("The questionnaire cannot change: this campaign already has responses."), "version"
-        )
+        raise CampaignError("questionnaire_fixed", field="version")
     if data.respondent_group not in RespondentGroup.values():
-        raise CampaignError(_l("Choose a respondent group."), "respondent_group")
+        raise CampaignError("group_missing", field="respondent_group")
     if data.closes_on < data.opens_on:
-        raise CampaignError(_l("The closing day is before the opening day."), "closes_on")
+        raise CampaignError("window_reversed", field="closes_on")
     if data.margin is not None and not 0.005 <= data.margin <= 0.2:
-        raise CampaignError(_l("The margin of error must be between 0.5 and 20 percent."), "margin")
+        raise CampaignError("margin_outside", field="margin")
     previous = data.previous_campaign_id
     if previous is not None and (previous == campaign.id or previous not in
                                  {c.id for c in previous_candidates(sector.id)}):
-        raise CampaignError(_l("Choose an earlier campaign of the same sector."), "previous")
+        raise CampaignError("previous_unfit", field="previous")
     campaign.name_vi = name_vi[:300]
     campaign.name_en = ((data.name_en or "").strip() or name_vi)[:300]
     campaign.questionnaire_version_id = version.id
@@ -282,23 +278,21 @@ def _apply_facilities(campaign: Campaign, data: CampaignInput, sector: Sector, k
     wanted: dict[int, FacilityInput] = {}
     for item in data.facilities:
         if item.agency_id not in allowed:
-            raise CampaignError(_l("A chosen facility is not a facility of this sector."),
-                                "facilities")
-        for number, label in ((item.volume, _l("volume")), (item.quota, _l("quota"))):
+            raise CampaignError("facility_unfit", field="facilities")
+        for number, code in ((item.volume, "volume_not_positive"),
+                             (item.quota, "quota_not_positive")):
             if number is not None and not 0 < number <= 10_000_000:
-                raise CampaignError(_l("%(name)s: the %(what)s must be a positive number.",
-                                       name=allowed[item.agency_id].name_vi, what=label),
-                                    "facilities")
+                raise CampaignError(code, field="facilities",
+                                    name=allowed[item.agency_id].name_vi)
         wanted[item.agency_id] = item
     if not wanted:
-        raise CampaignError(_l("Choose at least one facility."), "facilities")
+        raise CampaignError("facilities_missing", field="facilities")
     current = {f.agency_id: f for f in campaign.facilities}
     for agency_id, facility in current.items():
         if agency_id not in wanted:
             if campaign.id is not None and has_responses(campaign.id, agency_id):
-                raise CampaignError(
-                    _l("%(name)s already has responses and stays in the campaign.",
-                       name=facility.agency.name_vi), "facilities")
+                raise CampaignError("facility_answered", field="facilities",
+                                    name=facility.agency.name_vi)
             campaign.facilities.remove(facility)
     for agency_id, item in wanted.items():
         facility = current.get(agency_id)
@@ -328,10 +322,8 @@ def _refuse_overlap(campaign: Campaign, kind: str, agency_ids: list[int]) -> Non
         ).limit(1)
     ).first()
     if clash:
-        raise CampaignError(
-            _l("%(facility)s is already in the campaign “%(campaign)s” at the same time "
-               "with this kind of questionnaire.", facility=clash[1], campaign=clash[0]),
-            "facilities")
+        raise CampaignError("facility_overlap", field="facilities", facility=clash[1],
+                            campaign=clash[0])
 
 
 def _department_of(sector: Sector) -> int:
@@ -342,8 +334,7 @@ def _department_of(sector: Sector) -> int:
         .order_by(Agency.code).limit(1)
     ).scalar_one_or_none()
     if agency_id is None:
-        raise CampaignError(_l("No department handles this sector in the reference data."),
-                            "sector")
+        raise CampaignError("no_department", field="sector")
     return agency_id
 
 

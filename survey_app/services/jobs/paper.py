@@ -10,8 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 
-from flask_babel import force_locale
-
+from survey_app.errors import describe
 from survey_app.extensions import db
 from survey_app.models import Campaign, Job, utcnow
 from survey_app.services.jobs import queue
@@ -68,8 +67,7 @@ def _import(job: Job) -> dict:
     try:
         table = read_table(job.filename, job.payload or b"", max_rows=MAX_ROWS)
     except UnreadableFile as error:
-        with force_locale(language):
-            return {"problem": "unreadable", "why": str(error.message)}
+        return {"problem": "unreadable", "why": describe(error, language)}
     job_id = job.id
     try:
         batch = paper_import.import_table(

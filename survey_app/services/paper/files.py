@@ -30,10 +30,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from xml.etree.ElementTree import ParseError
 
-from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from survey_app.errors import DomainError
 from survey_app.services.questionnaires import kinds
 
 FACILITY, DATE = "facility", "date"
@@ -49,20 +49,10 @@ DATE_SHAPES = (re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"),
                re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"))
 
 
-def english(message) -> str:
-    """The English source of a lazy string (the CLI has no request to pick a language)."""
-    if not hasattr(message, "_args"):
-        return str(message)
-    kwargs = message._kwargs
-    return message._args[0] % kwargs if kwargs else message._args[0]
+class UnreadableFile(DomainError):
+    """The file is not a CSV or XLSX table we can read; its code says why."""
 
-
-class UnreadableFile(ValueError):
-    """The file is not a CSV or XLSX table we can read; `message` (lazy) says why."""
-
-    def __init__(self, message):
-        super().__init__(english(message))
-        self.message = message
+    status = 422
 
 
 class TooManyRows(UnreadableFile):
@@ -90,7 +80,7 @@ def read_table(filename: str, data: bytes, max_rows: int = MAX_ROWS) -> Table:
     elif name.endswith(".csv") or name.endswith(".txt"):
         grid = _csv_rows(data)
     else:
-        raise UnreadableFile(_l("the file must be .csv or .xlsx"))
+        raise UnreadableFile("file_type")
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     for number, cells in enumerate(grid, start=1):
@@ -102,10 +92,9 @@ def read_table(filename: str, data: bytes, max_rows: int = MAX_ROWS) -> Table:
             continue
         rows.append((number, cells))
         if len(rows) > max_rows:
-            raise TooManyRows(_l("more than %(rows)s questionnaires: split the file",
-                                    rows=max_rows))
+            raise TooManyRows("too_many_rows", rows=max_rows)
     if header is None:
-        raise UnreadableFile(_l("the file is empty"))
+        raise UnreadableFile("file_empty")
     while header and not header[-1]:
         header.pop()
     return Table(header, [(n, (c + [""] * len(header))[:len(header)]) for n, c in rows])
@@ -115,8 +104,7 @@ def _csv_rows(data: bytes):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UnreadableFile(
-            _l("the CSV file is not UTF-8 text (save it as “CSV UTF-8”)")) from None
+        raise UnreadableFile("csv_not_utf8") from None
     # The separator is read off the header line (item ids only, so it is unambiguous):
     # Excel in a Vietnamese locale saves CSV with ";", LibreOffice may use a tab.
     first = next((line for line in text.splitlines() if line.strip()), "")
@@ -125,11 +113,10 @@ def _csv_rows(data: bytes):
     try:
         for row in reader:  # one row at a time: read_table stops at its row limit
             if len(row) > MAX_COLUMNS or any(len(cell) > MAX_CSV_FIELD for cell in row):
-                raise UnreadableFile(_l("row %(row)s is too wide or has a cell too long",
-                                        row=reader.line_num))
+                raise UnreadableFile("csv_row_too_wide", row=reader.line_num)
             yield row
     except csv.Error:
-        raise UnreadableFile(_l("row %(row)s is not valid CSV", row=reader.line_num)) from None
+        raise UnreadableFile("csv_invalid", row=reader.line_num) from None
 
 
 def _xlsx_rows(data: bytes):
@@ -139,27 +126,26 @@ def _xlsx_rows(data: bytes):
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError,
             ParseError, zlib.error, EOFError):
-        raise UnreadableFile(_l("the file is not a readable XLSX workbook")) from None
+        raise UnreadableFile("xlsx_unreadable") from None
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # the declared size ("A1:XFD1048576") is not trusted
         for row in sheet.iter_rows(values_only=True):
             if len(row) > MAX_COLUMNS:
-                raise UnreadableFile(_l("the sheet has more than %(columns)s columns",
-                                        columns=MAX_COLUMNS))
+                raise UnreadableFile("xlsx_too_wide", columns=MAX_COLUMNS)
             yield row
     except UnreadableFile:
         raise
     except (ParseError, zipfile.BadZipFile, KeyError, ValueError, zlib.error,
             EOFError, OSError):
-        raise UnreadableFile(_l("the file is not a readable XLSX workbook")) from None
+        raise UnreadableFile("xlsx_unreadable") from None
     finally:
         workbook.close()
 
 
 def _check_package(data: bytes) -> None:
     """Refuse on the sizes the zip declares and on DTDs, before any XML is parsed."""
-    unreadable = UnreadableFile(_l("the file is not a readable XLSX workbook"))
+    unreadable = UnreadableFile("xlsx_unreadable")
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
         members = package.infolist()
@@ -168,10 +154,10 @@ def _check_package(data: bytes) -> None:
     if sum(member.file_size for member in members) > MAX_UNPACKED or any(
             member.filename.endswith("sharedStrings.xml")
             and member.file_size > MAX_SHARED_STRINGS for member in members):
-        raise UnreadableFile(_l("the workbook is too large once unpacked"))
+        raise UnreadableFile("xlsx_too_large")
     for member in members:
         if member.filename.endswith((".xml", ".rels")) and _declares_dtd(package, member):
-            raise UnreadableFile(_l("the workbook holds a DTD or entities, which are refused"))
+            raise UnreadableFile("xlsx_dtd")
 
 
 def _declares_dtd(package: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
@@ -185,7 +171,7 @@ def _declares_dtd(package: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
                     return True
                 tail = window[-16:]
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
-        raise UnreadableFile(_l("the file is not a readable XLSX workbook")) from None
+        raise UnreadableFile("xlsx_unreadable") from None
     return False
 
 

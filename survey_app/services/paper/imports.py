@@ -8,8 +8,8 @@ problem as `row 7, column a3: "6" is not one of 1–5 or KSD`. The same content
 imported twice into a campaign is refused (`ImportBatch` is unique per campaign and
 content digest).
 
-Messages are lazy strings with an English source: the CLI prints the English,
-the web page the reader's language (`CellError.text(translated=…)`).
+Messages are msgids with an English source: the CLI prints the English, the web
+page the reader's language (`CellError.text(translated=…)`).
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from survey_app.errors import N_, DomainError
 from survey_app.extensions import db
 from survey_app.i18n import local_at, local_today
 from survey_app.models import Campaign, ImportBatch, Response, utcnow
@@ -31,7 +32,6 @@ from survey_app.services.paper.files import (
     FACILITY,
     Table,
     allowed_values,
-    english,
     form_value,
     parse_date,
 )
@@ -43,21 +43,21 @@ from survey_app.vocabulary import Channel
 
 FLUSH_EVERY = 200
 # Said of a number out of range too: "121" is not a number from 0 to 120.
-NOT_ALLOWED = _l('"%(value)s" is not %(allowed)s')
+NOT_ALLOWED = N_('"%(value)s" is not %(allowed)s')
 # Codes of the file's own problems, and of the answers' (services.responses.answers).
 MESSAGES = {
-    "unknown_column": _l('"%(value)s" is not an item of this questionnaire'),
-    "missing_column": _l("the column is missing"),
-    "required": _l("is empty but must be answered"),
-    "not_one_of": _l('"%(value)s" is not one of %(allowed)s'),
+    "unknown_column": N_('"%(value)s" is not an item of this questionnaire'),
+    "missing_column": N_("the column is missing"),
+    "required": N_("is empty but must be answered"),
+    "not_one_of": N_('"%(value)s" is not one of %(allowed)s'),
     "not_number": NOT_ALLOWED,
     "out_of_range": NOT_ALLOWED,
-    "too_long": _l("is longer than allowed (%(allowed)s)"),
-    "unknown_facility": _l('"%(value)s" is not a facility of this campaign'),
-    "bad_date": _l('"%(value)s" is not a date (dd/mm/yyyy)'),
-    "date_outside": _l('"%(value)s" is outside the campaign (%(allowed)s)'),
-    "unreadable": _l("%(value)s"),
-    "no_rows": _l("the file has no questionnaires"),
+    "too_long": N_("is longer than allowed (%(allowed)s)"),
+    "unknown_facility": N_('"%(value)s" is not a facility of this campaign'),
+    "bad_date": N_('"%(value)s" is not a date (dd/mm/yyyy)'),
+    "date_outside": N_('"%(value)s" is outside the campaign (%(allowed)s)'),
+    "unreadable": N_("%(value)s"),
+    "no_rows": N_("the file has no questionnaires"),
 }
 
 
@@ -72,29 +72,35 @@ class CellError:
     allowed: str = ""
 
     def text(self, translated: bool = False) -> str:
-        template = MESSAGES[self.problem]
-        template = str(template) if translated else english(template)
-        message = template % {"value": self.value[:60], "allowed": self.allowed}
-        if translated:
-            where = str(_l("row %(row)s, column %(column)s", row=self.row, column=self.column))
-            if not self.row:
-                where = str(_l("the file"))
+        """In English (the command line), or in the current language."""
+        say = gettext if translated else _same
+        message = say(MESSAGES[self.problem]) % {"value": self.value[:60],
+                                                  "allowed": self.allowed}
+        if self.row:
+            where = say(N_("row %(row)s, column %(column)s")) % {"row": self.row,
+                                                                 "column": self.column}
         else:
-            where = f"row {self.row}, column {self.column}" if self.row else "the file"
+            where = say(N_("the file"))
         return f"{where}: {message}"
 
 
-class InvalidFile(ValueError):
+class InvalidFile(DomainError):
+    """Rows or columns that do not fit: `errors` lists every one, nothing was stored."""
+
+    status = 422
+
     def __init__(self, errors: list[CellError]):
-        super().__init__("\n".join(error.text() for error in errors))
+        super().__init__("file_invalid", count=len(errors))
         self.errors = errors
 
 
-class AlreadyImported(ValueError):
+class AlreadyImported(DomainError):
     """The same content was imported into this campaign before."""
 
+    status = 409
+
     def __init__(self, batch: ImportBatch):
-        super().__init__(f"already imported as {batch.filename!r}")
+        super().__init__("already_imported", name=batch.filename, rows=batch.rows)
         self.batch = batch
 
 
@@ -106,6 +112,10 @@ class PaperForm:
     agency_id: int
     filled_on: date
     answers: dict = field(default_factory=dict)
+
+
+def _same(msgid: str) -> str:
+    return msgid
 
 
 def noon_utc(day: date) -> datetime:
