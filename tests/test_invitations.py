@@ -140,8 +140,9 @@ def test_find_open_tells_unknown_expired_and_used_apart(centre_key):
     ).scalar_one()
     row.expires_at = datetime.now(UTC) - timedelta(seconds=1)
     db.session.commit()
-    with pytest.raises(invitations.ExpiredToken):
+    with pytest.raises(invitations.ExpiredToken) as gone:
         invitations.find_open(expired.token)
+    assert type(gone.value) is invitations.ExpiredToken  # not replaced: no newer link
 
     row = invitations.find_open(good.token)
     row.used = True
@@ -154,8 +155,9 @@ def test_reissue_for_a_dossier_supersedes_the_open_link(centre_key):
     first = invitations.issue(centre_key, "ttphc-dat-dai", dossier="HS-1")
     other = invitations.issue(centre_key, "ttphc-dat-dai", dossier="HS-2")
     second = invitations.issue(centre_key, "ttphc-dat-dai", dossier="HS-1")
-    with pytest.raises(invitations.ExpiredToken):
+    with pytest.raises(invitations.ReplacedToken) as replaced:
         invitations.find_open(first.token)
+    assert replaced.value.counter_code == "ttphc-dat-dai"
     assert invitations.find_open(second.token)
     assert invitations.find_open(other.token)
 

@@ -103,7 +103,7 @@ def test_an_expired_link_says_so(app, client, survey_data):
     token = invite(app, expires_in=timedelta(seconds=-1))
     response = client.get(f"/t/{token}")
     assert response.status_code == 410
-    assert "Đường liên kết khảo sát này đã hết hạn" in response.get_data(as_text=True)
+    assert "Đường dẫn khảo sát này đã hết hạn" in response.get_data(as_text=True)
 
 
 def test_a_link_that_expires_while_the_form_is_open_stores_nothing(app, citizen):
@@ -121,10 +121,41 @@ def test_a_link_that_expires_while_the_form_is_open_stores_nothing(app, citizen)
 def test_an_unknown_link_gets_a_404_page(client, survey_data, token):
     response = client.get(f"/t/{token}")
     assert response.status_code == 404
-    assert "Đường liên kết khảo sát này không hợp lệ" in response.get_data(as_text=True)
+    assert "Đường dẫn khảo sát này không hợp lệ" in response.get_data(as_text=True)
 
 
 def test_the_link_pages_speak_english_too(app, client, survey_data):
     token = invite(app, expires_in=timedelta(seconds=-1))
     response = client.get(f"/t/{token}?lang=en")
     assert "This survey link has expired" in response.get_data(as_text=True)
+
+
+def test_a_used_or_expired_link_leads_to_the_counters_open_survey(app, citizen, client):
+    token = invite(app)
+    citizen.answer(f"/t/{token}", {"q_overall": "5"})
+    expired = invite(app, expires_in=timedelta(seconds=-1))
+    for link in (token, expired):
+        page = client.get(f"/t/{link}").get_data(as_text=True)
+        assert f'href="/c/{COUNTER}"' in page
+        assert "Mở phiếu khảo sát của quầy" in page
+    # A link we never issued names no counter: the poster's QR code is the way.
+    unknown = client.get(f"/t/{tokens.new_token()}").get_data(as_text=True)
+    assert 'href="/c/' not in unknown
+    assert "mã QR trên áp phích" in unknown
+
+
+def test_a_link_replaced_by_a_newer_one_says_so(app, client, survey_data):
+    from survey_app.services.access import api_keys
+    from survey_app.services.responses import invitations
+
+    with app.app_context():
+        key, _ = api_keys.create("ttphc-tinh", "one-stop")
+        centre = api_keys.authenticate(key)
+        first = invitations.issue(centre, COUNTER, "ho-tich", dossier="HS-7").token
+        invitations.issue(centre, COUNTER, "ho-tich", dossier="HS-7")
+    response = client.get(f"/t/{first}")
+    assert response.status_code == 410
+    page = response.get_data(as_text=True)
+    assert "Đường dẫn khảo sát này đã được thay bằng đường dẫn mới hơn" in page
+    assert "hết hạn" not in page  # it did not run out of time
+    assert f'href="/c/{COUNTER}"' in page

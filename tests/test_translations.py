@@ -34,3 +34,20 @@ def test_every_string_has_a_vietnamese_translation():
         if key not in catalog or not catalog[key].string or catalog[key].fuzzy
     )
     assert not untranslated, f"add Vietnamese for: {untranslated}"
+
+
+def test_the_catalogue_keeps_no_obsolete_string():
+    catalog = set(_ids(TRANSLATIONS / "vi" / "LC_MESSAGES" / "messages.po"))
+    obsolete = sorted(catalog - set(_ids(TRANSLATIONS / "messages.pot")))
+    assert not obsolete, f"no longer in the code, remove from the .po: {obsolete}"
+
+
+def test_one_word_for_a_link_in_vietnamese():
+    """"Đường dẫn" everywhere (staff and citizen pages alike), never "đường liên kết"."""
+    catalog = _ids(TRANSLATIONS / "vi" / "LC_MESSAGES" / "messages.po")
+    texts = [m.string if isinstance(m.string, str) else " ".join(m.string)
+             for m in catalog.values()]
+    texts += [p.read_text(encoding="utf-8") for folder in ("survey_app/templates",
+                                                            "questionnaires")
+              for p in (PROJECT / folder).rglob("*") if p.suffix in {".html", ".yaml"}]
+    assert not [t for t in texts if "liên kết" in t.lower()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.extensions import db
@@ -18,6 +18,9 @@ class Plan(db.Model):
     name_en: Mapped[str] = mapped_column(String(500))
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date] = mapped_column(Date)
+    # Targets carried forward until the plan is issued: staff see them (marked), the
+    # public results page does not.
+    provisional: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     targets: Mapped[list[Target]] = relationship(back_populates="plan", order_by="Target.id")
 

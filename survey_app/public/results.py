@@ -2,9 +2,11 @@
 
 Transparency is in the plan. Only aggregates: no comments, no counters, and no rate
 for a cell with fewer than 30 answers ("fewer than 30 responses" instead), so that
-a small group of citizens cannot be singled out. The figures are computed once per
-quarter and worker and kept for CACHE_SECONDS: the page costs a few dictionary
-reads, however often it is opened.
+a small group of citizens cannot be singled out. Nothing provisional: the targets of
+a plan marked `provisional` (thresholds carried forward until the plan is issued)
+are left out, and the page says the period's targets are not confirmed yet. The
+figures are computed once per quarter and worker and kept for CACHE_SECONDS: the page
+costs a few dictionary reads, however often it is opened.
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app, render_template
+from sqlalchemy import select
 
+from survey_app.extensions import db
+from survey_app.models import Plan
 from survey_app.routing import Views
 from survey_app.services.access.scope import Scope
 from survey_app.services.reporting import figures as reporting
@@ -35,6 +40,7 @@ SURVEYS = (
 class PublicResults:
     period: periods.Period
     targets: list
+    targets_pending: bool  # the period's targets belong to a provisional plan
     groups: dict  # survey -> cells by sector group
     sectors: dict  # survey -> cells by sector
 
@@ -46,8 +52,11 @@ def _compute(period: periods.Period) -> PublicResults:
         groups[name] = reporting.breakdown(period, PUBLIC_SCOPE, "group", filters)
         sectors[name] = [c for c in reporting.breakdown(period, PUBLIC_SCOPE, "sector", filters)
                          if c.key is not None]
-    return PublicResults(period, reporting.target_summary(period, PUBLIC_SCOPE), groups,
-                         sectors)
+    provisional = set(db.session.execute(
+        select(Plan.code).where(Plan.provisional.is_(True))).scalars())
+    targets = reporting.target_summary(period, PUBLIC_SCOPE)
+    confirmed = [t for t in targets if t.plan_code not in provisional]
+    return PublicResults(period, confirmed, len(confirmed) < len(targets), groups, sectors)
 
 
 def public_results(now: float | None = None) -> PublicResults:

@@ -109,15 +109,17 @@ def token_survey(token):
     """The single-use survey of one transaction; a used link never takes a second answer."""
     try:
         invitation = invitations.find_open(token)
-    except invitations.UsedToken:
+    except invitations.UsedToken as used:
         # The citizen whose reply was lost sends the same form again: that is a success.
         if request.method == "POST" and submissions.is_stored(
             request.form.get("submission_id", "")
         ):
             return redirect(url_for("public.thanks"))
-        return link_state_page("used")
-    except invitations.ExpiredToken:
-        return link_state_page("expired")
+        return link_state_page("used", used.counter_code)
+    except invitations.ReplacedToken as replaced:
+        return link_state_page("replaced", replaced.counter_code)
+    except invitations.ExpiredToken as expired:
+        return link_state_page("expired", expired.counter_code)
     except invitations.UnknownToken:
         return link_state_page("unknown")
     return survey_page(invitation_point(invitation), Channel.TOKEN, token=token)

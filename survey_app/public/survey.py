@@ -29,6 +29,7 @@ from survey_app.services.responses.survey_points import NoQuestionnaire, SurveyP
 LINK_STATES = {
     "used": 410,
     "expired": 410,
+    "replaced": 410,  # a newer link was issued for the same dossier
     "unknown": 404,
     "closed": 410,  # a second page already sent, too late, or from another browser
 }
@@ -69,7 +70,7 @@ def survey_page(point: SurveyPoint, channel: str, *, token: str | None = None):
             return redirect(url_for("public.thanks"))
         wanted = form_token.intent(form)
         if wanted == "send" and form.validate():
-            outcome = _submit(token)(origin, form)
+            outcome = _submit(token, point.counter.code)(origin, form)
             return outcome or thanks_redirect(form, origin.definition, channel, lang)
     page = make_response(render_template(
         "survey_form.html", form=form, header=header_for(point, origin.definition, lang),
@@ -145,7 +146,7 @@ def blank_questions(form: SurveyForm) -> Markup:
     return rendered
 
 
-def _submit(token: str | None):
+def _submit(token: str | None, counter_code: str):
     def store(origin: submissions.Origin, form: SurveyForm):
         # Repeats from one browser at one counter on one day are marked, not refused.
         repeat = device_marks.mark(origin.channel, origin.counter_id, origin.agency_id,
@@ -156,12 +157,17 @@ def _submit(token: str | None):
                 extras=submissions.Extras(contact=form.contact(), repeat_device=repeat),
             )
         except submissions.SubmissionRefused as refused:
-            return link_state_page(refused.reason)
+            return link_state_page(refused.reason, counter_code)
         return None
 
     return store
 
 
-def link_state_page(reason: str):
-    """The friendly page of a used, expired or unknown transaction link."""
-    return render_template("public/link_state.html", reason=reason), LINK_STATES[reason]
+def link_state_page(reason: str, counter_code: str | None = None):
+    """The page of a transaction link that takes no answer (used, expired, replaced,
+    unknown) or of a closed second page: what happened, and where the citizen can still
+    answer (the counter's open survey, when the link named a counter)."""
+    counter_url = (url_for("public.counter", counter_code=counter_code)
+                   if counter_code else None)
+    return (render_template("public/link_state.html", reason=reason, counter_url=counter_url),
+            LINK_STATES[reason])

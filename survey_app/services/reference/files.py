@@ -221,6 +221,8 @@ def _check_references(files: _Files) -> None:
             problem(plan, "valid_from/valid_to", "expected dates YYYY-MM-DD")
         elif start > end:
             problem(plan, "valid_to", "ends before it starts")
+        if plan.get("provisional", False) not in (True, False):
+            problem(plan, "provisional", "expected true or false")
         targets = plan.get("targets")
         if not isinstance(targets, list) or not targets:
             problem(plan, "targets", "expected a non-empty list")
@@ -341,7 +343,8 @@ def _write(files: _Files) -> dict[str, int]:
     for record in files.plans:
         plan = rows.upsert(
             Plan, "code", record["code"], valid_from=record["valid_from"],
-            valid_to=record["valid_to"], **_names(record),
+            valid_to=record["valid_to"], provisional=record.get("provisional") is True,
+            **_names(record),
         )
         existing = {t.code: t for t in plan.targets}
         for target in record["targets"]:

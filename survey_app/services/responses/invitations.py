@@ -78,7 +78,12 @@ class BadTtl(InvitationError):
 
 
 class TokenProblem(LookupError):
-    """Why a token cannot open a survey (the form shows a page for each)."""
+    """Why a token cannot open a survey (the form shows a page for each); `counter_code`
+    is the invitation's counter, when there is one, for a link to its open survey."""
+
+    def __init__(self, message: str, counter_code: str | None = None):
+        super().__init__(message)
+        self.counter_code = counter_code
 
 
 class UnknownToken(TokenProblem):
@@ -87,6 +92,10 @@ class UnknownToken(TokenProblem):
 
 class ExpiredToken(TokenProblem):
     pass
+
+
+class ReplacedToken(ExpiredToken):
+    """Expired because a newer link was issued for the same dossier."""
 
 
 class UsedToken(TokenProblem):
@@ -141,11 +150,27 @@ def find_open(token: str) -> Invitation:
     ).scalar_one_or_none()
     if invitation is None:
         raise UnknownToken("unknown token")
+    counter_code = invitation.counter.code
     if invitation.used:
-        raise UsedToken("this survey has already been answered")
+        raise UsedToken("this survey has already been answered", counter_code)
     if invitation.expires_at <= utcnow():
-        raise ExpiredToken("this survey link has expired")
+        if _replaced(invitation):
+            raise ReplacedToken("a newer link replaced this one", counter_code)
+        raise ExpiredToken("this survey link has expired", counter_code)
     return invitation
+
+
+def _replaced(invitation: Invitation) -> bool:
+    """Whether a later link was issued for the same dossier (`_supersede` expired this)."""
+    if invitation.dossier_hmac is None:
+        return False
+    agency = select(ApiKey.agency_id).where(ApiKey.id == invitation.api_key_id)
+    return db.session.execute(
+        select(Invitation.id).join(ApiKey, Invitation.api_key_id == ApiKey.id).where(
+            Invitation.dossier_hmac == invitation.dossier_hmac,
+            Invitation.id > invitation.id, ApiKey.agency_id == agency.scalar_subquery(),
+        ).limit(1)
+    ).first() is not None
 
 
 def find_for_key(api_key: ApiKey, token: str) -> Invitation | None:
