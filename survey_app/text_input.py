@@ -22,7 +22,7 @@ from wtforms import PasswordField, StringField, TextAreaField
 _REFUSED = re.compile("[\x00\ud800-\udfff]")
 _REMOVED = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 _LINE_BREAK = re.compile("\r\n?")
-_ONE_LINE = re.compile("[\t\n\r]")
+_ONE_LINE = re.compile("\r\n?|[\t\n]")
 REFUSAL = _l("This text contains a character that cannot be stored (a null character "
              "or a broken one); remove it and send again.")
 
@@ -31,7 +31,7 @@ class ControlCharacter(ValueError):
     """The text holds NUL or a lone surrogate; the message is for the person who sent it."""
 
     def __init__(self) -> None:
-        super().__init__(str(REFUSAL))
+        super().__init__(REFUSAL)  # lazy: translated where it is shown
 
 
 def clean(text: str, *, multiline: bool = False) -> str:
@@ -65,11 +65,12 @@ def _clean_on_input(field, *, multiline: bool) -> None:
     read = field.process_formdata
 
     def process_formdata(valuelist):
-        # A file part where text is expected is refused like a NUL: it is not text.
         texts = [v for v in valuelist if isinstance(v, str)]
-        field.raw_data = [_REFUSED.sub("", v) for v in texts]  # what the page shows again
-        if len(texts) < len(valuelist):
+        # What the page shows again, and what the answer check reads (raw_data).
+        field.raw_data = [clean(_REFUSED.sub("", v), multiline=multiline) for v in texts]
+        # A file part where text is expected is refused like a NUL: it is not text.
+        if len(texts) < len(valuelist) or any(_REFUSED.search(v) for v in texts):
             raise ControlCharacter
-        read([clean(v, multiline=multiline) for v in texts])
+        read(field.raw_data)
 
     field.process_formdata = process_formdata

@@ -26,6 +26,7 @@ from survey_app.staff.common import (
     period_choices,
     read_period,
 )
+from survey_app.text_input import ControlCharacter, clean
 from survey_app.vocabulary import CaseEventKind, CaseKind, CaseState
 
 views = Views()
@@ -125,8 +126,12 @@ def _apply(scope, case_id: int, form) -> None:
         flash(_("Send this link to the citizen (it is shown only now): %(url)s",
                 url=replies.reply_url(token)), "info")
         return
+    try:
+        text = clean(form.get("text") or "", multiline=True)
+    except ControlCharacter as error:
+        raise BadQuery(str(error)) from None
     service.change_case(scope, current_user.id, case_id, action,
-                        agency_id=form_id(form, "agency"), text=form.get("text"))
+                        agency_id=form_id(form, "agency"), text=text)
     flash(_("The case was updated."), "info")
 
 

@@ -62,6 +62,9 @@ class AgencyGroup:
 def load_rules(path: Path = RULES_FILE) -> Rules:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     found = {rule["code"]: rule for rule in data["rules"]}
+    if len(found) < len(data["rules"]):
+        codes = [rule["code"] for rule in data["rules"]]
+        raise ValueError(f"{path.name}: rule {max(codes, key=codes.count)!r} is given twice")
     missing = set(RULE_CODES) - set(found)
     if missing:
         raise ValueError(f"{path.name}: no rule for {', '.join(sorted(missing))}")

@@ -53,6 +53,7 @@ MESSAGES = {
     "not_number": NOT_ALLOWED,
     "out_of_range": NOT_ALLOWED,
     "too_long": N_("is longer than allowed (%(allowed)s)"),
+    "control_character": N_("holds a null character or a broken one"),
     "unknown_facility": N_('"%(value)s" is not a facility of this campaign'),
     "bad_date": N_('"%(value)s" is not a date (dd/mm/yyyy)'),
     "date_outside": N_('"%(value)s" is outside the campaign (%(allowed)s)'),

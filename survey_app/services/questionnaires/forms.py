@@ -55,7 +55,7 @@ from survey_app.services.questionnaires.fields import (
 from survey_app.services.questionnaires.files import items_of
 from survey_app.services.responses import answers as answer_check
 from survey_app.services.responses.submissions import Contact
-from survey_app.text_input import InputForm
+from survey_app.text_input import REFUSAL, InputForm
 
 HONEYPOT = "website"
 CONTACT_FIELDS = ("contact_consent", "contact_name", "contact_phone", "contact_email")
@@ -227,6 +227,7 @@ PROBLEM_MESSAGES: dict[str, Callable[..., str]] = {
     "out_of_range": _range_message,
     "too_long": lambda limit: _("Please keep this to at most %(limit)s characters.",
                                 limit=limit),
+    "control_character": lambda: str(REFUSAL),
 }
 
 

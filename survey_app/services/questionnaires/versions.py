@@ -23,6 +23,7 @@ def load(files: list[QuestionnaireFile]) -> list[tuple[QuestionnaireFile, str]]:
     without answers is replaced; a changed published version is refused, and then
     nothing at all is written.
     """
+    _refuse_repeats(files)
     outcomes = []
     try:
         for qfile in files:
@@ -32,6 +33,17 @@ def load(files: list[QuestionnaireFile]) -> list[tuple[QuestionnaireFile, str]]:
         db.session.rollback()
         raise
     return outcomes
+
+
+def _refuse_repeats(files: list[QuestionnaireFile]) -> None:
+    """Two files for one version would silently replace each other: refused, naming both."""
+    first: dict[tuple, QuestionnaireFile] = {}
+    for qfile in files:
+        earlier = first.setdefault((qfile.code, qfile.version), qfile)
+        if earlier is not qfile:
+            raise QuestionnaireConflict(
+                f"{qfile.path}: version: version {qfile.version} of {qfile.code!r} is also "
+                f"in {earlier.path}; one file per version")
 
 
 def _load_one(qfile: QuestionnaireFile) -> str:

@@ -227,12 +227,19 @@ def _check_references(files: _Files) -> None:
         if not isinstance(targets, list) or not targets:
             problem(plan, "targets", "expected a non-empty list")
             continue
+        target_codes: set[str] = set()
         for target in targets:
             if not isinstance(target, dict):
                 problem(plan, "targets", "each target must be a mapping")
                 continue
             target["__file__"] = plan["__file__"]
             _check_named(_Checker(plan["__file__"], problems), target)
+            # (plan, code) is unique in the table: a repeat would end in an IntegrityError.
+            if _member(target.get("code"), target_codes):
+                problem(target, "code", f"duplicate target code {target['code']!r} in plan "
+                                        f"{plan.get('code')!r}")
+            if isinstance(target.get("code"), str):
+                target_codes.add(target["code"])
             _check_target(target, groups, levels, problem)
 
 

@@ -30,6 +30,7 @@ from survey_app.services.paper.files import parse_date, read_table
 COLUMNS = ("agency", "sector", "first_day", "last_day", "transactions")
 MAX_ROWS = 200_000  # a province's agencies × sectors × months for decades
 LONGEST_PERIOD_DAYS = 366  # the alerts compare answers over the same period: a year at most
+MAX_COUNT = 2**31 - 1  # the columns are PostgreSQL integers: a larger count would not fit
 
 
 class InvalidVolumes(ValueError):
@@ -84,8 +85,9 @@ def read(filename: str, data: bytes) -> list[Volume]:
             problem("last_day", f"the period must end on or after {first:%d/%m/%Y} "
                                 f"and last at most {LONGEST_PERIOD_DAYS} days")
         transactions = cell["transactions"]
-        if not (transactions.isascii() and transactions.isdigit()):
-            problem("transactions", f"{transactions!r} is not a whole number of 0 or more")
+        if not _count(transactions):
+            problem("transactions", f"{transactions[:40]!r} is not a whole number from 0 to "
+                                    f"{MAX_COUNT}")
         late = _late(cells, table.header, transactions, problem)
         if len(problems) > found_before:
             continue
@@ -108,12 +110,17 @@ def _late(cells, header, transactions: str, problem) -> int | None:
     value = cells[header.index("late")].strip()
     if not value:
         return None
-    if not (value.isascii() and value.isdigit()):
-        problem("late", f"{value!r} is not a whole number of 0 or more")
+    if not _count(value):
+        problem("late", f"{value[:40]!r} is not a whole number from 0 to {MAX_COUNT}")
         return None
-    if transactions.isdigit() and int(value) > int(transactions):
+    if _count(transactions) and int(value) > int(transactions):
         problem("late", f"{value} late dossiers is more than the {transactions} transactions")
     return int(value)
+
+
+def _count(text: str) -> bool:
+    """A whole number that fits its column (ASCII digits: `isdigit()` takes "²")."""
+    return text.isascii() and text.isdigit() and len(text) <= 10 and int(text) <= MAX_COUNT
 
 
 def load(volumes: list[Volume]) -> tuple[int, int]:

@@ -2,12 +2,16 @@
 
 PyYAML keeps the last of two equal keys without a word; in a questionnaire or a
 list of agencies that silently drops data, so a duplicate key is an error here.
+Strings go through `text_input.clean`: YAML refuses raw control characters but
+takes them escaped ("\\x1b", "\\0") and takes U+2028 as it is.
 """
 
 from __future__ import annotations
 
 import yaml
 from yaml.constructor import ConstructorError
+
+from survey_app.text_input import ControlCharacter, clean
 
 LINE = "__line__"
 # libyaml's C parser when present: ten times faster than the pure-Python one.
@@ -30,6 +34,19 @@ class _StrictLoader(_SafeLoader):
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+def _clean_str(loader, node):
+    """A string scalar through `text_input.clean` (escapes such as "\\x1b" reach here)."""
+    value = loader.construct_yaml_str(node)
+    try:
+        return clean(value, multiline=True)
+    except ControlCharacter:
+        raise ConstructorError(None, None, "a null character or a broken one (a lone "
+                               "surrogate) is not allowed", node.start_mark) from None
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:str", _clean_str)
 
 
 class _LineLoader(_StrictLoader):

@@ -29,7 +29,8 @@ NO_ROW = {"score": None, "choice": None, "number": None}
 class Invalid(ValueError):
     """Raw values an item cannot take: `code` says why, `params` what the message needs.
 
-    Codes: not_one_of, not_number, out_of_range (low, high), too_long (limit); the
+    Codes: not_one_of, not_number, out_of_range (low, high), too_long (limit),
+    control_character (NUL or a lone surrogate in text); the
     edges (web form, paper import) turn them into sentences.
     """
 

@@ -6,6 +6,7 @@ from wtforms import TextAreaField
 
 from survey_app.i18n import pick
 from survey_app.services.questionnaires.kinds.base import Invalid, Kind, marks
+from survey_app.text_input import ControlCharacter, clean
 
 TEXT_MAX_LENGTH = 2000
 
@@ -31,7 +32,10 @@ class Text(Kind):
         )
 
     def parse(self, item, values):
-        value = normalise_text(values[0])
+        try:
+            value = normalise_text(clean(values[0], multiline=True))
+        except ControlCharacter:
+            raise Invalid("control_character") from None
         limit = self.limit(item)
         if len(value) > limit:
             raise Invalid("too_long", limit=limit)
