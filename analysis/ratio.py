@@ -67,7 +67,7 @@ def ratio_indices(n: int, totals, cross, confidence: float = 0.95
     for f in used:
         gradient[f] = 1 / (len(used) * t[size + f])
         gradient[size + f] = -t[f] / (len(used) * t[size + f] ** 2)
-    mean = sum(factors[f].index for f in used) / len(used)
+    mean = sum(t[f] / t[size + f] for f in used) / len(used)  # the factors' indices
     return factors, _estimate(float(mean), gradient, cov, z)
 
 

@@ -27,7 +27,6 @@ TOO_COMPLEX_TODAY = {
     ("survey_app/services/feedback/cases.py", "change_case"),
     ("survey_app/services/reference/files.py", "_check_references"),
     ("survey_app/services/reference/files.py", "_write"),
-    ("survey_app/services/reference/volumes.py", "read"),
     ("survey_app/services/reporting/factor_indices.py", "service_index"),
     ("survey_app/services/responses/comments.py", "update_comment"),
     ("survey_app/staff/campaign_forms.py", "facility_rows"),

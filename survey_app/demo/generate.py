@@ -181,7 +181,7 @@ def _cells(rng: np.random.Generator, start: date, end: date, campaigns: bool) ->
         )
     retired = dict(db.session.execute(select(Level.code, Level.retired_on)).all())
     groups = dict(db.session.execute(select(Sector.id, Sector.group_code)).all())
-    procedures: dict[int, list[int]] = {}
+    procedures: dict[int | None, list[int]] = {}
     for proc_id, sector_id in db.session.execute(
             select(Procedure.id, Procedure.sector_id).order_by(Procedure.code)):
         procedures.setdefault(sector_id, []).append(proc_id)
@@ -282,7 +282,7 @@ def _campaign(kind, form, sector, group, facilities, start, end) -> Campaign:
 
 def _forms() -> dict[str, _Form]:
     """The latest published version of each questionnaire kind, read for generation."""
-    forms = {}
+    forms: dict[str, _Form] = {}
     versions = db.session.execute(
         select(Questionnaire.kind, QuestionnaireVersion)
         .join(QuestionnaireVersion.questionnaire)

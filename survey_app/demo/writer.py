@@ -27,7 +27,10 @@ class RowWriter:
         if not rows:
             return
         names = ", ".join(columns)
-        cursor = self.connection.connection.driver_connection.cursor()
+        driver = self.connection.connection.driver_connection
+        if driver is None:
+            raise RuntimeError("the connection to write demo rows through is closed")
+        cursor = driver.cursor()
         try:
             if self.postgres:
                 with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:

@@ -59,9 +59,9 @@ def list_events(filters: EventFilters, page: int = 1) -> EventPage:
         query = query.where(AuditLog.at >= local_midnight(filters.first_day))
     if filters.last_day:
         query = query.where(AuditLog.at < local_midnight(filters.last_day + timedelta(days=1)))
-    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar()
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     rows = db.session.execute(query.order_by(AuditLog.id.desc()).limit(PAGE_SIZE)
                               .offset((page - 1) * PAGE_SIZE)).all()
-    return EventPage([tuple(row) for row in rows], total, page, pages)
+    return EventPage([(event, user) for event, user in rows], total, page, pages)

@@ -92,16 +92,16 @@ def _case_from(comment: Comment, kind: str, hour: datetime, agency_id: int,
                         agency_id=comment.assigned_agency_id or agency_id, opened_on=day,
                         deadline=calendar.add_working_days(day, case_rules.working_days[kind]))
     case.events.append(CaseEvent(at=now, action="opened", new_value=kind))
-    handled = comment.status == "handled" and comment.handled_at is not None
-    state = "answered" if handled else ("assigned" if comment.status == "assigned" else "new")
+    handled_at = comment.handled_at if comment.status == "handled" else None
+    state = "answered" if handled_at else ("assigned" if comment.status == "assigned" else "new")
     if state != "new":
         case.events.append(CaseEvent(at=now, action="state", old_value="new", new_value=state))
         case.state = state
-    if handled:
-        case.answered_at = comment.handled_at
-        case.answered_on = local_date(comment.handled_at)
+    if handled_at is not None:
+        case.answered_at = handled_at
+        case.answered_on = local_date(handled_at)
         if comment.reply_note:
-            case.events.append(CaseEvent(at=comment.handled_at, user_id=comment.handled_by_id,
+            case.events.append(CaseEvent(at=handled_at, user_id=comment.handled_by_id,
                                          action="reply", text=comment.reply_note))
     return case
 
@@ -123,10 +123,10 @@ def change_case(scope: Scope, user_id: int | None, case_id: int, action: str, *,
         raise CaseInvalid(_l("Write the note or the reply first."))
     now = utcnow()
     if action == "assign":
-        _check_owner(scope, case, agency_id)
-        if agency_id != case.agency_id:
-            _event(case, user_id, now, "owner", str(case.agency_id), str(agency_id))
-            case.agency_id = agency_id
+        owner = _check_owner(scope, agency_id)
+        if owner != case.agency_id:
+            _event(case, user_id, now, "owner", str(case.agency_id), str(owner))
+            case.agency_id = owner
     if target and target != case.state:
         _event(case, user_id, now, "state", case.state, target)
         case.state = target
@@ -157,11 +157,13 @@ def editable_case(scope: Scope, case_id: int) -> FeedbackCase:
     return case
 
 
-def _check_owner(scope: Scope, case: FeedbackCase, agency_id: int | None) -> None:
+def _check_owner(scope: Scope, agency_id: int | None) -> int:
+    """The new owner of a case: an agency in service within the scope."""
     active = db.session.execute(
         select(Agency.id).where(Agency.id == agency_id, active_agencies_filter())).scalar()
     if agency_id is None or active is None or not scope.allows_agency(agency_id):
         raise CaseInvalid(_l("Choose an agency in service within your scope."))
+    return agency_id
 
 
 def _event(case: FeedbackCase, user_id, now, action, old, new, text=None) -> None:

@@ -71,36 +71,46 @@ def read(filename: str, data: bytes) -> list[Volume]:
             problems.append(f"{filename}: row {number}: {name}: {message}")
 
         cell = {name: cells[index].strip() for name, index in column.items()}
-        agency_id = agencies.get(cell["agency"])
-        if agency_id is None:
-            problem("agency", f"no agency with code {cell['agency']!r}")
-        sector_id = sectors.get(cell["sector"])
-        if sector_id is None:
-            problem("sector", f"no sector with code {cell['sector']!r}")
-        first, last = parse_date(cell["first_day"]), parse_date(cell["last_day"])
-        for name, day in (("first_day", first), ("last_day", last)):
-            if day is None:
-                problem(name, f"{cell[name]!r} is not a date (dd/mm/yyyy or yyyy-mm-dd)")
-        if first and last and not 0 <= (last - first).days < LONGEST_PERIOD_DAYS:
-            problem("last_day", f"the period must end on or after {first:%d/%m/%Y} "
-                                f"and last at most {LONGEST_PERIOD_DAYS} days")
+        place = _place_and_period(cell, agencies, sectors, problem)
         transactions = cell["transactions"]
         if not _count(transactions):
             problem("transactions", f"{transactions[:40]!r} is not a whole number from 0 to "
                                     f"{MAX_COUNT}")
         late = _late(cells, table.header, transactions, problem)
-        if len(problems) > found_before:
+        if place is None or len(problems) > found_before:
             continue
-        key = (agency_id, sector_id, first)
+        key = place[:3]
         if key in first_rows:
             problem("first_day", f"the same agency, sector and first day as row "
                                  f"{first_rows[key]}")
             continue
         first_rows[key] = number
-        volumes.append(Volume(agency_id, sector_id, first, last, int(transactions), late))
+        volumes.append(Volume(*place, int(transactions), late))
     if problems:
         raise InvalidVolumes(problems)
     return volumes
+
+
+def _place_and_period(cell: dict[str, str], agencies: dict, sectors: dict,
+                      problem) -> tuple[int, int, date, date] | None:
+    """A row's agency id, sector id, first and last day; None when one is missing (each
+    problem said through `problem`)."""
+    agency_id = agencies.get(cell["agency"])
+    if agency_id is None:
+        problem("agency", f"no agency with code {cell['agency']!r}")
+    sector_id = sectors.get(cell["sector"])
+    if sector_id is None:
+        problem("sector", f"no sector with code {cell['sector']!r}")
+    first, last = parse_date(cell["first_day"]), parse_date(cell["last_day"])
+    for name, day in (("first_day", first), ("last_day", last)):
+        if day is None:
+            problem(name, f"{cell[name]!r} is not a date (dd/mm/yyyy or yyyy-mm-dd)")
+    if first and last and not 0 <= (last - first).days < LONGEST_PERIOD_DAYS:
+        problem("last_day", f"the period must end on or after {first:%d/%m/%Y} "
+                            f"and last at most {LONGEST_PERIOD_DAYS} days")
+    if agency_id is None or sector_id is None or first is None or last is None:
+        return None
+    return agency_id, sector_id, first, last
 
 
 def _late(cells, header, transactions: str, problem) -> int | None:

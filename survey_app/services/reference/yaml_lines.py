@@ -8,6 +8,8 @@ takes them escaped ("\\x1b", "\\0") and takes U+2028 as it is.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import yaml
 from yaml.constructor import ConstructorError
 
@@ -15,7 +17,10 @@ from survey_app.text_input import ControlCharacter, clean
 
 LINE = "__line__"
 # libyaml's C parser when present: ten times faster than the pure-Python one.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:  # the C loader has the same interface as the pure-Python one
+    from yaml import SafeLoader as _SafeLoader
+else:
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _StrictLoader(_SafeLoader):

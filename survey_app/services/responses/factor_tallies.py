@@ -24,8 +24,8 @@ def tally(definition: dict, answers: dict) -> dict | None:
     factors = definition.get("factors") or []
     for slot in range(1, FACTOR_SLOTS + 1):
         items = factors[slot - 1]["items"] if slot <= len(factors) else ()
-        scores = [answers.get(item) for item in items]
-        scores = [s for s in scores if isinstance(s, int) and not isinstance(s, bool)]
+        scores: list[int] = [s for s in (answers.get(item) for item in items)
+                             if isinstance(s, int) and not isinstance(s, bool)]
         row[f"satisfied_{slot}"] = sum(1 for s in scores if s >= 4)
         row[f"scored_{slot}"] = len(scores)
         scored_any = scored_any or bool(scores)
