@@ -304,9 +304,12 @@ def _intervals(ax: Axes, points: list[dict[str, Any]], positions: Sequence[int],
         rates = [p["rate"] for _, p in chosen]
         places = [at for at, _ in chosen]
         error = _xerr_pair([p for _, p in chosen])
-        x, y = (rates, places) if horizontal else (places, rates)
-        ax.errorbar(x, y, **{"xerr" if horizontal else "yerr": error}, fmt=marker,
-                    color=colour, ms=ms, capsize=capsize)  # fmt: skip
+        if horizontal:
+            ax.errorbar(rates, places, xerr=error, fmt=marker, color=colour, ms=ms,
+                        capsize=capsize)
+        else:
+            ax.errorbar(places, rates, yerr=error, fmt=marker, color=colour, ms=ms,
+                        capsize=capsize)
 
 
 def _markers(ax: Axes, points: list[dict[str, Any]], positions: Sequence[int], *,
@@ -378,7 +381,7 @@ def _legend(ax: Axes, points: list[dict[str, Any]], words: dict[Any, str], targe
             colour, marker = VERDICT_STYLE[verdict]
             handles.append(Line2D([], [], color=colour, marker=marker, linestyle="none",
                                   label=words[verdict]))  # fmt: skip
-    if target and not any(h.get_label().startswith(words["target"]) for h in handles):
+    if target and not any(str(h.get_label()).startswith(words["target"]) for h in handles):
         handles.append(Line2D([], [], color="black", linestyle="dashed", label=words["target"]))
     if handles:
         # outside the axes, so that it never hides a bar or an interval

@@ -107,9 +107,9 @@ def demo_accounts(force):
 
 
 def _scope(kind: str, code: str) -> StaffScope:
-    model = Sector if kind == "sector" else Agency
-    row = db.session.execute(select(model).where(model.code == code)).scalar_one_or_none()
-    if row is None:
+    model: type[Sector] | type[Agency] = Sector if kind == "sector" else Agency
+    row_id = db.session.execute(select(model.id).where(model.code == code)).scalar_one_or_none()
+    if row_id is None:
         click.echo(f"error: unknown {kind} {code!r}: load the reference data first", err=True)
         raise SystemExit(INVALID)
-    return StaffScope(sector_id=row.id) if kind == "sector" else StaffScope(agency_id=row.id)
+    return StaffScope(sector_id=row_id) if kind == "sector" else StaffScope(agency_id=row_id)

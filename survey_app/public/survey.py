@@ -12,6 +12,7 @@ so do a language switch (200) and a stale form token (400; public/form_token.py)
 from __future__ import annotations
 
 import weakref
+from typing import Any
 
 from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -97,7 +98,7 @@ def thanks_redirect(form: SurveyForm, definition: dict, channel: str, lang: str)
     whether the citizen left contact details (then the answer is not anonymous), and in
     the form's language when that is not Vietnamese (a browser without cookies has no
     other way to remember it)."""
-    args = {}
+    args: dict[str, Any] = {}  # url_for's values (it types them with its own options)
     if details.second_page_ids(definition, channel):
         args["more"] = follow_up.grant(form.submission_id.data)
     if form.contact():

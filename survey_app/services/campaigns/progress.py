@@ -27,6 +27,7 @@ reports use it); the reader's scope is applied to every count.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -154,7 +155,9 @@ def totals(campaign_id: int, scope: Scope) -> Counts:
 
 def weighted_rate(facilities: list[FacilityProgress]):
     """Post-stratified department rate, and the facilities it had to leave out."""
-    strata, population, left_out = {}, {}, []
+    strata: dict[Hashable, tuple[int, int]] = {}
+    population: dict[Hashable, float] = {}
+    left_out = []
     for facility in facilities:
         counts = facility.counts
         if facility.volume and counts.n >= 2 and facility.volume >= counts.n:

@@ -295,13 +295,13 @@ def _apply_facilities(campaign: Campaign, data: CampaignInput, sector: Sector, k
                                     name=facility.agency.name_vi)
             campaign.facilities.remove(facility)
     for agency_id, item in wanted.items():
-        facility = current.get(agency_id)
-        if facility is None:
-            facility = CampaignFacility(agency_id=agency_id, code=_facility_code())
-            campaign.facilities.append(facility)
-        facility.volume = item.volume
+        kept = current.get(agency_id)
+        if kept is None:
+            kept = CampaignFacility(agency_id=agency_id, code=_facility_code())
+            campaign.facilities.append(kept)
+        kept.volume = item.volume
         quota = item.quota if item.quota is not None else propose_quota(item.volume, data.margin)
-        facility.quota = min(quota, MAX_QUOTA) if quota is not None else None
+        kept.quota = min(quota, MAX_QUOTA) if quota is not None else None
     _refuse_overlap(campaign, kind, list(wanted))
 
 

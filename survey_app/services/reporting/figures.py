@@ -232,7 +232,7 @@ def grouped_counts(start, end, scope: Scope, filters: Filters, *group_by) -> lis
     )
     if group_by:
         query = query.group_by(*group_by)
-    return db.session.execute(query).all()
+    return list(db.session.execute(query).all())
 
 
 # --- rates -----------------------------------------------------------------------------

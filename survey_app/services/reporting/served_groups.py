@@ -11,6 +11,7 @@ from `figures.breakdown` unchanged.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from sqlalchemy import select
 
@@ -21,7 +22,8 @@ from survey_app.services.reporting import figures
 from survey_app.services.reporting.figures import NO_FILTERS, UNKNOWN, Cell, Filters
 from survey_app.services.reporting.periods import Period
 
-SPLIT = {"agency": (Response.agency_id, Agency), "counter": (Response.counter_id, Counter)}
+SPLIT: dict[str, tuple[Any, type[Agency] | type[Counter]]] = {
+    "agency": (Response.agency_id, Agency), "counter": (Response.counter_id, Counter)}
 OTHER = {"vi": "các thủ tục khác", "en": "other procedures"}
 
 
@@ -33,7 +35,7 @@ def breakdown(period: Period, scope: Scope, dimension: str,
     """
     if dimension not in SPLIT or not filters.kinds:
         return figures.breakdown(period, scope, dimension, filters)
-    column, model = SPLIT[dimension]
+    column, model = SPLIT[dimension]  # the agency or the counter table
     rows = figures.grouped_counts(period.start, period.end, scope, filters, column,
                                   Response.sector_id)
     group_of = dict(db.session.execute(select(Sector.id, Sector.group_code)).all())

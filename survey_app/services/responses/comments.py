@@ -123,7 +123,8 @@ def _row(comment, response, version, agency, counter, sector, assigned) -> Comme
         id=comment.id, text=comment.text, status=comment.status, tags=list(comment.tags or []),
         submitted_hour=response.submitted_hour,
         questionnaire={"vi": version.title_vi, "en": version.title_en},
-        agency=_names(agency), counter=_names(counter), sector=_names(sector),
+        agency={"vi": agency.name_vi, "en": agency.name_en}, counter=_names(counter),
+        sector=_names(sector),
         assigned_agency=_names(assigned), assigned_agency_id=comment.assigned_agency_id,
         reply_note=comment.reply_note, handled_at=comment.handled_at, contact=contact,
     )
@@ -146,7 +147,7 @@ def list_comments(scope: Scope, user_id: int | None, period: Period, status: str
         # SQLite and PostgreSQL (tags hold no quotes: parse_tags refuses them).
         query = query.where(
             cast(Comment.tags, String).contains(json.dumps(tag.strip().lower()), autoescape=True))
-    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar()
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     rows = db.session.execute(
@@ -219,7 +220,8 @@ def update_comment(scope: Scope, user_id: int, comment_id: int, *, tags: str | N
               "status": comment.status}
     changed = []
     if new_tags is not None and new_tags != list(comment.tags or []):
-        comment.tags, _ = new_tags, changed.append("tags")
+        comment.tags = new_tags
+        changed.append("tags")
     if assign_agency_id is not None and assign_agency_id != comment.assigned_agency_id:
         comment.assigned_agency_id = assign_agency_id
         if comment.status == "new":
