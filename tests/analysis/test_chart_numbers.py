@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from analysis import charts
+from analysis import RateEstimate, charts
 
 
 def tick_labels(fig, axis="y"):
@@ -15,8 +15,8 @@ def tick_labels(fig, axis="y"):
     return [t.get_text() for t in ticks if t.get_text()]
 
 
-def estimate(rate, low, high, **extra):
-    return {"rate": rate, "low": low, "high": high, **extra}
+def estimate(rate, low, high):
+    return RateEstimate(n=400, satisfied=rate * 400, rate=rate, low=low, high=high)
 
 
 @pytest.mark.parametrize(("locations", "places"), [
@@ -52,7 +52,7 @@ def test_a_passed_formatter_writes_every_number():
         seen.append(places)
         return f"<{value:.3f}>"
 
-    fig = charts.rates_chart([estimate(0.903, 0.88, 0.92, label="A")], percent=percent,
+    fig = charts.rates_chart(["A"], [estimate(0.903, 0.88, 0.92)], percent=percent,
                              target=0.9)
     tick_labels(fig)
     texts = [t.get_text() for t in fig.axes[0].texts]
@@ -61,28 +61,30 @@ def test_a_passed_formatter_writes_every_number():
 
 
 def communes(count=124):
-    return [estimate(0.70 + 0.25 * i / count, 0.65 + 0.25 * i / count,
-                     min(1.0, 0.75 + 0.25 * i / count), label=f"UBND xã số {i + 1}")
-            for i in range(count)]
+    """(labels, estimates) of `count` communes, rates rising with their number."""
+    labels = [f"UBND xã số {i + 1}" for i in range(count)]
+    estimates = [estimate(0.70 + 0.25 * i / count, 0.65 + 0.25 * i / count,
+                          min(1.0, 0.75 + 0.25 * i / count)) for i in range(count)]
+    return labels, estimates
 
 
 def test_the_ranking_grows_with_its_rows():
-    fig = charts.caterpillar_chart(communes())
+    fig = charts.caterpillar_chart(*communes())
     width, height = fig.get_size_inches()
     assert height >= 0.3 * 124  # every row keeps 0.3 inch: about 8 points of text
     assert len(fig.axes[0].get_yticklabels()) == 124
 
 
 def test_the_ranking_for_print_is_split_into_pages_on_one_axis():
-    figs = charts.caterpillar_pages(communes(), title="Các xã")
+    figs = charts.caterpillar_pages(*communes(), title="Các xã")
     assert [len(f.axes[0].get_yticklabels()) for f in figs] == [40, 40, 40, 4]
     assert [f.axes[0].get_title() for f in figs] == [f"Các xã ({i}/4)" for i in range(1, 5)]
     assert len({f.axes[0].get_xlim() for f in figs}) == 1
     first = [t.get_text() for t in figs[0].axes[0].get_yticklabels()]
     assert first[-1] == "UBND xã số 124"  # the top of the first page: the highest rate
-    assert charts.caterpillar_pages(communes(10))[0].axes[0].get_title() == ""
+    assert charts.caterpillar_pages(*communes(10))[0].axes[0].get_title() == ""
 
 
 def test_pages_need_a_positive_size():
     with pytest.raises(ValueError, match="rows"):
-        charts.caterpillar_pages(communes(3), rows=0)
+        charts.caterpillar_pages(*communes(3), rows=0)
