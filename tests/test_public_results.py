@@ -16,6 +16,9 @@ def test_public_results_show_rates_only_for_cells_of_30_or_more(app, runner, cli
                       counter="p-thanh-duc-1c", at=at, comments=["Bí mật ZQPUBLIC"])
         add_responses(12, scores=5, agency="ttphc-tinh", sector="dat-dai",
                       counter="ttphc-dat-dai", at=at)
+        # A third group: with two, the shown one minus the total would give land away,
+        # so it would be hidden too (complementary suppression).
+        add_responses(35, scores=5, agency="so-y-te", sector="y-te", at=at)
     response = client.get("/ket-qua")
     assert response.status_code == 200
     assert "public" in response.headers["Cache-Control"]

@@ -2,9 +2,11 @@
 
 Transparency is in the plan. Only aggregates: no comments, no counters, and no rate
 for a cell with fewer than 30 answers ("fewer than 30 responses" instead), so that
-a small group of citizens cannot be singled out. Nothing provisional: the targets of
-a plan marked `provisional` (thresholds carried forward until the plan is issued)
-are left out, and the page says the period's targets are not confirmed yet. The
+a small group of citizens cannot be singled out; nor for the cells that would give
+such a cell away by subtraction (complementary suppression, `withhold`). Nothing
+provisional: the targets of a plan marked `provisional` (thresholds carried forward
+until the plan is issued) are left out, and the page says the period's targets are
+not confirmed yet. The
 figures are computed once per quarter and worker and kept for CACHE_SECONDS: the page
 costs a few dictionary reads, however often it is opened.
 """
@@ -12,13 +14,15 @@ costs a few dictionary reads, however often it is opened.
 from __future__ import annotations
 
 import time
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from flask import current_app, render_template
 from sqlalchemy import select
 
+from analysis import suppression
 from survey_app.extensions import db
-from survey_app.models import Plan
+from survey_app.models import Plan, Sector
 from survey_app.routing import Views
 from survey_app.services.access.scope import Scope
 from survey_app.services.reporting import figures as reporting
@@ -47,16 +51,47 @@ class PublicResults:
 
 def _compute(period: periods.Period) -> PublicResults:
     groups, sectors = {}, {}
+    group_of = dict(db.session.execute(select(Sector.id, Sector.group_code)).all())
+    provisional = set(db.session.execute(
+        select(Plan.code).where(Plan.provisional.is_(True))).scalars())
+    targets = reporting.target_summary(period, PUBLIC_SCOPE)
+    confirmed = [t for t in targets if t.plan_code not in provisional]
     for name, kinds in SURVEYS:
         filters = Filters(kinds=kinds)
         groups[name] = reporting.breakdown(period, PUBLIC_SCOPE, "group", filters)
         sectors[name] = [c for c in reporting.breakdown(period, PUBLIC_SCOPE, "sector", filters)
                          if c.key is not None]
-    provisional = set(db.session.execute(
-        select(Plan.code).where(Plan.provisional.is_(True))).scalars())
-    targets = reporting.target_summary(period, PUBLIC_SCOPE)
-    confirmed = [t for t in targets if t.plan_code not in provisional]
+        # A target of one sector group shows that group's rate and interval (so its n):
+        # published, whatever its row shows.
+        published = {t.groups[0] for t in confirmed if set(t.kinds) == set(kinds)
+                     and len(t.groups) == 1 and t.n >= reporting.MIN_CELL}
+        withhold(groups[name], sectors[name], group_of, published)
     return PublicResults(period, confirmed, len(confirmed) < len(targets), groups, sectors)
+
+
+def withhold(groups: list, sectors: list, group_of: dict,
+             published: frozenset | set = frozenset()) -> None:
+    """Mark the cells complementary suppression hides (analysis.suppression).
+
+    The survey's total counts as published (the overall target shows its rate and
+    interval, from which its n follows), so the groups must not give away a hidden
+    one by subtraction from it, nor the sectors a hidden sector from their group.
+    `published` groups are shown elsewhere on the page (a target's row).
+    """
+    counts: dict[Hashable, int] = {("group", c.key): c.n for c in groups}
+    counts.update({("sector", c.key): c.n for c in sectors})
+    counts["total"] = sum(c.n for c in groups)
+    relations: list[suppression.Relation] = [("total", [("group", c.key) for c in groups])]
+    relations += [(("group", g.key), [("sector", s.key) for s in sectors
+                                      if group_of.get(s.key) == g.key]) for g in groups]
+    fixed: list[Hashable] = [("group", code) for code in published]
+    if counts["total"] >= reporting.MIN_CELL:
+        fixed.append("total")
+    hidden = suppression.suppress(counts, relations, reporting.MIN_CELL,
+                                  hidden=[("group", None)], fixed=fixed)
+    for kind, cells in (("group", groups), ("sector", sectors)):
+        for cell in cells:
+            cell.withheld = (kind, cell.key) in hidden and not cell.too_small
 
 
 def public_results(now: float | None = None) -> PublicResults:

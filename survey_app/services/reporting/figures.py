@@ -110,6 +110,7 @@ class Cell:
     verdict: str | None = None
     additional_n: int | None = None
     too_small: bool = True
+    withheld: bool = False  # large enough, hidden so that a small cell cannot be derived
     label: str = ""
     part: dict | None = None  # the target group of an agency's row, when it has two
 
