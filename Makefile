@@ -61,6 +61,7 @@ serve: $(VENV)/.installed translations  ## Production-like: set up, then gunicor
 	    --logfile $(CURDIR)/instance/redis.log && \
 	  export RATELIMIT_STORAGE_URI=redis+unix://$(CURDIR)/instance/redis.sock && \
 	  trap 'kill $$(cat $(CURDIR)/instance/redis.pid) 2>/dev/null' EXIT INT TERM; fi; \
+	  COMPRESS_RESPONSES=$${COMPRESS_RESPONSES:-1} \
 	  $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) survey_app.wsgi:app
 
 bench: $(VENV)/.installed translations  ## Benchmarks beside baselines measured in the same run (bench/README.md)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from flask import Flask
 
+from survey_app import assets, compression
 from survey_app import config as app_config
 from survey_app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from survey_app.serving import redact_app_logs
@@ -30,6 +31,8 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    assets.init_app(app)
+    compression.init_app(app)
 
     from survey_app.commands import register_commands
     from survey_app.web import register_web_hooks

@@ -70,6 +70,9 @@ def from_environment(env: os._Environ | dict | None = None) -> dict:
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         # Admins must enrol a one-time-code app before using the staff area.
         "REQUIRE_TOTP_FOR_ADMINS": _flag(env, "REQUIRE_TOTP_FOR_ADMINS", default=False),
+        # gzip the citizen's pages in the app: for gunicorn answering browsers itself
+        # (`make serve`); behind nginx, nginx compresses (survey_app/compression.py).
+        "COMPRESS_RESPONSES": _flag(env, "COMPRESS_RESPONSES", default=False),
         "BABEL_DEFAULT_LOCALE": "vi",
         "DISPLAY_TIMEZONE": env.get("DISPLAY_TIMEZONE") or DEFAULT_TIMEZONE,
     }

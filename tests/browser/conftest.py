@@ -55,9 +55,23 @@ def chromium_bfcache(playwright_driver):
 
 
 @pytest.fixture
-def live(survey_data, database_url):
+def served_paths() -> list[str]:
+    """Every path the live server was asked for: what the browser really fetched, not
+    what it took from its cache."""
+    return []
+
+
+@pytest.fixture
+def live(survey_data, database_url, served_paths):
     """The app served over real HTTP; yields its base URL. Tables are emptied by `app`."""
     served = make_app(database_url)
+    answer = served.wsgi_app
+
+    def counted(environ, start_response):
+        served_paths.append(environ.get("PATH_INFO", ""))
+        return answer(environ, start_response)
+
+    served.wsgi_app = counted
     server = make_server("127.0.0.1", 0, served, threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
     served.config["PUBLIC_BASE_URL"] = base_url

@@ -138,6 +138,26 @@ def test_two_taps_from_the_poster_store_one_response(app, live, phone):
     assert stored["answers"] == {("q_overall", 5, None, None)}
 
 
+def test_the_stylesheet_is_fetched_once_for_every_page(app, live, phone, served_paths):
+    """Content-hashed and immutable: no second request, not even a 304, on later pages."""
+    page = phone
+    page.goto(f"{live}/c/{COUNTER}")
+    settled(page)
+    page.locator("#q_overall").get_by_text("4 – Hài lòng").click()
+    page.get_by_role("button", name="Gửi phiếu khảo sát").click()
+    page.wait_for_url(f"{live}/thanks?more=**")
+    page.get_by_role("link", name="Trả lời thêm câu hỏi").click()
+    page.wait_for_url(f"{live}/more/**")
+    settled(page)
+    page.goto(f"{live}/c/{COUNTER}")  # and a new visit
+    settled(page)
+    pages = [p for p in served_paths if not p.startswith("/static/")]
+    assert len(pages) >= 4  # the form, its post, thanks, the second page, the form again
+    static = [p for p in served_paths if p.startswith("/static/")]
+    assert len(static) == 1, static
+    assert re.fullmatch(r"/static/app\.[0-9a-f]{12}\.css", static[0])
+
+
 def test_a_missing_answer_is_explained_on_the_page(app, live, phone, artifacts):
     page = phone
     page.goto(f"{live}/c/{COUNTER}")
