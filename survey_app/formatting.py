@@ -119,6 +119,37 @@ def sort_by_name(items: Iterable[T], name: Callable[[T], str | None],
     return sorted(items, key=lambda item: name_key(name(item), locale))
 
 
+def local_name(row, locale: str | None = None) -> str:
+    """A row's `name_en` on English pages (when it has one), else its `name_vi`."""
+    english = (locale or current_locale()) == "en"
+    return (row.name_en if english and row.name_en else row.name_vi) or ""
+
+
+def sort_by_local_name(rows: Iterable[T], locale: str | None = None) -> list[T]:
+    """Agencies, sectors …: by the name the page shows, in the page language's order."""
+    locale = locale or current_locale()
+    return sort_by_name(rows, lambda row: local_name(row, locale), locale)
+
+
+def person_key(name: str | None, locale: str | None = None) -> tuple[bytes, bytes]:
+    """The sort key of a person's name written the Vietnamese way (family, middle, given).
+
+    A Vietnamese list of people is ordered by the given name, the last word, then by the
+    whole name (Vietnamese collation); an English one by the family name, which is the
+    first word, so by the name as written (English collation: "Đ" with "D")."""
+    locale = locale or current_locale()
+    words = (name or "").split()
+    first = words[-1] if words and locale == "vi" else " ".join(words)
+    return name_key(first, locale), name_key(" ".join(words), locale)
+
+
+def sort_people(items: Iterable[T], name: Callable[[T], str | None],
+                locale: str | None = None) -> list[T]:
+    """`items` in the order a list of people takes in the page's language (`person_key`)."""
+    locale = locale or current_locale()
+    return sorted(items, key=lambda item: person_key(name(item), locale))
+
+
 def chart_percent(locale: str | None = None) -> Callable[[float, int], str]:
     """The (fraction, decimals) -> text function `analysis.charts` writes rates with."""
     locale = locale or current_locale()

@@ -9,6 +9,7 @@ from flask import render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from survey_app import formatting
 from survey_app.extensions import db
 from survey_app.models import StaffUser
 from survey_app.routing import Views
@@ -45,8 +46,9 @@ def audit_page():
     except BadQuery as error:
         return bad_request(str(error))
     page = audit.list_events(filters, page_number(request.args))
-    users = db.session.execute(select(StaffUser).order_by(StaffUser.username)).scalars()
-    return render_template("staff/audit.html", page=page, filters=filters, users=list(users),
+    users = formatting.sort_people(db.session.execute(select(StaffUser)).scalars(),
+                                   lambda user: user.display_name or user.username)
+    return render_template("staff/audit.html", page=page, filters=filters, users=users,
                            families=audit.FAMILIES, as_json=_compact)
 
 

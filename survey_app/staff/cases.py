@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select, true
 
+from survey_app import formatting
 from survey_app.extensions import db
 from survey_app.models import CASE_STATES, Agency, Sector, agency_sectors
 from survey_app.models.feedback import CASE_KINDS
@@ -136,14 +137,14 @@ def _apply(scope, case_id: int, form) -> None:
 
 
 def _assignable(scope) -> list[Agency]:
-    return list(db.session.execute(
+    return formatting.sort_by_local_name(db.session.execute(
         select(Agency).where(scope.agencies_filter(), service.active_agencies_filter())
-        .order_by(Agency.name_vi)).scalars())
+    ).scalars())
 
 
 def _owners(scope) -> list[Agency]:
-    return list(db.session.execute(
-        select(Agency).where(scope.agencies_filter()).order_by(Agency.name_vi)).scalars())
+    return formatting.sort_by_local_name(db.session.execute(
+        select(Agency).where(scope.agencies_filter())).scalars())
 
 
 def _sectors(scope) -> list[Sector]:
@@ -151,8 +152,8 @@ def _sectors(scope) -> list[Sector]:
     condition = true() if scope.everything else or_(
         scope.sectors_filter(), Sector.id.in_(select(agency_sectors.c.sector_id).where(
             agency_sectors.c.agency_id.in_(sorted(scope.agency_ids)))))
-    return list(db.session.execute(
-        select(Sector).where(condition).order_by(Sector.name_vi)).scalars())
+    return formatting.sort_by_local_name(db.session.execute(
+        select(Sector).where(condition)).scalars())
 
 
 def _agency_names(events) -> dict[str, Agency]:

@@ -75,7 +75,7 @@ def comment_detail(comment_id: int):
     scope = _scope_for_comments()
     form = CommentForm()
     form.assign_agency.choices = [SelectChoice("", "—")] + [
-        SelectChoice(str(a.id), a.name_vi) for a in _assignable(scope)]
+        SelectChoice(str(a.id), formatting.local_name(a)) for a in _assignable(scope)]
     if form.validate_on_submit():
         if not scope.allows_editing:
             abort(403)
@@ -106,5 +106,5 @@ def comment_detail(comment_id: int):
 
 
 def _assignable(scope) -> list[Agency]:
-    return formatting.sort_by_name(db.session.execute(
-        select(Agency).where(scope.agencies_filter())).scalars(), lambda a: a.name_vi, "vi")
+    return formatting.sort_by_local_name(db.session.execute(
+        select(Agency).where(scope.agencies_filter())).scalars())

@@ -38,10 +38,12 @@ class NewUserForm(ScopeForm):
 
 
 def _with_choices(form: ScopeForm) -> ScopeForm:
-    form.sectors.choices = [SelectChoice(s.id, s.name_vi) for s in formatting.sort_by_name(
-        db.session.execute(select(Sector)).scalars(), lambda s: s.name_vi, "vi")]
-    form.agencies.choices = [SelectChoice(a.id, a.name_vi) for a in formatting.sort_by_name(
-        db.session.execute(select(Agency)).scalars(), lambda a: a.name_vi, "vi")]
+    form.sectors.choices = [SelectChoice(s.id, formatting.local_name(s)) for s in
+                            formatting.sort_by_local_name(
+                                db.session.execute(select(Sector)).scalars())]
+    form.agencies.choices = [SelectChoice(a.id, formatting.local_name(a)) for a in
+                             formatting.sort_by_local_name(
+                                 db.session.execute(select(Agency)).scalars())]
     return form
 
 

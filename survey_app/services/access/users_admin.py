@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from survey_app import formatting
 from survey_app.extensions import db
 from survey_app.models import Agency, Sector, StaffScope, StaffUser
 from survey_app.services.access import audit
@@ -154,7 +155,10 @@ def set_active(user: StaffUser, active: bool, actor_id: int | None = None) -> No
 
 
 def list_users() -> list[UserRow]:
-    users = db.session.execute(select(StaffUser).order_by(StaffUser.username)).scalars()
+    """Every account, people in the page language's order of their names (`person_key`)."""
+    users = formatting.sort_people(
+        db.session.execute(select(StaffUser).order_by(StaffUser.username)).scalars(),
+        lambda user: user.display_name or user.username)
     rows = []
     for user in users:
         sectors = [{"vi": s.sector.name_vi, "en": s.sector.name_en, "code": s.sector.code}
