@@ -178,3 +178,24 @@ def test_a_bad_format_or_choice_is_refused(loaded):
         "survey": "education_parent"}).status_code == 404
     with loaded.app_context():
         assert db.session.execute(select(Job)).first() is None
+
+
+def test_built_files_are_dropped_after_a_week(loaded):
+    from datetime import timedelta
+
+    from survey_app.models import utcnow
+
+    client = _as(loaded, "admin")
+    old_url, new_url = _start(client, "json"), _start(client, "xlsx")
+    with loaded.app_context():
+        for url, age in ((old_url, 8), (new_url, 1)):
+            job = db.session.get(Job, int(url.rsplit("/", 1)[-1]))
+            job.status, job.payload = "done", b"{}"
+            job.finished_at = utcnow() - timedelta(days=age)
+            job.outcome = {**job.outcome, "bytes": 2}
+        db.session.commit()
+        assert report_jobs.forget_old_files() == 1
+        assert report_jobs.forget_old_files() == 0
+    assert client.get(f"{old_url}/file").status_code == 404
+    assert "đã bị xóa" in client.get(old_url).get_data(as_text=True)
+    assert client.get(f"{new_url}/file").data == b"{}"

@@ -29,7 +29,8 @@ class Job(db.Model):
     # The uploaded file, until the job has read it (a paper import), or the file built
     # (a report): the worker may run on another machine than the web server, so the
     # file travels through the database.
-    payload: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Deferred: the job's page reads its state every few seconds, not the file.
+    payload: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     # What came of it, as plain data the page translates: {"rows": …, "batch_id": …}
     # or {"problem": code, …} with the located errors of a refused file.
     outcome: Mapped[dict | None] = mapped_column(JSON)

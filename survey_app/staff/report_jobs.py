@@ -53,7 +53,7 @@ def report_job(job_id: int):
 @views.get("/reports/jobs/<int:job_id>/file")
 def report_job_file(job_id: int):
     job = _own(job_id)
-    if job.status != "done" or job.payload is None:
+    if job.status != "done" or (job.outcome or {}).get("removed") or job.payload is None:
         abort(404)
     fmt = (job.outcome or {}).get("format", "")
     return Response(job.payload, content_type=report_jobs.media_type(fmt), headers={

@@ -1,4 +1,5 @@
-"""Work the worker runs on a clock: the daily retention purge.
+"""Work the worker runs on a clock: the daily retention purge (and built reports older
+than a week dropped).
 
 `flask purge` still exists for cron; with the worker running (make run, make serve,
 the systemd unit in docs/deployment.md) nobody has to remember to schedule it.
@@ -11,7 +12,7 @@ import logging
 from huey import crontab
 
 from survey_app.extensions import db
-from survey_app.services.jobs import queue
+from survey_app.services.jobs import queue, reports
 from survey_app.services.responses import retention
 
 log = logging.getLogger(__name__)
@@ -26,5 +27,6 @@ def daily_purge() -> None:
             summary = retention.purge(retention.default_period(app.config))
             log.info("retention purge: %s comment(s), %s dossier reference(s) anonymised",
                      summary.comments, summary.dossiers)
+            log.info("built reports dropped: %s", reports.forget_old_files())
         finally:
             db.session.remove()

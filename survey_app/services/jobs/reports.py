@@ -6,7 +6,8 @@ worker: the job keeps what was asked (format, period, the choice's arguments), a
 worker rebuilds the reader's scope from their account when it runs, so a right
 withdrawn in the meantime is withdrawn from the file too. The file built travels back
 through the database (`Job.payload`, as a paper file travels the other way) and the
-page that asked for it follows its progress (`staff/report_jobs.py`).
+page that asked for it follows its progress (`staff/report_jobs.py`). Files are kept a
+week (`forget_old_files`, run by the worker's daily task).
 
 `build` writes any of the files — the five formats, or the package of the choice as
 one ZIP (`package.py`'s folder with its manifest and SHA256SUMS) — for the request
@@ -21,8 +22,11 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import Job, StaffUser, utcnow
@@ -36,6 +40,9 @@ log = logging.getLogger(__name__)
 PACKAGE = "package"
 FILES = (*exports.FORMATS, PACKAGE)
 PDF_STEPS = 2  # the PDF's body and its layout, after the data steps
+# A built file is a copy of figures anyone can build again: kept a week, then dropped
+# (by the worker's daily task), so that the jobs table does not grow without end.
+KEEP_FILES = timedelta(days=7)
 Progress = Callable[[int, int], None]
 
 
@@ -144,6 +151,18 @@ def run(job_id: int) -> None:
     job.finished_at, job.payload, job.outcome = utcnow(), body, {**asked, **result}
     db.session.commit()
     queue.clear_progress(job_id)
+
+
+def forget_old_files(now: datetime | None = None) -> int:
+    """Drop the files built more than `KEEP_FILES` ago (their jobs stay, marked `removed`)."""
+    cutoff = (now or utcnow()) - KEEP_FILES
+    old = db.session.execute(select(Job).where(
+        Job.kind == "report", Job.status == "done", Job.finished_at < cutoff,
+        Job.payload.is_not(None))).scalars().all()
+    for job in old:
+        job.payload, job.outcome = None, {**(job.outcome or {}), "removed": True}
+    db.session.commit()
+    return len(old)
 
 
 def _build(job: Job, asked: dict) -> bytes:
