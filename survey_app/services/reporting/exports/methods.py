@@ -40,7 +40,8 @@ def paragraphs(report: ReportData) -> list[str]:
         f"{number(totals.n)} phiếu có đánh giá chung. Theo kênh: {channels}.",
         "Lưu ý khi đọc: phiếu qua mã QR tại quầy, máy khảo sát và phiếu giấy là mẫu tự nguyện, "
         "không phải mẫu ngẫu nhiên; phiếu qua đường dẫn theo hồ sơ gắn với một giao dịch thật và "
-        "chỉ dùng được một lần. Tỷ lệ không được gia quyền theo số hồ sơ đã giải quyết.",
+        "chỉ dùng được một lần. Kết luận dựa trên tỷ lệ không gia quyền; nơi đã có số hồ sơ "
+        "đã giải quyết, tỷ lệ có trọng số theo số hồ sơ được trình bày bên cạnh.",
         "Các số liệu trong báo cáo này, tệp Excel kèm theo và trang tổng quan được tính từ cùng "
         "một truy vấn tổng hợp trên cơ sở dữ liệu, nên luôn khớp nhau.",
     ]
