@@ -162,8 +162,10 @@ FIXED = {
     # timeout); a larger one goes to the task queue.
     "PAPER_ROWS_IN_REQUEST": 1_000,
     # A report or package of a choice holding more responses than this is built by the
-    # task queue, its page showing the progress; a smaller one within the request.
-    "REPORT_ROWS_IN_REQUEST": 50_000,
+    # task queue, its page showing the progress; a smaller one within the request. On
+    # SQLite on a loaded 2-core machine the province's PDF took 48 s for a quarter of
+    # 12,500 demo responses and 77 s for a year of 50,000 (docs/staff.md).
+    "REPORT_ROWS_IN_REQUEST": 10_000,
     "RATELIMIT_HEADERS_ENABLED": True,
     # WTForms has no Vietnamese catalogue, so every form writes its own messages;
     # Flask-WTF's lookup would only re-read WTForms' catalogues on every request.
