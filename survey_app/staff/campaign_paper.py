@@ -47,12 +47,11 @@ views = Views()
 
 def _entry_form_class(campaign, lang: str):
     built = build_form_class(campaign.questionnaire_version.definition, lang, web=False)
-
-    class PaperEntryForm(built):
-        facility = SelectField(_("Facility"), coerce=int, validators=[DataRequired()])
-        filled_on = DateField(_("Date filled in"), validators=[DataRequired()])
-
-    return PaperEntryForm
+    # a class made at run time from the questionnaire: type() says so to the type checker
+    return type("PaperEntryForm", (built,), {
+        "facility": SelectField(_("Facility"), coerce=int, validators=[DataRequired()]),
+        "filled_on": DateField(_("Date filled in"), validators=[DataRequired()]),
+    })
 
 
 @views.route("/campaigns/<int:campaign_id>/paper", methods=["GET", "POST"])
@@ -85,7 +84,7 @@ def paper_entry(campaign_id: int):
 
 def _kept(args) -> dict:
     """Facility and date carried over from the previous form ("save and next")."""
-    kept = {}
+    kept: dict[str, int | date] = {}
     facility = optional_id(args, "facility")
     if facility is not None:
         kept["facility"] = facility

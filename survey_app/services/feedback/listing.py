@@ -141,7 +141,7 @@ def list_cases(scope: Scope, user_id: int | None, filters: CaseFilters,
     open_cases()
     day = today()
     base = _query(scope, filters, day, FeedbackCase.id)
-    total = db.session.execute(select(func.count()).select_from(base.subquery())).scalar()
+    total = db.session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     query = (_query(scope, filters, day, FeedbackCase, Comment, Response, Agency, Sector)

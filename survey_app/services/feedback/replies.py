@@ -71,7 +71,7 @@ def _case_for(token: str) -> FeedbackCase:
 
 def read_reply(token: str) -> ReplyView:
     case = _case_for(token)
-    agency = db.session.get(Agency, case.agency_id)
+    agency = db.session.get_one(Agency, case.agency_id)
     answers = [(e.at, e.text) for e in case.events if e.action == "reply" and e.text]
     return ReplyView(agency={"vi": agency.name_vi, "en": agency.name_en}, answers=answers)
 

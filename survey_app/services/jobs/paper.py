@@ -54,7 +54,7 @@ def run(job_id: int) -> None:
         db.session.rollback()
         log.exception("paper import job %s failed", job_id)
         outcome, status = {"problem": "error"}, "failed"
-    job = db.session.get(Job, job_id)
+    job = db.session.get_one(Job, job_id)
     job.status, job.finished_at, job.payload = status, utcnow(), None
     job.outcome = {"language": language, **outcome}
     db.session.commit()
@@ -62,7 +62,7 @@ def run(job_id: int) -> None:
 
 
 def _import(job: Job) -> dict:
-    campaign = db.session.get(Campaign, job.campaign_id)
+    campaign = db.session.get_one(Campaign, job.campaign_id)
     language = (job.outcome or {}).get("language", "vi")
     try:
         table = read_table(job.filename, job.payload or b"", max_rows=MAX_ROWS)

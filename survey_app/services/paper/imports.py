@@ -158,7 +158,7 @@ class RowChecker:
         checked = answer_check.validate(self.definition, raw)
         errors.extend(self._cell_error(row, problem, cells.get(problem.field, ""))
                       for problem in checked.problems)
-        if errors:
+        if errors or agency_id is None or filled_on is None:  # each None has its error
             return None, errors
         return PaperForm(row, agency_id, filled_on, checked.values), []
 

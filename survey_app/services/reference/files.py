@@ -325,8 +325,9 @@ def _write(files: _Files) -> dict[str, int]:
         return [rows.get(Sector, "code", code) for code in codes or []]
 
     for procedure in files.procedures:
-        sector = rows.get(Sector, "code", procedure["sector"]) if procedure.get("sector") else None
-        rows.upsert(Procedure, "code", procedure["code"], sector=sector, **_names(procedure))
+        sector_row = (rows.get(Sector, "code", procedure["sector"]) if procedure.get("sector")
+                      else None)
+        rows.upsert(Procedure, "code", procedure["code"], sector=sector_row, **_names(procedure))
     for level in files.levels:
         rows.upsert(Level, "code", level["code"], retired_on=level.get("retired_on"),
                     **_names(level))

@@ -114,8 +114,8 @@ def _utc(day: date) -> datetime:
 
 
 def _alert(volume: TransactionVolume, responses: int, per_counter: dict) -> VolumeAlert:
-    agency, sector = db.session.get(Agency, volume.agency_id), db.session.get(
-        Sector, volume.sector_id)
+    agency = db.session.get_one(Agency, volume.agency_id)
+    sector = db.session.get_one(Sector, volume.sector_id)
     counters = []
     for counter_id, (n, _repeats) in sorted(per_counter.items(), key=lambda kv: -kv[1][0]):
         counter = db.session.get(Counter, counter_id) if counter_id else None

@@ -126,7 +126,7 @@ def _comparison(dimension: str, threshold: float | None, cells: list) -> Compari
     pooled = threshold is None
     n = np.array([c.n for c in cells])
     x = np.array([c.satisfied for c in cells])
-    target = float(x.sum() / n.sum()) if pooled else float(threshold)
+    target = float(x.sum() / n.sum()) if threshold is None else float(threshold)
     if not 0.0 < target < 1.0:
         return None  # every answer satisfied (or none): there is no spread to compare
     result = analysis.funnel(x, n, target)
@@ -181,7 +181,7 @@ def _covariates(period: Period, agency_ids: list) -> tuple[tuple[str, ...], np.n
     """Area covariates the product already holds: former province, land-transaction share."""
     former = dict(db.session.execute(
         select(Agency.id, Agency.former_province).where(Agency.id.in_(agency_ids))).all())
-    provinces = sorted({former.get(a) for a in agency_ids} - {None})
+    provinces = sorted({p for a in agency_ids if (p := former.get(a)) is not None})
     names, columns = [], []
     if len(provinces) > 1 and all(former.get(a) for a in agency_ids):
         for province in provinces[1:]:  # the first is the baseline beside the intercept

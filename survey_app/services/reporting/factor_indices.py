@@ -198,7 +198,7 @@ def fill_target(result: TargetResult, period: Period, scope: Scope, filters: Fil
     result.rate, result.low, result.high = index.index, index.low, index.high
     result.se = index.se
     result.extra["factors"] = index.factors
-    if index.low is None:
+    if index.index is None or index.se is None or index.low is None or index.high is None:
         return
     result.verdict, result.additional_n = verdicts.index_verdict(
         index.index, index.se, index.low, index.high, result.threshold, index.respondents,

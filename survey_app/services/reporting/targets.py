@@ -123,7 +123,7 @@ def in_population(target, kind, group, level, channel) -> bool:
         (level, target.levels or ()), (channel, target.channels or ())))
 
 
-def _sum(rows, target) -> tuple[int, int, int, int]:
+def _sum(rows, target) -> tuple[int, ...]:
     totals = [0, 0, 0, 0]
     for kind, group, level, channel, _agency, counts in rows:
         if in_population(target, kind, group, level, channel):

@@ -75,8 +75,8 @@ def _codes(item: dict, definition: dict) -> str:
             codes.append(f"not_used={label}")
         return "; ".join(codes)
     if kind in ("single_choice", "multiple_choice"):
-        codes = "; ".join(f"{o['value']}={o['label']['vi']}" for o in item.get("options", []))
-        return codes + ("; nhiều lựa chọn nối bằng |" if kind == "multiple_choice" else "")
+        options = "; ".join(f"{o['value']}={o['label']['vi']}" for o in item.get("options", []))
+        return options + ("; nhiều lựa chọn nối bằng |" if kind == "multiple_choice" else "")
     if kind == "yes_no":
         return "yes=Có; no=Không"
     if kind in ("number", "percentage"):

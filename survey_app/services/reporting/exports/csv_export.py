@@ -105,7 +105,8 @@ def _codes(model) -> dict[int, str]:
 def count(period: Period, scope: Scope, survey: str | None = None) -> int:
     """How many rows the export of this period and scope has (for a progress bar)."""
     conditions = response_conditions(period.start, period.end, scope, _filters(survey))
-    return db.session.scalar(select(func.count()).select_from(Response).where(and_(*conditions)))
+    counted = select(func.count()).select_from(Response).where(and_(*conditions))
+    return db.session.execute(counted).scalar_one()
 
 
 def rows(period: Period, scope: Scope, survey: str | None = None) -> Iterator[list]:
