@@ -15,11 +15,21 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
 from sqlalchemy import make_url, text  # noqa: E402
 
 from support import PROJECT, StaffActions, make_app  # noqa: E402
 from survey_app.extensions import db  # noqa: E402
 from survey_app.models import append_only  # noqa: E402
+
+# Hypothesis draws the same examples on every run by default ("ci"), so a test run
+# never fails at random; a failure it ever found stays in its test as an @example.
+# FUZZ_EXPLORE=1 (or HYPOTHESIS_PROFILE=explore) draws new ones and keeps what fails
+# in .hypothesis/ to replay; FUZZ_EXAMPLES sets how many the fuzzers draw.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("explore" if os.environ.get("FUZZ_EXPLORE") == "1"
+                      else os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_sessionstart(session) -> None:

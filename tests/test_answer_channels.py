@@ -82,7 +82,7 @@ DEFINITION = {
 ITEMS = items_of(DEFINITION)
 RAW = st.fixed_dictionaries({
     item_id: st.none() | VALUES[item["type"]] for item_id, item in ITEMS.items()})
-CHANNELS = settings(max_examples=25, deadline=None, database=None, derandomize=True,
+CHANNELS = settings(max_examples=25, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow,
                                            HealthCheck.function_scoped_fixture])
 

@@ -23,9 +23,8 @@ from survey_app.models import Invitation
 from survey_app.services.access import api_keys
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
-# The same examples on every run (CI never fails at random); FUZZ_EXPLORE=1 draws new ones.
-DERANDOMIZE = os.environ.get("FUZZ_EXPLORE") != "1"
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=DERANDOMIZE,
+# Reproducible or exploring by the profile loaded in conftest.py (FUZZ_EXPLORE=1).
+FUZZ = settings(max_examples=EXAMPLES, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 

@@ -12,7 +12,7 @@ from statsmodels.stats.proportion import proportions_ztest
 
 from analysis import adjust_pvalues, funnel, funnel_limits, overdispersion
 
-REPRODUCIBLE = settings(max_examples=60, deadline=None, derandomize=True)
+REPRODUCIBLE = settings(max_examples=60, deadline=None)
 
 
 def brute_force_limit(n, target, p):

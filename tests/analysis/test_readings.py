@@ -37,7 +37,7 @@ def test_hand_worked_readings(rate, low, high, code):
     assert verdict_reading(rate, low, high, 0.90) == code
 
 
-@settings(derandomize=True, max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(n=st.integers(1, 3000), share=st.floats(0, 1), target=st.floats(0.05, 0.95))
 def test_decided_readings_are_exactly_the_verdicts(n, share, target):
     x = round(share * n)

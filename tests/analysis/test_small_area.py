@@ -28,7 +28,7 @@ with warnings.catch_warnings():
 
     MILK = load_expenditure_milk()["data"]
 
-REPRODUCIBLE = settings(max_examples=50, deadline=None, derandomize=True)
+REPRODUCIBLE = settings(max_examples=50, deadline=None)
 Y = MILK["direct_est"].to_numpy(float)
 PSI = MILK["std_error"].to_numpy(float) ** 2
 AREA = MILK["small_area"].to_numpy()

@@ -9,7 +9,7 @@ from suppression_attack import MIN, attack
 
 from analysis.suppression import suppress
 
-REPRODUCIBLE = settings(max_examples=150, deadline=None, derandomize=True)
+REPRODUCIBLE = settings(max_examples=150, deadline=None)
 
 
 def test_the_outside_tests_case_is_closed():
