@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 
 from survey_app.extensions import db
-from survey_app.models import Agency, Response, Sector
+from survey_app.models import Agency, Sector
+from survey_app.models.rollup import response_cells
 from survey_app.services.access.scope import Scope, agency_subtree
 from survey_app.services.reporting.figures import version_ids
 from survey_app.vocabulary import QuestionnaireKind
@@ -49,11 +50,13 @@ class Choice:
 
 def surveys(scope: Scope) -> list[str]:
     """The questionnaire kinds with answers inside `scope`, in the vocabulary's order
-    (one EXISTS per kind on the indexed version column)."""
+    (one EXISTS per kind over the rolled-up cells, not the responses: every page and
+    download asks)."""
+    cells = response_cells.c
     found = []
     for kind in QuestionnaireKind.values():
-        query = select(Response.id).where(
-            scope.responses_filter(), Response.questionnaire_version_id.in_(version_ids((kind,))))
+        query = select(cells.day).where(
+            scope.responses_filter(cells), cells.questionnaire_version_id.in_(version_ids((kind,))))
         if db.session.scalar(select(exists(query))):
             found.append(kind)
     return found
