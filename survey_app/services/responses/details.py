@@ -18,8 +18,9 @@ page, with a short lifetime.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from survey_app.extensions import db
@@ -90,13 +91,14 @@ def add(first_submission_id: str, answers: dict, *, submission_id: str,
         return False
     stored = find(first_submission_id)
     try:
-        moved = db.session.execute(
+        # an UPDATE's result is a CursorResult (the session types it as a plain Result)
+        moved = cast(CursorResult, db.session.execute(
             update(Response)
             .where(Response.id == stored.response_id,
                    Response.submission_id == first_submission_id)
             .values(submission_id=submission_id)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )).rowcount
         if moved != 1:
             raise DetailsGone(first_submission_id)
         connection = db.session.connection()

@@ -16,8 +16,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import CursorResult, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from survey_app.extensions import db
@@ -153,14 +154,15 @@ def _redeem(token: str, now: datetime) -> None:
     ).first()
     if invitation is None:
         raise SubmissionRefused("unknown")
-    marked = db.session.execute(
+    # an UPDATE's result is a CursorResult (the session types it as a plain Result)
+    marked = cast(CursorResult, db.session.execute(
         update(Invitation)
         .where(Invitation.id == invitation.id, Invitation.used.is_(False),
                Invitation.expires_at > now)
         .values(used=True, procedure_id=None, created_at=day_of(invitation.created_at),
                 expires_at=day_of(invitation.expires_at) + timedelta(days=1))
         .execution_options(synchronize_session=False)
-    )
+    ))
     if marked.rowcount == 1:
         return
     # Used by a concurrent submit (the UPDATE waited for it), or expired.

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import String, and_, cast, func, select
 
@@ -118,13 +119,16 @@ def rows(period: Period, scope: Scope, survey: str | None = None) -> Iterator[li
     yield header
     if not versions:
         return
-    value = func.coalesce(cast(Answer.score, String), Answer.choice, cast(Answer.number, String))
+    answer_text = func.coalesce(cast(Answer.score, String), Answer.choice,
+                                cast(Answer.number, String))
     # One packed string per response ("tc1=4;tc2=not_used;…"): codes and values never hold
     # ';' or '=' (codes are [a-z0-9_], values scores, option values or numbers).
-    packed = func.aggregate_strings(Answer.item_code + "=" + value, ";")
-    columns = [Response.questionnaire_version_id, Response.agency_id, Response.counter_id,
-               Response.sector_id, Response.procedure_id, Response.channel, Response.language,
-               Response.submitted_hour, Response.overall_score, packed, Response.campaign_id]
+    packed = func.aggregate_strings(Answer.item_code + "=" + answer_text, ";")
+    # columns of several types: each row is read by position below
+    columns: list[Any] = [
+        Response.questionnaire_version_id, Response.agency_id, Response.counter_id,
+        Response.sector_id, Response.procedure_id, Response.channel, Response.language,
+        Response.submitted_hour, Response.overall_score, packed, Response.campaign_id]
     query = (select(*columns).select_from(Response)
              .outerjoin(Answer, Answer.response_id == Response.id))
     if with_comments:
@@ -140,7 +144,7 @@ def rows(period: Period, scope: Scope, survey: str | None = None) -> Iterator[li
     positions = {vid: {item["id"]: column[column_name(code, item["id"])]
                        for item in answer_items(definition)}
                  for vid, (code, _version, definition) in versions.items()}
-    blank = [None] * len(items)
+    blank: list[str | None] = [None] * len(items)
     hours: dict = {}  # a year has a few thousand distinct hours: format each once
     for row in db.session.execute(query):
         code, version, _ = versions[row[0]]
