@@ -139,3 +139,27 @@ def test_a_group_published_by_its_target_is_never_the_one_withheld(app, runner, 
     assert shown["Đất đai, xây dựng, đầu tư"] == 50
     assert shown["Y tế, giáo dục"] is None  # withheld with the small group instead
     assert shown["Thủ tục hành chính khác"] is None
+
+
+def test_a_target_over_two_surveys_is_hidden_when_one_of_them_is_small(app, runner, client):
+    """Health and education share a target: its 50 answers minus education's 40 (all
+    shown) would give the 10 health answers away."""
+    from sqlalchemy import update
+
+    from survey_app.extensions import db
+    from survey_app.models import Plan
+
+    load_reference(app, runner)
+    at = last_closed_quarter().start + timedelta(days=10)
+    with app.app_context():
+        db.session.execute(update(Plan).values(provisional=False))
+        add_responses(10, scores=5, agency="bv-da-khoa-vinh-long", sector="y-te",
+                      kind="health_inpatient", channel="paper", at=at)
+        add_responses(40, scores=[5, 2], agency="thpt-luu-van-liet", sector="giao-duc",
+                      kind="education_parent", channel="paper", at=at)
+    page = client.get("/ket-qua?lang=vi").get_data(as_text=True)
+    row = re.search(r"dịch vụ y tế, giáo dục công lập đạt tối thiểu 85%[^<]*</th>(.*?)</tr>", page,
+                    re.S)
+    assert row is not None
+    assert "không hiển thị để bảo vệ một nhóm nhỏ" in row.group(1)
+    assert "%" not in row.group(1).replace("85 %", "")  # no rate, no interval

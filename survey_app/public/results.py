@@ -66,7 +66,18 @@ def _compute(period: periods.Period) -> PublicResults:
         published = {t.groups[0] for t in confirmed if set(t.kinds) == set(kinds)
                      and len(t.groups) == 1 and t.n >= reporting.MIN_CELL}
         withhold(groups[name], sectors[name], group_of, published)
+    withhold_targets(confirmed, groups)
     return PublicResults(period, confirmed, len(confirmed) < len(targets), groups, sectors)
+
+
+def withhold_targets(targets: list, groups: dict) -> None:
+    """Hide a target that spans several surveys when one of them has a small total: the
+    target minus the other surveys' tables would give that small total away."""
+    totals = {name: sum(c.n for c in groups[name]) for name, _kinds in SURVEYS}
+    for target in targets:
+        spanned = [name for name, kinds in SURVEYS if set(kinds) & set(target.kinds)]
+        target.withheld = len(spanned) > 1 and any(
+            0 < totals[name] < reporting.MIN_CELL for name in spanned)
 
 
 def withhold(groups: list, sectors: list, group_of: dict,

@@ -151,6 +151,7 @@ class TargetResult:
     p_value: float | None = None
     additional_n: int | None = None
     too_small: bool = True
+    withheld: bool = False  # hidden on the public page so that a small total stays hidden
     method: str = METHOD
     previous_rate: float | None = None
     change: analysis.Difference | None = None
