@@ -44,11 +44,17 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "10"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))  # a round
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 SESSIONS = 50
+# Ids minted per wrk run: more than a run can send (~300 POSTs a second on two idle cores).
+POSTS_PER_RUN = int(os.environ.get("BENCH_POSTS_PER_RUN", "20000"))
 
 LUA = """
 local nonce, prefix, path, mode = "%(nonce)s", "%(prefix)s", "%(path)s", "%(mode)s"
 local bodies = {%(bodies)s}
 local cookies = {%(cookies)s}
+-- Fresh submission ids with their signed form tokens (public/form_token.py), minted
+-- beforehand with the servers' key: each POST sends a form no one sent before.
+local ids = {%(ids)s}
+local tokens = {%(tokens)s}
 local threads = 0
 function setup(thread)
   thread:set("tid", threads)
@@ -67,10 +73,25 @@ function request()
   local i = (n %% #bodies) + 1
   headers["Cookie"] = cookies[i]
   headers["Content-Type"] = "application/x-www-form-urlencoded"
-  local id = string.format("%%s-%%04x-4000-8000-%%012x", nonce, tid, n)
-  return wrk.format("POST", path, headers, bodies[i] .. "&submission_id=" .. id)
+  local k = ((n * 2 + tid) %% #ids) + 1  -- wrk -t2: the threads take turns
+  return wrk.format("POST", path, headers,
+                    bodies[i] .. "&submission_id=" .. ids[k] .. "&csrf_token=" .. tokens[k])
 end
 """
+
+
+def _minted(path: str, count: int) -> dict:
+    """`count` fresh submission ids and their form tokens, as Lua table bodies."""
+    import uuid
+
+    from itsdangerous import URLSafeTimedSerializer
+
+    from survey_app.public.form_token import SALT
+
+    signer = URLSafeTimedSerializer(common.BENCH_SECRET_KEY, salt=SALT)
+    ids = [str(uuid.uuid4()) for _ in range(count)]
+    return {"ids": ", ".join(lua_string(i) for i in ids),
+            "tokens": ", ".join(lua_string(signer.dumps([i, path])) for i in ids)}
 
 
 def lua_string(value: str) -> str:
@@ -90,6 +111,7 @@ def harvest(port: int, path: str) -> tuple[list[str], list[str]]:
             raise RuntimeError(f"GET {path} answered {status}")
         data = fill_form(page, rng).data
         data.pop("submission_id", None)
+        data.pop("csrf_token", None)  # the form token names its submission id: minted per POST
         bodies.append(urlencode(data, doseq=True))
         cookies.append("; ".join(f"{k}={v}" for k, v in browser.cookies.items()))
     return bodies, cookies
@@ -101,6 +123,7 @@ def wrk(port: int, path: str, mode: str, bodies, cookies, seconds: int) -> dict:
         "path": path, "mode": mode,
         "bodies": ", ".join(lua_string(b) for b in bodies),
         "cookies": ", ".join(lua_string(c) for c in cookies),
+        **_minted(path, POSTS_PER_RUN),
     }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
         file.write(script)

@@ -3,7 +3,8 @@
 Served like the app and the baseline (`-c gunicorn.conf.py bench.floor_app:app`),
 against the same database, at the same path as the app's counter form. One view:
 
-- Flask's session cookie and Flask-WTF's CSRFProtect check the token;
+- the survey forms' own signed token (`public/form_token.py`: the page's submission id
+  and path, and the request's Sec-Fetch-Site/Origin), as the app checks it;
 - Flask-Limiter counts the same limits as the survey's POST (per address
   FORM_POST, per place PLACE_RATE_LIMIT), in the same storage;
 - the questionnaire's own WTForms form (`survey_forms.build_form_class`) validates
@@ -14,7 +15,7 @@ Nothing else: no counter or questionnaire lookup (read once at start-up), no
 template, language choice, security headers, device mark or error pages. It
 shows how close the app comes to what its libraries cost, and so what the
 baseline ratio can reach while the submit path keeps them. GET answers 405: the
-benchmark sends it the app's own session cookies and CSRF tokens (same secret).
+benchmark sends it the same bodies and tokens as the app (same secret).
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from survey_app import config as app_config
 from survey_app.database import configure_engine
-from survey_app.extensions import babel, csrf, db, limiter
+from survey_app.extensions import babel, db, limiter
 from survey_app.models import Counter
+from survey_app.public import form_token
 from survey_app.public.limits import FORM_POST, place_bucket, place_limit
 from survey_app.services.questionnaires.forms import build_form_class
 from survey_app.services.questionnaires.versions import current_version
@@ -38,7 +40,6 @@ app.config.update(app_config.from_environment())
 app.config.update(app_config.FIXED)
 app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
 db.init_app(app)
-csrf.init_app(app)
 babel.init_app(app)
 limiter.init_app(app)
 
@@ -63,7 +64,7 @@ with app.app_context():
 def submit(counter_code, sector_code):
     origin = ORIGINS.get((counter_code, sector_code)) or abort(404)
     form = FORM()
-    if not form.validate():
+    if form_token.intent(form) != "send" or not form.validate():
         abort(422)
     submissions.add_response(origin, form.answers(), submission_id=form.submission_id.data)
     db.session.commit()
