@@ -8,6 +8,7 @@ one definition of what a cell holds (models/rollup.py).
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import Date, case, cast, func, literal_column, select, type_coerce
 
@@ -46,6 +47,7 @@ def _key_columns(dialect: str) -> list:
     return columns
 
 
+@cache  # a few hundred expressions, the same for every submission: built once
 def _measure_columns(sign: int) -> list:
     f = response_factors.c
     measures = {

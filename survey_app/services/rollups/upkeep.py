@@ -23,6 +23,7 @@ them in the same order and cannot deadlock each other.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 
 from sqlalchemy import Date, delete, func, insert, select, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
@@ -35,13 +36,20 @@ from survey_app.services.rollups.cells import from_rows, local_day_of
 _INSERTS: dict = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def _add(connection, query) -> None:
-    statement: postgresql.Insert | sqlite.Insert = _INSERTS[connection.dialect.name](
-        response_cells)
+@cache
+def _upsert(dialect: str) -> tuple:
+    """The INSERT into the cells and what a conflict adds, built once per dialect: the
+    few hundred expressions cost more to build than the statement to run (~0.07 s of
+    every submission)."""
+    statement: postgresql.Insert | sqlite.Insert = _INSERTS[dialect](response_cells)
     excluded = statement.excluded
+    return statement, {name: response_cells.c[name] + excluded[name] for name in MEASURES}
+
+
+def _add(connection, query) -> None:
+    statement, adds = _upsert(connection.dialect.name)
     connection.execute(statement.from_select(KEYS + MEASURES, query).on_conflict_do_update(
-        index_elements=list(KEYS),
-        set_={name: response_cells.c[name] + excluded[name] for name in MEASURES}))
+        index_elements=list(KEYS), set_=adds))
 
 
 def count(connection, *conditions) -> None:
