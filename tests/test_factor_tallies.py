@@ -138,3 +138,78 @@ def test_versions_that_order_factors_differently_are_summed_by_factor(reference_
     assert by_id["tiep-can"].respondents == 5
     assert all(by_id[other].answers == 0 for other in SIPAS_FACTORS[1:])
     assert index.respondents == 5
+
+
+def test_a_period_spanning_the_2017_and_the_1001_versions(reference_data):
+    """Respondents of the 2017 model (tc…, tt…) and of Quyết định 1001 (c15…) in one
+    quarter: each factor pools its own items of each version, and the index says which
+    versions it counts, for the report's note."""
+    from survey_app.models import Questionnaire
+
+    by_number = dict(db.session.execute(
+        select(QuestionnaireVersion.version, QuestionnaireVersion)
+        .join(Questionnaire).where(Questionnaire.code == "one-stop-sipas")).all())
+    old, new = by_number[1], by_number[2]
+    agency = db.session.execute(select(Agency.id).where(Agency.code == "p-thanh-duc")).scalar()
+    when = datetime(2025, 8, 1, 3, tzinfo=UTC)
+    answered = [
+        (old, 3, {**dict.fromkeys(["tc1", "tc2", "tc3", "tc4"], 5), "tt1": 2}),
+        (new, 2, {**dict.fromkeys(["c15", "c16", "c17", "c18"], 2), "c19": 4}),
+    ]
+    for version, count, answers in answered:
+        origin = submissions.Origin(questionnaire_version_id=version.id,
+                                    definition=version.definition, agency_id=agency,
+                                    channel="counter", language="vi")
+        for _ in range(count):
+            submissions.add_response(origin, {"q_overall": 4, **answers}, now=when)
+    db.session.commit()
+    index = factor_indices.service_index(parse_period("2025-Q3"), Scope.all_data())
+    by_id = {factor.id: factor for factor in index.factors}
+    # Access: 3 × 4 satisfied (v1) of 3 × 4 + 2 × 4 scored; procedures: 2 × 1 of 3 + 2.
+    assert (by_id["tiep-can"].satisfied, by_id["tiep-can"].answers) == (12, 20)
+    assert (by_id["thu-tuc"].satisfied, by_id["thu-tuc"].answers) == (2, 5)
+    assert by_id["tiep-can"].index == pytest.approx(0.6)
+    assert by_id["thu-tuc"].index == pytest.approx(0.4)
+    assert index.respondents == 5
+    assert index.spans_versions
+    assert [(v.version, v.criteria, v.respondents) for v in index.versions] == [
+        (2, 19, 2), (1, 22, 3)]
+    assert "1001/QĐ-BNV" in index.versions[0].instrument
+    assert "2640/QĐ-BNV" in index.versions[1].instrument
+    only_new = factor_indices.service_index(parse_period("2025-Q3"), Scope.all_data(),
+                                            filters=factor_indices.Filters(
+                                                channels=("kiosk",)))
+    assert not only_new.spans_versions
+
+
+def test_the_report_and_the_dashboard_say_when_versions_are_pooled(reference_data, client):
+    from support import StaffActions
+    from survey_app.models import Questionnaire
+    from survey_app.services.reporting.exports import content, data
+    from survey_app.services.reporting.exports.blocks import Body, Text
+
+    versions = dict(db.session.execute(
+        select(QuestionnaireVersion.version, QuestionnaireVersion)
+        .join(Questionnaire).where(Questionnaire.code == "one-stop-sipas")).all())
+    agency = db.session.execute(select(Agency.id).where(Agency.code == "p-thanh-duc")).scalar()
+    for number, item in ((1, "tc1"), (2, "c15")):
+        origin = submissions.Origin(questionnaire_version_id=versions[number].id,
+                                    definition=versions[number].definition, agency_id=agency,
+                                    channel="counter", language="vi")
+        submissions.add_response(origin, {"q_overall": 4, item: 5},
+                                 now=datetime(2025, 8, 1, 3, tzinfo=UTC))
+    db.session.commit()
+    report = data.collect(parse_period("2025-Q3"), Scope.all_data())
+    doc = Body()
+    content._factors(report, doc)
+    [note] = [b.text for b in doc.blocks if isinstance(b, Text) and "phiên bản" in b.text]
+    assert "phiên bản 2 (Quyết định 1001/QĐ-BNV" in note
+    assert "phiên bản 1 (Quyết định 2640/QĐ-BNV" in note
+    assert "22 tiêu chí): 1 người trả lời" in note
+    staff = StaffActions(reference_data, client)
+    staff.create("admin", "admin")
+    staff.login("admin")
+    page = client.get("/staff/?period=2025-Q3").get_data(as_text=True)
+    assert "gộp người trả lời theo nhiều phiên bản bảng hỏi" in page
+    assert "phiên bản 1 (Quyết định 2640/QĐ-BNV ngày 10/10/2017, 22 tiêu chí): 1 người trả lời" in (
+        page)

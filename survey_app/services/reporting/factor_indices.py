@@ -77,9 +77,21 @@ class FactorIndex:
         return estimate_or_none(self.answers, self.satisfied, self.index, self.low, self.high)
 
 
+@dataclass(frozen=True)
+class VersionShare:
+    """A questionnaire version whose respondents an index counts: the report's note
+    when several versions (the 2017 model and the 1001 one) are pooled."""
+
+    version: int
+    instrument: str  # its official reference, e.g. "Quyết định 1001/QĐ-BNV …"
+    criteria: int  # the items its factors pool
+    respondents: int
+
+
 @dataclass
 class ServiceIndex:
-    """The mean of the factor indices, its interval, and the factors themselves."""
+    """The mean of the factor indices, its interval, the factors themselves, and the
+    questionnaire versions counted (newest first)."""
 
     respondents: int = 0
     index: float | None = None
@@ -88,31 +100,39 @@ class ServiceIndex:
     high: float | None = None
     too_small: bool = True
     factors: list[FactorIndex] = field(default_factory=list)
+    versions: list[VersionShare] = field(default_factory=list)
+
+    @property
+    def spans_versions(self) -> bool:
+        """Respondents of more than one version: each factor pools its own items of each
+        version (its id is the same across versions), which the report says."""
+        return len(self.versions) > 1
 
 
-def _factor_map(kinds) -> tuple[list[tuple[str, dict]], dict[str, dict[int, int]]]:
-    """Factors in display order (newest version first), and per factor its tally slot
-    in each version that has it (slot k = the version's k-th factor)."""
+def _factor_map(kinds):
+    """Factors in display order (newest version first), per factor its tally slot in
+    each version that has it (slot k = the version's k-th factor), and the versions."""
     versions = db.session.execute(
-        select(QuestionnaireVersion.id, QuestionnaireVersion.definition)
+        select(QuestionnaireVersion.id, QuestionnaireVersion.version,
+               QuestionnaireVersion.definition)
         .join(Questionnaire).where(Questionnaire.kind.in_(kinds))
         .order_by(QuestionnaireVersion.loaded_at.desc(), QuestionnaireVersion.id.desc())
     ).all()
     order: list[tuple[str, dict]] = []
     slots: dict[str, dict[int, int]] = {}
-    for version_id, definition in versions:
+    for version_id, _number, definition in versions:
         for slot, factor in enumerate((definition or {}).get("factors", []), start=1):
             if factor["id"] not in slots:
                 order.append((factor["id"], factor.get("label", {})))
                 slots[factor["id"]] = {}
             slots[factor["id"]][version_id] = slot
-    return order, slots
+    return order, slots, versions
 
 
 def service_index(period: Period, scope: Scope, kinds=("administrative",), groups=(),
                   filters: Filters = NO_FILTERS) -> ServiceIndex:
     """Factor indices and their mean for questionnaires of `kinds` (and sector `groups`)."""
-    order, slots = _factor_map(kinds)
+    order, slots, known = _factor_map(kinds)
     result = ServiceIndex(factors=[FactorIndex(fid, label) for fid, label in order])
     if not order:
         return result
@@ -129,6 +149,7 @@ def service_index(period: Period, scope: Scope, kinds=("administrative",), group
               for i, (fid, _) in enumerate(order)],
             *[_tally("scored", slots[fid], versions).label(f"m{i}")
               for i, (fid, _) in enumerate(order)],
+            Response.questionnaire_version_id.label("version"),
         )
         .select_from(response_factors)
         .join(Response, Response.id == response_factors.c.response_id)
@@ -144,15 +165,28 @@ def service_index(period: Period, scope: Scope, kinds=("administrative",), group
         *[func.sum(v) for v in variables],
         *[func.sum(variables[i] * variables[j]) for i, j in pairs],
         *[func.sum(case((per_respondent.c[f"m{i}"] > 0, 1), else_=0)) for i in range(size)],
+        *[func.sum(case((per_respondent.c.version == v, 1), else_=0)) for v in versions],
     )).one()
     n = int(row[0])
     totals = np.array([float(v or 0) for v in row[1:1 + 2 * size]])
     cross = np.zeros((2 * size, 2 * size))
     for (i, j), value in zip(pairs, row[1 + 2 * size:1 + 2 * size + len(pairs)], strict=True):
         cross[i, j] = cross[j, i] = float(value or 0)
-    respondents = [int(v or 0) for v in row[1 + 2 * size + len(pairs):]]
-    _fill(result, n, totals, cross, respondents)
+    by_factor = row[1 + 2 * size + len(pairs):1 + 3 * size + len(pairs)]
+    _fill(result, n, totals, cross, [int(v or 0) for v in by_factor])
+    counted = dict(zip(versions, row[1 + 3 * size + len(pairs):], strict=True))
+    result.versions = [_share(number, definition, int(counted[version_id] or 0))
+                       for version_id, number, definition in known
+                       if counted.get(version_id)]
     return result
+
+
+def _share(number: int, definition: dict, respondents: int) -> VersionShare:
+    factors = (definition or {}).get("factors", [])
+    return VersionShare(
+        version=number, instrument=((definition or {}).get("instrument") or {}).get(
+            "reference", ""),
+        criteria=sum(len(f.get("items", [])) for f in factors), respondents=respondents)
 
 
 def _tally(kind: str, by_version: dict[int, int], versions: list[int]):
@@ -198,6 +232,7 @@ def fill_target(result: TargetResult, period: Period, scope: Scope, filters: Fil
     result.rate, result.low, result.high = index.index, index.low, index.high
     result.se = index.se
     result.extra["factors"] = index.factors
+    result.extra["versions"] = index.versions
     if index.index is None or index.se is None or index.low is None or index.high is None:
         return
     result.verdict, result.additional_n = verdicts.index_verdict(

@@ -184,10 +184,20 @@ def _factors(report: ReportData, doc: Body) -> None:
              percent(f.index), interval(f.low, f.high)] for f in factors]
     doc.add(Table(["Yếu tố", "Người trả lời", "Câu trả lời", "Chỉ số", "KTC 95 %"], rows,
                   [6.8, 2.3, 2.3, 1.6, 3.0]))
+    if report.factors.spans_versions:
+        doc.add(Text(_versions_note(report.factors.versions), "small"))
     drawn = {f.label.get("vi", f.id): f.estimate for f in factors if f.estimate}
     if drawn:
         doc.add(chart(charts.factor_chart(drawn, title="Chỉ số theo yếu tố",
                                            percent=VI_PERCENT)))
+
+
+def _versions_note(versions) -> str:
+    """The note under the factor table when the period pools questionnaire versions."""
+    parts = "; ".join(f"phiên bản {v.version} ({v.instrument}, {v.criteria} tiêu chí): "
+                      f"{number(v.respondents)} người trả lời" for v in versions)
+    return (f"Kỳ báo cáo gồm người trả lời theo nhiều phiên bản bảng hỏi: {parts}. Chỉ số "
+            "mỗi yếu tố gộp các tiêu chí của yếu tố đó theo từng phiên bản.")
 
 
 def _trend(report: ReportData, doc: Body) -> None:

@@ -135,7 +135,8 @@ def _factors(period: Period, scope: Scope, targets: list,
                 and not target.groups and "factors" in target.extra):
             return factor_indices.ServiceIndex(
                 respondents=target.n, index=target.rate, low=target.low, high=target.high,
-                too_small=target.too_small, factors=target.extra["factors"])
+                too_small=target.too_small, factors=target.extra["factors"],
+                versions=target.extra.get("versions", []))
     return factor_indices.service_index(period, scope, kinds)
 
 
