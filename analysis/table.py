@@ -290,6 +290,18 @@ def _target_column(targets: object) -> str | None:
     return targets if isinstance(targets, str) else None
 
 
+def _target_floats(values: Any) -> np.ndarray:
+    """Targets as floats, NaN where a cell has none (None)."""
+    array = np.asarray(values)
+    if array.dtype.kind in "iuf":
+        return array.astype(np.float64)
+    if array.dtype.kind == "O" and all(
+        v is None or (isinstance(v, numbers.Real) and not isinstance(v, bool)) for v in array
+    ):
+        return np.array([np.nan if v is None else float(v) for v in array])
+    raise ValueError("targets must be numbers (None or NaN for no target)")
+
+
 def _target_input(targets: object, size: int, column: Any) -> np.ndarray | None:
     if targets is None:
         return None
@@ -305,15 +317,7 @@ def _target_input(targets: object, size: int, column: Any) -> np.ndarray | None:
             raise ValueError(f"targets has {len(values)} values for {size} cells")
     else:
         raise ValueError("targets must be None, a number, a column name or one value per cell")
-    array = np.asarray(values)
-    if array.dtype.kind in "iuf":
-        array = array.astype(np.float64)
-    elif array.dtype.kind == "O" and all(
-        v is None or (isinstance(v, numbers.Real) and not isinstance(v, bool)) for v in array
-    ):
-        array = np.array([np.nan if v is None else float(v) for v in array])
-    else:
-        raise ValueError("targets must be numbers (None or NaN for no target)")
+    array = _target_floats(values)
     bad = _validate.first_bad(~np.isnan(array) & ~((array > 0) & (array < 1)))
     if bad is not None:
         raise ValueError(

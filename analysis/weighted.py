@@ -93,40 +93,13 @@ def stratified_proportion(
     if not isinstance(strata, Mapping) or not strata:
         raise ValueError("strata must be a non-empty mapping of key -> (successes, n)")
     keys = list(strata)
-    xs, ns = [], []
-    for key in keys:
-        pair = strata[key]
-        if not isinstance(pair, Sequence) or isinstance(pair, str) or len(pair) != 2:
-            raise ValueError(f"stratum {key!r}: expected (successes, n), got {pair!r}")
-        x, n_h = _validate.counts(pair[0], pair[1], f"stratum {key!r}")
-        if n_h < 2:
-            raise ValueError(f"stratum {key!r} has n = {n_h}; each stratum needs at least 2")
-        xs.append(x)
-        ns.append(n_h)
-    x_arr, n_arr = np.array(xs, float), np.array(ns, float)
+    x_arr, n_arr = _stratum_counts(strata, keys)
     if population is None:
         weight_share = n_arr / n_arr.sum()
         finite = np.ones_like(n_arr)
         unit_weight = np.ones_like(n_arr)
     else:
-        if not isinstance(population, Mapping):
-            raise ValueError("population must be a mapping of key -> stratum size N_h")
-        if set(population) != set(keys):
-            missing = [k for k in keys if k not in population]
-            extra = [k for k in population if k not in strata]
-            raise ValueError(
-                "population must have the same keys as strata"
-                f" (missing: {missing!r}, unknown: {extra!r})"
-            )
-        sizes = []
-        for key, n_h in zip(keys, ns, strict=True):
-            size = _validate.real(population[key], f"population[{key!r}]")
-            if size < n_h:
-                raise ValueError(
-                    f"population[{key!r}] = {size:g} is smaller than the stratum's n = {n_h}"
-                )
-            sizes.append(size)
-        size_arr = np.array(sizes)
+        size_arr = _stratum_sizes(population, strata, keys, n_arr)
         weight_share = size_arr / size_arr.sum()
         finite = 1 - n_arr / size_arr
         unit_weight = size_arr / n_arr
@@ -139,6 +112,45 @@ def stratified_proportion(
     se = math.sqrt(max(variance, 0.0))
     low, high = _design_interval(rate, se, df, n_eff, level, method)
     return WeightedEstimate(rate, se, low, high, n_total, n_eff, df)
+
+
+def _stratum_counts(strata: Mapping[Hashable, tuple[int, int]],
+                    keys: list[Hashable]) -> tuple[np.ndarray, np.ndarray]:
+    """(successes, n) of each stratum as float arrays, every n at least 2."""
+    xs, ns = [], []
+    for key in keys:
+        pair = strata[key]
+        if not isinstance(pair, Sequence) or isinstance(pair, str) or len(pair) != 2:
+            raise ValueError(f"stratum {key!r}: expected (successes, n), got {pair!r}")
+        x, n_h = _validate.counts(pair[0], pair[1], f"stratum {key!r}")
+        if n_h < 2:
+            raise ValueError(f"stratum {key!r} has n = {n_h}; each stratum needs at least 2")
+        xs.append(x)
+        ns.append(n_h)
+    return np.array(xs, float), np.array(ns, float)
+
+
+def _stratum_sizes(population: object, strata: Mapping[Hashable, tuple[int, int]],
+                   keys: list[Hashable], n_arr: np.ndarray) -> np.ndarray:
+    """The stratum sizes N_h, in the order of `keys`, each at least the stratum's n."""
+    if not isinstance(population, Mapping):
+        raise ValueError("population must be a mapping of key -> stratum size N_h")
+    if set(population) != set(keys):
+        missing = [k for k in keys if k not in population]
+        extra = [k for k in population if k not in strata]
+        raise ValueError(
+            "population must have the same keys as strata"
+            f" (missing: {missing!r}, unknown: {extra!r})"
+        )
+    sizes = []
+    for key, n_h in zip(keys, n_arr.astype(int).tolist(), strict=True):
+        size = _validate.real(population[key], f"population[{key!r}]")
+        if size < n_h:
+            raise ValueError(
+                f"population[{key!r}] = {size:g} is smaller than the stratum's n = {n_h}"
+            )
+        sizes.append(size)
+    return np.array(sizes)
 
 
 def weighted_proportion(

@@ -60,14 +60,7 @@ def facility_rows(form_data, facilities, current: dict | None = None):
     rows, chosen, problems = [], [], []
     for agency in facilities:
         existing = current.get(agency.id)
-        if form_data is None:
-            include = existing is not None
-            volume = str(existing.volume or "") if existing else ""
-            quota = str(existing.quota or "") if existing else ""
-        else:
-            include = form_data.get(f"include-{agency.id}") == "on"
-            volume = (form_data.get(f"volume-{agency.id}") or "").strip()
-            quota = (form_data.get(f"quota-{agency.id}") or "").strip()
+        include, volume, quota = _facility_cells(form_data, agency.id, existing)
         rows.append({"agency": agency, "include": include, "volume": volume, "quota": quota,
                      "code": existing.code if existing else None})
         if form_data is None or not include:
@@ -80,3 +73,14 @@ def facility_rows(form_data, facilities, current: dict | None = None):
             numbers.append(number)
         chosen.append(campaigns.FacilityInput(agency.id, numbers[0], numbers[1]))
     return rows, chosen, problems
+
+
+def _facility_cells(form_data, agency_id: int, existing) -> tuple[bool, str, str]:
+    """(included, volume, quota) of one facility's row: as posted, or as stored."""
+    if form_data is None:
+        if existing is None:
+            return False, "", ""
+        return True, str(existing.volume or ""), str(existing.quota or "")
+    return (form_data.get(f"include-{agency_id}") == "on",
+            (form_data.get(f"volume-{agency_id}") or "").strip(),
+            (form_data.get(f"quota-{agency_id}") or "").strip())

@@ -115,12 +115,7 @@ def change_case(scope: Scope, user_id: int | None, case_id: int, action: str, *,
     starts, target = TRANSITIONS[action]
     if case.state not in starts:
         raise CaseInvalid(_l("This action is not possible in the case's current state."))
-    text = (text or "").strip()
-    if len(text) > MAX_TEXT_LENGTH:
-        raise CaseInvalid(_l("A note or reply may have at most %(n)s characters.",
-                             n=MAX_TEXT_LENGTH))
-    if action in ("note", "answer") and not text:
-        raise CaseInvalid(_l("Write the note or the reply first."))
+    text = _checked_text(action, text)
     now = utcnow()
     if action == "assign":
         owner = _check_owner(scope, agency_id)
@@ -130,16 +125,32 @@ def change_case(scope: Scope, user_id: int | None, case_id: int, action: str, *,
     if target and target != case.state:
         _event(case, user_id, now, "state", case.state, target)
         case.state = target
+    _stamp(case, action, now)
+    if text:
+        _event(case, user_id, now, "reply" if action == "answer" else "note", None, None, text)
+    db.session.commit()
+    return case
+
+
+def _checked_text(action: str, text: str | None) -> str:
+    """The note or reply, stripped: within the length, and there when the action needs one."""
+    text = (text or "").strip()
+    if len(text) > MAX_TEXT_LENGTH:
+        raise CaseInvalid(_l("A note or reply may have at most %(n)s characters.",
+                             n=MAX_TEXT_LENGTH))
+    if action in ("note", "answer") and not text:
+        raise CaseInvalid(_l("Write the note or the reply first."))
+    return text
+
+
+def _stamp(case: FeedbackCase, action: str, now: datetime) -> None:
+    """The times an answer, a closing or a reopening sets (or clears)."""
     if action == "answer":
         case.answered_at, case.answered_on = now, local_date(now)
     elif action == "close":
         case.closed_at = now
     elif action == "reopen":
         case.answered_at = case.answered_on = case.closed_at = None
-    if text:
-        _event(case, user_id, now, "reply" if action == "answer" else "note", None, None, text)
-    db.session.commit()
-    return case
 
 
 def editable_case(scope: Scope, case_id: int) -> FeedbackCase:
