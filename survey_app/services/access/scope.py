@@ -209,7 +209,7 @@ def ids_by_code(model, codes: list[str], kind: str) -> set[int]:
     if not codes:
         return set()
     query = select(model.code, model.id).where(model.code.in_(codes))
-    found: dict[str, int] = dict(db.session.execute(query).tuples().all())
+    found: dict[str, int] = {code: id_ for code, id_ in db.session.execute(query)}
     unknown = sorted(set(codes) - set(found))
     if unknown:
         raise ScopeError(f"{kind}_codes_unknown", codes=", ".join(unknown))
