@@ -197,3 +197,19 @@ def test_a_filled_honeypot_on_the_kiosk_stores_nothing(app, tablet):
     tablet.open(response.headers["Location"])
     assert "Góp ý thêm" not in tablet.page
     assert stored_responses(app) == []
+
+
+def test_the_faces_form_is_built_once_per_questionnaire(survey_data):
+    from survey_app.public import kiosk as views
+    from survey_app.public.kiosk import faces_form
+    from survey_app.services.questionnaires import versions
+
+    with survey_data.test_request_context():
+        served = versions.serving_version("administrative").definition
+        first = faces_form(served, "vi")
+        copy = views._faces[id(served)][1]
+        again = faces_form(served, "vi")
+        assert type(first) is type(again)  # the same class: the form-class cache is hit
+        # One overall-only copy of the served definition, made once (not on every tap).
+        assert views._faces[id(served)][1] is copy
+        assert list(first.data) == ["q_overall", "submission_id", "website"]

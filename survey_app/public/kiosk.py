@@ -46,12 +46,22 @@ KIOSK_RESET_SECONDS = 10
 KIOSK_IDLE_RELOAD_SECONDS = 30 * 60
 
 
+# id(definition) -> (definition, its overall-only copy): the served definition is one
+# cached dict per version, so the copy (and the form class cache's digest of it) is
+# made once, not on every tap.
+_faces: dict[int, tuple[dict, dict]] = {}
+
+
 def faces_form(definition: dict, lang: str):
     """The survey form reduced to the overall item (same labels, same validation)."""
-    overall = items_of(definition)[definition["overall_item"]]
-    only_overall = {**definition, "sections": [
-        {"id": "kiosk", "title": definition["title"], "items": [overall]}]}
-    return build_form_class(only_overall, lang)()
+    known = _faces.get(id(definition))
+    if known is None or known[0] is not definition:
+        overall = items_of(definition)[definition["overall_item"]]
+        if len(_faces) >= 16:
+            _faces.clear()
+        known = _faces[id(definition)] = (definition, {**definition, "sections": [
+            {"id": "kiosk", "title": definition["title"], "items": [overall]}]})
+    return build_form_class(known[1], lang)()
 
 
 @csrf.exempt  # survey forms carry their own token (public/form_token.py)
