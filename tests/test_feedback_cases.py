@@ -8,6 +8,7 @@ from seeding import add_responses, by_code, load_reference
 from sqlalchemy import select
 
 from support import StaffActions, csrf_token_from
+from survey_app.errors import describe
 from survey_app.extensions import db
 from survey_app.models import Agency, AuditLog, CaseEvent, Comment, FeedbackCase, StaffScope
 from survey_app.services.access.scope import Scope
@@ -256,9 +257,10 @@ def test_agency_staff_handle_their_own_cases_and_home_affairs_sees_all(app, seed
 def test_a_case_is_not_marked_handled_from_the_comment_page(app, seeded):
     with app.test_request_context():
         cases.open_cases()
-        with pytest.raises(comments.CommentInvalid, match="trang của trường hợp"):
+        with pytest.raises(comments.CommentInvalid) as refused:
             comments.update_comment(Scope.all_data(allows_editing=True), None, seeded["low1"],
                                     reply_note="Đã xử lý", handled=True)
+        assert "trang của trường hợp" in describe(refused.value, "vi")
         assert db.session.get(Comment, seeded["low1"]).status == "new"
     page = _login(app, "commune").get(f"/staff/comments/{seeded['low1']}").get_data(
         as_text=True)

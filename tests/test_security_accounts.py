@@ -177,7 +177,7 @@ def test_cli_totp_reset(staff, app, runner, app_context):
     assert "no second factor" in again.output
     unknown = runner.invoke(args=["users", "totp-reset", "nobody"])
     assert unknown.exit_code == 2
-    assert "no account" in unknown.output
+    assert unknown.output == "error: No account is named nobody.\n"
 
 
 def test_admins_can_be_required_to_enrol(extra_app, app):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from survey_app.errors import describe
 from survey_app.i18n import local_time
 from survey_app.services.access import api_keys as service
 
@@ -22,7 +23,7 @@ def create(agency_code, name):
     try:
         key, info = service.create(agency_code, name)
     except service.ApiKeyError as error:
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {describe(error, 'en')}", err=True)
         raise SystemExit(INVALID) from None
     click.echo(f"created key {info.prefix}… for {info.agency_code} ({info.name})")
     click.echo("store it now: it is shown this once and cannot be recovered")
@@ -35,7 +36,7 @@ def list_command(agency_code):
     try:
         keys = service.list_keys(agency_code)
     except service.ApiKeyError as error:
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {describe(error, 'en')}", err=True)
         raise SystemExit(INVALID) from None
     if not keys:
         click.echo("no keys")
@@ -55,6 +56,6 @@ def revoke(prefix):
     try:
         info = service.revoke(prefix.rstrip("…"))
     except service.ApiKeyError as error:
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {describe(error, 'en')}", err=True)
         raise SystemExit(INVALID) from None
     click.echo(f"revoked {info.prefix} of {info.agency_code}")

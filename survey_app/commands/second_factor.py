@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from survey_app.commands.users import users
+from survey_app.errors import describe
 from survey_app.services.access import totp
 
 
@@ -18,7 +19,7 @@ def totp_reset(username):
     try:
         user = totp.reset(username)
     except totp.TotpError as error:
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {describe(error, 'en')}", err=True)
         raise SystemExit(2) from None
     # Its sessions ended too; the user logs in with the password and may enrol again.
     click.echo(f"second factor removed from {user.username}; their sessions were ended")

@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select, true
 
 from survey_app import formatting
+from survey_app.errors import describe
 from survey_app.extensions import db
 from survey_app.models import CASE_STATES, Agency, Sector, agency_sectors
 from survey_app.models.feedback import CASE_KINDS
@@ -100,7 +101,8 @@ def case_detail(case_id: int):
         except service.CaseRefused:
             abort(403)
         except service.CaseInvalid as error:
-            flash(_("The case was not changed: %(reason)s", reason=str(error)), "error")
+            flash(_("The case was not changed: %(reason)s", reason=describe(error)),
+                  "error")
         else:
             return redirect(url_for("staff.case_detail", case_id=case_id))
     try:

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from survey_app import formatting
+from survey_app.errors import describe
 from survey_app.extensions import db
 from survey_app.models import Agency
 from survey_app.routing import Views
@@ -88,7 +89,8 @@ def comment_detail(comment_id: int):
         except service.CommentNotFound:
             abort(404)
         except service.CommentInvalid as error:
-            flash(_("The comment was not changed: %(reason)s", reason=str(error)), "error")
+            flash(_("The comment was not changed: %(reason)s", reason=describe(error)),
+                  "error")
         else:
             flash(_("The comment was updated."), "info")
             return redirect(url_for("staff.comment_detail", comment_id=comment_id))

@@ -41,7 +41,7 @@ def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_urlsafe(16))
 
 
-class LoginRefused(Exception):
+class LoginRefused(DomainError):
     """Wrong credentials, a disabled account or a temporary lockout (one vague message)."""
 
 
@@ -64,7 +64,7 @@ def authenticate(username: str, password: str, address: str = "") -> StaffUser:
     user = db.session.execute(
         select(StaffUser).where(func.lower(StaffUser.username) == username.strip().lower())
     ).scalar_one_or_none()
-    refusal = LoginRefused("Wrong username or password, or the account is locked for a while.")
+    refusal = LoginRefused("login_refused")
     now = utcnow()
     if user is None or not user.active:
         # Spend the same scrypt time as a real check: timing must not tell which names exist.

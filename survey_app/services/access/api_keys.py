@@ -17,6 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.models import Agency, ApiKey, utcnow
 from survey_app.services.responses.tokens import sha256_hex
@@ -27,7 +28,7 @@ PREFIX_LENGTH = len(KEY_MARK) + 8
 MAX_NAME_LENGTH = 200
 
 
-class ApiKeyError(ValueError):
+class ApiKeyError(DomainError):
     """A key cannot be created, found or revoked as asked."""
 
 
@@ -38,13 +39,15 @@ class UnknownKeyAgency(ApiKeyError):
 class UnknownKey(ApiKeyError):
     """No key matches (authentication) or no key has that prefix (revocation)."""
 
+    status = 401
+
 
 class AmbiguousPrefix(ApiKeyError):
     pass
 
 
 class RevokedKey(ApiKeyError):
-    pass
+    status = 401
 
 
 @dataclass(frozen=True)
@@ -64,10 +67,10 @@ def create(agency_code: str, name: str = "") -> tuple[str, KeyInfo]:
         select(Agency).where(Agency.code == agency_code)
     ).scalar_one_or_none()
     if agency is None:
-        raise UnknownKeyAgency(f"unknown agency {agency_code!r}")
+        raise UnknownKeyAgency("agency_unknown", code=agency_code)
     name = (name or "").strip() or f"one-stop system of {agency.code}"
     if len(name) > MAX_NAME_LENGTH:
-        raise ApiKeyError(f"the name is longer than {MAX_NAME_LENGTH} characters")
+        raise ApiKeyError("key_name_too_long", n=MAX_NAME_LENGTH)
     key = KEY_MARK + secrets.token_urlsafe(KEY_BYTES)
     row = ApiKey(
         agency=agency, name=name, prefix=key[:PREFIX_LENGTH], key_sha256=sha256_hex(key)
@@ -81,7 +84,7 @@ def list_keys(agency_code: str | None = None) -> list[KeyInfo]:
     query = select(ApiKey).join(ApiKey.agency).order_by(Agency.code, ApiKey.created_at)
     if agency_code:
         if db.session.execute(select(Agency.id).where(Agency.code == agency_code)).first() is None:
-            raise UnknownKeyAgency(f"unknown agency {agency_code!r}")
+            raise UnknownKeyAgency("agency_unknown", code=agency_code)
         query = query.where(Agency.code == agency_code)
     return [_info(row) for row in db.session.execute(query).scalars()]
 
@@ -90,9 +93,9 @@ def revoke(prefix: str) -> KeyInfo:
     """Revoke the one key with this prefix (revoking twice keeps the first time)."""
     rows = db.session.execute(select(ApiKey).where(ApiKey.prefix == prefix)).scalars().all()
     if not rows:
-        raise UnknownKey(f"no key has the prefix {prefix!r}")
+        raise UnknownKey("key_prefix_unknown", prefix=prefix)
     if len(rows) > 1:
-        raise AmbiguousPrefix(f"{len(rows)} keys share the prefix {prefix!r}")
+        raise AmbiguousPrefix("key_prefix_shared", count=len(rows), prefix=prefix)
     row = rows[0]
     if row.revoked_at is None:
         row.revoked_at = utcnow()
@@ -103,15 +106,15 @@ def revoke(prefix: str) -> KeyInfo:
 def authenticate(key: str) -> ApiKey:
     """The live key row for a presented key, or UnknownKey / RevokedKey."""
     if not key.startswith(KEY_MARK) or len(key) > 200:
-        raise UnknownKey("not an API key")
+        raise UnknownKey("not_a_key")
     # Looking up by the hash compares no secret byte by byte, so timing tells nothing.
     row = db.session.execute(
         select(ApiKey).where(ApiKey.key_sha256 == sha256_hex(key))
     ).scalar_one_or_none()
     if row is None:
-        raise UnknownKey("unknown API key")
+        raise UnknownKey("key_unknown")
     if row.revoked_at is not None:
-        raise RevokedKey("this API key has been revoked")
+        raise RevokedKey("key_revoked")
     return row
 
 

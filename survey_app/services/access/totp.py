@@ -27,6 +27,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from survey_app.config import server_key
+from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.models import StaffUser
 from survey_app.services.access import audit
@@ -38,7 +39,7 @@ SECRET_BYTES = 20  # 160 bits, the HMAC-SHA1 block the RFC recommends
 ISSUER = "Khao sat hai long Vinh Long"
 
 
-class TotpError(ValueError):
+class TotpError(DomainError):
     """A second factor cannot be enrolled, checked or reset as asked."""
 
 
@@ -52,7 +53,7 @@ def _checked(secret: str) -> str:
     try:
         base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
     except (ValueError, TypeError) as error:
-        raise TotpError("the secret is not valid base32") from error
+        raise TotpError("secret_invalid") from error
     return cleaned
 
 
@@ -130,7 +131,7 @@ def enrol(user: StaffUser, secret: str, code: str, moment: float | None = None) 
     """Turn the second factor on, once the user proved their app shows the right codes."""
     step = matching_step(secret, code, time.time() if moment is None else moment)
     if step is None:
-        raise TotpError("the code does not match: check the phone's clock and try again")
+        raise TotpError("code_mismatch_clock")
     user.totp_secret = seal(secret)
     user.totp_last_step = step
     # Sessions opened with the password alone end now.
@@ -141,7 +142,7 @@ def enrol(user: StaffUser, secret: str, code: str, moment: float | None = None) 
 def disable(user: StaffUser, code: str, moment: float | None = None) -> None:
     """Turn it off from the user's own session: needs a current code."""
     if not verify(user, code, moment):
-        raise TotpError("the code does not match")
+        raise TotpError("code_mismatch")
     _clear(user, "totp.disable", user.id)
 
 
@@ -151,9 +152,9 @@ def reset(username: str) -> StaffUser:
         select(StaffUser).where(func.lower(StaffUser.username) == username.strip().lower())
     ).scalar_one_or_none()
     if user is None:
-        raise TotpError(f"no account is named {username!r}")
+        raise TotpError("username_unknown", name=username)
     if not user.totp_secret:
-        raise TotpError(f"{user.username} has no second factor to reset")
+        raise TotpError("no_second_factor", name=user.username)
     _clear(user, "totp.reset", None)
     return user
 

@@ -71,8 +71,13 @@ class CampaignError(DomainError):
         self.field = field
 
 
-class CampaignNotFound(LookupError):
+class CampaignNotFound(DomainError):
     """No such campaign, or not in the reader's scope (the two look the same on purpose)."""
+
+    status = 404
+
+    def __init__(self, campaign_id: int):
+        super().__init__("campaign_not_found", id=campaign_id)
 
 
 @dataclass

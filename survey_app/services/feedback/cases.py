@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, and_, cast, or_, select
 
+from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.i18n import local_date
 from survey_app.models import Agency, CaseEvent, Comment, FeedbackCase, Level, Response, utcnow
@@ -37,16 +37,23 @@ TRANSITIONS = {
 }
 
 
-class CaseNotFound(LookupError):
+class CaseNotFound(DomainError):
     """No such case in the reader's scope."""
 
+    status = 404
 
-class CaseRefused(PermissionError):
+    def __init__(self, case_id: int):
+        super().__init__("case_not_found", id=case_id)
+
+
+class CaseRefused(DomainError):
     """The reader may not make this change."""
 
+    status = 403
 
-class CaseInvalid(ValueError):
-    """A change that cannot be made now; the message says why."""
+
+class CaseInvalid(DomainError):
+    """A change that cannot be made now; the code says why."""
 
 
 def active_agencies_filter():
@@ -110,11 +117,11 @@ def change_case(scope: Scope, user_id: int | None, case_id: int, action: str, *,
                 agency_id: int | None = None, text: str | None = None) -> FeedbackCase:
     """Make one change (see TRANSITIONS), checked first, written with its history (audited)."""
     if action not in TRANSITIONS:
-        raise CaseInvalid(_l("Unknown action."))
+        raise CaseInvalid("action_unknown")
     case = editable_case(scope, case_id)
     starts, target = TRANSITIONS[action]
     if case.state not in starts:
-        raise CaseInvalid(_l("This action is not possible in the case's current state."))
+        raise CaseInvalid("action_not_now")
     text = _checked_text(action, text)
     now = utcnow()
     if action == "assign":
@@ -136,10 +143,9 @@ def _checked_text(action: str, text: str | None) -> str:
     """The note or reply, stripped: within the length, and there when the action needs one."""
     text = (text or "").strip()
     if len(text) > MAX_TEXT_LENGTH:
-        raise CaseInvalid(_l("A note or reply may have at most %(n)s characters.",
-                             n=MAX_TEXT_LENGTH))
+        raise CaseInvalid("case_text_too_long", n=MAX_TEXT_LENGTH)
     if action in ("note", "answer") and not text:
-        raise CaseInvalid(_l("Write the note or the reply first."))
+        raise CaseInvalid("case_text_missing")
     return text
 
 
@@ -155,7 +161,7 @@ def _stamp(case: FeedbackCase, action: str, now: datetime) -> None:
 
 def editable_case(scope: Scope, case_id: int) -> FeedbackCase:
     if not scope.allows_editing:
-        raise CaseRefused(_l("This role may not change cases."))
+        raise CaseRefused("cases_not_editable")
     case = db.session.get(FeedbackCase, case_id)
     if case is None or case.comment.purged_at is not None:
         raise CaseNotFound(case_id)
@@ -164,7 +170,7 @@ def editable_case(scope: Scope, case_id: int) -> FeedbackCase:
             or scope.allows_response(response.agency_id, response.sector_id)):
         raise CaseNotFound(case_id)  # out of scope: its existence is not revealed
     if not scope.allows_agency(case.agency_id):
-        raise CaseRefused(_l("Only the owner agency or Home Affairs may change this case."))
+        raise CaseRefused("case_of_another_agency")
     return case
 
 
@@ -173,7 +179,7 @@ def _check_owner(scope: Scope, agency_id: int | None) -> int:
     active = db.session.execute(
         select(Agency.id).where(Agency.id == agency_id, active_agencies_filter())).scalar()
     if agency_id is None or active is None or not scope.allows_agency(agency_id):
-        raise CaseInvalid(_l("Choose an agency in service within your scope."))
+        raise CaseInvalid("case_agency_out_of_scope")
     return agency_id
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, false, func, or_, select, true
 
+from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.i18n import local_date
 from survey_app.models import (
@@ -36,7 +36,7 @@ from survey_app.services.reporting.periods import Period
 PAGE_SIZE = 50
 
 
-class CaseFilterInvalid(ValueError):
+class CaseFilterInvalid(DomainError):
     """A filter value that cannot be used."""
 
 
@@ -52,11 +52,11 @@ class CaseFilters:
 
     def __post_init__(self):
         if self.state and self.state not in CASE_STATES:
-            raise CaseFilterInvalid(_l("Unknown state."))
+            raise CaseFilterInvalid("state_unknown")
         if self.kind and self.kind not in CASE_KINDS:
-            raise CaseFilterInvalid(_l("Unknown kind of case."))
+            raise CaseFilterInvalid("case_kind_unknown")
         if self.score is not None and not 1 <= self.score <= 5:
-            raise CaseFilterInvalid(_l("A score is from 1 to 5."))
+            raise CaseFilterInvalid("score_outside")
 
 
 @dataclass
@@ -131,7 +131,7 @@ def _row(found, day: date) -> CaseRow:
 
 def _require_reader(scope: Scope) -> None:
     if not scope.allows_comments:
-        raise CaseRefused(_l("This role reads figures only, not comments."))
+        raise CaseRefused("comments_not_readable")
 
 
 def list_cases(scope: Scope, user_id: int | None, filters: CaseFilters,

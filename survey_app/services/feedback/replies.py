@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.models import Agency, CaseEvent, FeedbackCase, utcnow
 from survey_app.models.feedback import CASE_RATINGS
@@ -28,8 +28,13 @@ LINK_LIFETIME = timedelta(days=30)
 ANSWERED_STATES = ("answered", "closed")
 
 
-class ReplyLinkInvalid(LookupError):
+class ReplyLinkInvalid(DomainError):
     """No usable link with this token (unknown, used, expired or purged)."""
+
+    status = 404
+
+    def __init__(self):
+        super().__init__("reply_link_invalid")  # never the token: it is a secret
 
 
 @dataclass
@@ -43,9 +48,9 @@ def issue_link(scope: Scope, user_id: int | None, case_id: int) -> str:
     case = editable_case(scope, case_id)
     comment = case.comment
     if case.state not in ANSWERED_STATES:
-        raise CaseInvalid(_l("Send the answer first: the link shows it to the citizen."))
+        raise CaseInvalid("answer_first")
     if not (comment.contact_consent and (comment.contact_phone or comment.contact_email)):
-        raise CaseInvalid(_l("The citizen gave no contact details with consent."))
+        raise CaseInvalid("no_contact")
     token, now = new_token(), utcnow()
     case.reply_token_sha256 = sha256_hex(token)
     case.reply_link_expires_at = now + LINK_LIFETIME
@@ -65,7 +70,7 @@ def _case_for(token: str) -> FeedbackCase:
         FeedbackCase.reply_token_sha256 == sha256_hex(token or ""))).scalar()
     if (case is None or case.reply_link_expires_at is None
             or case.reply_link_expires_at <= utcnow() or case.comment.purged_at is not None):
-        raise ReplyLinkInvalid(token)
+        raise ReplyLinkInvalid()
     return case
 
 

@@ -16,6 +16,8 @@ import matplotlib
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from survey_app.errors import DomainError
+
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 _FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -24,7 +26,7 @@ SERIF = {"regular": "LiberationSerif-Regular", "bold": "LiberationSerif-Bold",
 SERIF_DIRS = (Path("/usr/share/fonts/truetype/liberation2"),)
 
 
-class FontMissing(RuntimeError):
+class FontMissing(DomainError):
     """A font the document needs is not installed (the message says which package)."""
 
 
@@ -47,8 +49,7 @@ def _serif_file(name: str) -> Path:
     for folder in SERIF_DIRS:
         if (folder / f"{name}.ttf").is_file():
             return folder / f"{name}.ttf"
-    raise FontMissing(f"font {name}.ttf not found in {', '.join(map(str, SERIF_DIRS))}: "
-                      "install the fonts-liberation2 package")
+    raise FontMissing("font_missing", name=name, folders=", ".join(map(str, SERIF_DIRS)))
 
 
 def register_serif() -> dict[str, str]:

@@ -20,6 +20,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import or_, select, true
 
+from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.models import Agency, Counter, Sector
 from survey_app.services.access.scope import Scope, agency_subtree
@@ -36,8 +37,8 @@ QR_SIZE = 125 * mm
 MARGIN = 18 * mm
 
 
-class UnknownPosterAgency(LookupError):
-    pass
+class UnknownPosterAgency(DomainError):
+    status = 404
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def agency_counters(agency_code: str) -> tuple[Agency, list[Counter]]:
         select(Agency).where(Agency.code == agency_code)
     ).scalar_one_or_none()
     if agency is None:
-        raise UnknownPosterAgency(f"unknown agency {agency_code!r}")
+        raise UnknownPosterAgency("agency_unknown", code=agency_code)
     return agency, _counters(Counter.agency_id.in_(sorted(agency_subtree([agency.id]))))
 
 

@@ -15,6 +15,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from survey_app.config import PROJECT_DIR
+from survey_app.errors import DomainError
 from survey_app.services.questionnaires import kinds
 from survey_app.services.reference.yaml_lines import safe_load
 from survey_app.vocabulary import QuestionnaireKind
@@ -50,9 +51,11 @@ class QuestionnaireFile:
         return self.definition["version"]
 
 
-class InvalidQuestionnaire(ValueError):
+class InvalidQuestionnaire(DomainError):
+    """Every problem of the files, one `file: where: problem` line each (in English)."""
+
     def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__("file_problems", problems="\n".join(str(p) for p in problems))
         self.problems = problems
 
 

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, exists, select
 
+from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.models import Questionnaire, QuestionnaireVersion, Response
 from survey_app.services.questionnaires.files import QuestionnaireFile
 from survey_app.services.reference import cache as reference_cache
 
 
-class QuestionnaireConflict(ValueError):
+class QuestionnaireConflict(DomainError):
     """A file would change a version that is published (or already answered)."""
 
 
@@ -41,9 +42,9 @@ def _refuse_repeats(files: list[QuestionnaireFile]) -> None:
     for qfile in files:
         earlier = first.setdefault((qfile.code, qfile.version), qfile)
         if earlier is not qfile:
-            raise QuestionnaireConflict(
-                f"{qfile.path}: version: version {qfile.version} of {qfile.code!r} is also "
-                f"in {earlier.path}; one file per version")
+            raise QuestionnaireConflict("questionnaire_version_twice", path=str(qfile.path),
+                                        version=qfile.version, code=qfile.code,
+                                        other=str(earlier.path))
 
 
 def _load_one(qfile: QuestionnaireFile) -> str:
@@ -56,10 +57,8 @@ def _load_one(qfile: QuestionnaireFile) -> str:
         db.session.add(questionnaire)
         db.session.flush()
     elif questionnaire.kind != data["kind"]:
-        raise QuestionnaireConflict(
-            f"{qfile.path}: kind: questionnaire {qfile.code!r} is {questionnaire.kind!r}, "
-            f"the file says {data['kind']!r}; a new kind needs a new id"
-        )
+        raise QuestionnaireConflict("questionnaire_kind_changed", path=str(qfile.path),
+                                    code=qfile.code, kind=questionnaire.kind, said=data["kind"])
     version = db.session.execute(
         select(QuestionnaireVersion).where(
             QuestionnaireVersion.questionnaire_id == questionnaire.id,
@@ -78,10 +77,8 @@ def _load_one(qfile: QuestionnaireFile) -> str:
         select(exists().where(Response.questionnaire_version_id == version.id))
     ).scalar()
     if version.status == "published" or answered:
-        raise QuestionnaireConflict(
-            f"{qfile.path}: version: version {qfile.version} of {qfile.code!r} is "
-            "published and cannot change; give the changed file a new version number"
-        )
+        raise QuestionnaireConflict("questionnaire_published", path=str(qfile.path),
+                                    version=qfile.version, code=qfile.code)
     _fill(version, qfile)
     return "replaced draft"
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
+from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.models import (
     Agency,
@@ -38,9 +39,11 @@ MEASURES = {"overall", "service-index"}
 SECTIONS = {"sector_groups", "sectors", "procedures", "levels", "agencies", "plans"}
 
 
-class InvalidReferenceData(ValueError):
+class InvalidReferenceData(DomainError):
+    """Every problem of the files, one line each (in English)."""
+
     def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
+        super().__init__("file_problems", problems="\n".join(problems))
         self.problems = problems
 
 

@@ -23,6 +23,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.models import Agency, Sector, TransactionVolume
 from survey_app.services.paper.files import parse_date, read_table
@@ -33,11 +34,11 @@ LONGEST_PERIOD_DAYS = 366  # the alerts compare answers over the same period: a 
 MAX_COUNT = 2**31 - 1  # the columns are PostgreSQL integers: a larger count would not fit
 
 
-class InvalidVolumes(ValueError):
+class InvalidVolumes(DomainError):
     """The file cannot be loaded; `problems` lists every reason, one line each."""
 
     def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
+        super().__init__("file_problems", problems="; ".join(problems))
         self.problems = problems
 
 

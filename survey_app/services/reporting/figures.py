@@ -39,6 +39,7 @@ from sqlalchemy import and_, case, func, select
 
 import analysis
 from survey_app import formatting
+from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.models import (
     Agency,
@@ -61,7 +62,7 @@ METHOD = "wilson"
 DIMENSIONS = ("group", "sector", "agency", "counter", "level", "channel")
 
 
-class ReportingError(ValueError):
+class ReportingError(DomainError):
     """A report asked for something that does not exist (a dimension, a channel …)."""
 
 
@@ -86,7 +87,7 @@ class Filters:
     def __post_init__(self):
         unknown = set(self.channels) - set(Channel.values())
         if unknown:
-            raise ReportingError(f"unknown channel(s): {', '.join(sorted(unknown))}")
+            raise ReportingError("channels_unknown", channels=", ".join(sorted(unknown)))
 
 
 NO_FILTERS = Filters()
@@ -327,7 +328,8 @@ def breakdown(period: Period, scope: Scope, dimension: str,
     with its verdict. Responses without a sector/counter form an "Unknown" cell.
     """
     if dimension not in DIMENSIONS:
-        raise ReportingError(f"unknown dimension {dimension!r}; choose one of {DIMENSIONS}")
+        raise ReportingError("dimension_unknown", dimension=dimension,
+                             dimensions=", ".join(DIMENSIONS))
     if dimension == "group":
         rows = grouped_counts(period.start, period.end, scope, filters, Response.sector_id)
         group_of = dict(db.session.execute(select(Sector.id, Sector.group_code)).all())

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from survey_app.errors import DomainError
 from survey_app.i18n import local_midnight, local_today
 
 KINDS = ("quarter", "half", "year", "custom")
@@ -33,7 +34,7 @@ _YEAR = re.compile(r"^(\d{4})$")
 _CUSTOM = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 
 
-class PeriodError(ValueError):
+class PeriodError(DomainError):
     """A period string that cannot be read; the message says what is expected."""
 
 
@@ -143,7 +144,7 @@ def quarters_of(year: int) -> list[Period]:
 
 def _check_year(year: int, text: str) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise PeriodError(f"{text!r}: the year must be between {MIN_YEAR} and {MAX_YEAR}")
+        raise PeriodError("year_outside", value=text, low=MIN_YEAR, high=MAX_YEAR)
 
 
 def parse_period(text: str) -> Period:
@@ -165,18 +166,15 @@ def parse_period(text: str) -> Period:
         try:
             first, last = date.fromisoformat(match[1]), date.fromisoformat(match[2])
         except ValueError:
-            raise PeriodError(f"{value!r}: one of the dates does not exist") from None
+            raise PeriodError("date_missing", value=value) from None
         _check_year(first.year, value)
         _check_year(last.year, value)
         if last < first:
-            raise PeriodError(f"{value!r}: the end date is before the start date")
+            raise PeriodError("period_reversed", value=value)
         if (last - first).days + 1 > MAX_CUSTOM_DAYS:
-            raise PeriodError(f"{value!r}: a custom period may span at most ten years")
+            raise PeriodError("period_too_long", value=value)
         return Period("custom", first, last)
-    raise PeriodError(
-        f"{value!r} is not a period: write a quarter (2025-Q3), a half-year (2025-H1), "
-        "a year (2025) or dates (2025-01-01..2025-03-31)"
-    )
+    raise PeriodError("period_unknown", value=value)
 
 
 def current_quarter(now: datetime | None = None) -> Period:

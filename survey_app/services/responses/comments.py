@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, and_, cast, func, literal_column, select
 from sqlalchemy.orm import aliased
 
+from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.models import (
     Agency,
@@ -42,16 +42,23 @@ MAX_NOTE_LENGTH = 2000
 TAG = re.compile(r"^[\w][\w -]*$", re.UNICODE)
 
 
-class CommentNotFound(LookupError):
+class CommentNotFound(DomainError):
     """No such comment in the reader's scope."""
 
+    status = 404
 
-class CommentRefused(PermissionError):
+    def __init__(self, comment_id: int):
+        super().__init__("comment_not_found", id=comment_id)
+
+
+class CommentRefused(DomainError):
     """The reader may not change comments (viewers), or not in this way."""
 
+    status = 403
 
-class CommentInvalid(ValueError):
-    """A tag, note or agency that cannot be accepted; the message says why."""
+
+class CommentInvalid(DomainError):
+    """A tag, note or agency that cannot be accepted; the code says why."""
 
 
 @dataclass
@@ -136,11 +143,11 @@ def list_comments(scope: Scope, user_id: int | None, period: Period, status: str
     """Comments in scope for responses in the period and `filters` (the dashboard's
     survey, channels, level and drill-down), newest first, 50 a page (audited)."""
     if not scope.allows_comments:
-        raise CommentRefused(_l("This role reads figures only, not comments."))
+        raise CommentRefused("comments_not_readable")
     query = _base_query(scope).where(_in_view(period, filters))
     if status:
         if status not in CommentStatus.values():
-            raise CommentInvalid(_l("Unknown status."))
+            raise CommentInvalid("status_unknown")
         query = query.where(Comment.status == status)
     if tag:
         # Tags are a JSON list; matching its JSON text for '"tag"' works the same on
@@ -163,7 +170,7 @@ def list_comments(scope: Scope, user_id: int | None, period: Period, status: str
 def get_comment(scope: Scope, user_id: int | None, comment_id: int) -> CommentRow:
     """One comment in scope (audited); CommentNotFound otherwise."""
     if not scope.allows_comments:
-        raise CommentRefused(_l("This role reads figures only, not comments."))
+        raise CommentRefused("comments_not_readable")
     row = db.session.execute(_base_query(scope).where(Comment.id == comment_id)).first()
     if row is None:
         raise CommentNotFound(comment_id)
@@ -178,12 +185,11 @@ def parse_tags(text: str) -> list[str]:
         if not tag:
             continue
         if len(tag) > MAX_TAG_LENGTH or not TAG.match(tag):
-            raise CommentInvalid(_l("A tag may hold letters, digits, spaces and hyphens, "
-                                    "at most %(n)s characters.", n=MAX_TAG_LENGTH))
+            raise CommentInvalid("tag_invalid", n=MAX_TAG_LENGTH)
         if tag not in tags:
             tags.append(tag)
     if len(tags) > MAX_TAGS:
-        raise CommentInvalid(_l("At most %(n)s tags.", n=MAX_TAGS))
+        raise CommentInvalid("too_many_tags", n=MAX_TAGS)
     return tags
 
 
@@ -195,7 +201,7 @@ def update_comment(scope: Scope, user_id: int, comment_id: int, *, tags: str | N
     Assigning needs an agency in the reader's scope; marking handled needs a reply note.
     """
     if not scope.allows_editing:
-        raise CommentRefused(_l("This role may not change comments."))
+        raise CommentRefused("comments_not_editable")
     found = db.session.execute(_base_query(scope).where(Comment.id == comment_id)).first()
     if found is None:
         raise CommentNotFound(comment_id)
@@ -203,19 +209,17 @@ def update_comment(scope: Scope, user_id: int, comment_id: int, *, tags: str | N
     new_tags = parse_tags(tags) if tags is not None else None
     note = (reply_note or "").strip()
     if len(note) > MAX_NOTE_LENGTH:
-        raise CommentInvalid(_l("The reply note may have at most %(n)s characters.",
-                                n=MAX_NOTE_LENGTH))
+        raise CommentInvalid("note_too_long", n=MAX_NOTE_LENGTH)
     if handled and not note:
-        raise CommentInvalid(_l("Write a reply note to mark the comment handled."))
+        raise CommentInvalid("note_missing")
     if handled and db.session.execute(
             select(FeedbackCase.id).where(FeedbackCase.comment_id == comment_id)).first():
         # One follow-up per comment: a case is answered on its own page, with its thread.
-        raise CommentInvalid(_l("This comment is a feedback case: answer it on the case's "
-                                "page."))
+        raise CommentInvalid("comment_is_case")
     if assign_agency_id is not None:
         if db.session.get(Agency, assign_agency_id) is None or not scope.allows_agency(
                 assign_agency_id):
-            raise CommentInvalid(_l("Choose an agency within your scope."))
+            raise CommentInvalid("agency_out_of_scope")
     before = {"tags": list(comment.tags or []), "assigned": comment.assigned_agency_id,
               "status": comment.status}
     changed = []

@@ -23,6 +23,7 @@ from typing import cast
 from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.models import Answer, QuestionnaireVersion, Response, response_factors
 from survey_app.services.questionnaires.files import items_of
@@ -31,8 +32,14 @@ from survey_app.services.responses.submissions import Contact, is_stored, write_
 from survey_app.services.rollups import upkeep
 
 
-class DetailsGone(LookupError):
+class DetailsGone(DomainError):
     """The first response is gone or already has its second page."""
+
+    status = 410
+
+    def __init__(self, first_submission_id: str = ""):
+        super().__init__("details_gone")
+        self.first_submission_id = first_submission_id
 
 
 @dataclass(frozen=True)

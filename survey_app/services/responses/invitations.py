@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import select, text, update
 
 from survey_app.config import server_key
+from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.models import Agency, ApiKey, Counter, Invitation, Procedure, Sector, utcnow
 from survey_app.services.printing import qr
@@ -27,10 +28,14 @@ MAX_TTL_DAYS = 366
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
-class InvitationError(ValueError):
-    """An invitation cannot be issued as asked; `code` names the problem for the API."""
+class InvitationError(DomainError):
+    """An invitation cannot be issued as asked; each subclass has its code (the API's)."""
 
     code = "invalid_invitation"
+    status = 422
+
+    def __init__(self, **params):
+        super().__init__(type(self).code, **params)
 
 
 class UnknownInvitationCounter(InvitationError):
@@ -77,12 +82,15 @@ class BadTtl(InvitationError):
     code = "bad_ttl"
 
 
-class TokenProblem(LookupError):
+class TokenProblem(DomainError):
     """Why a token cannot open a survey (the form shows a page for each); `counter_code`
     is the invitation's counter, when there is one, for a link to its open survey."""
 
-    def __init__(self, message: str, counter_code: str | None = None):
-        super().__init__(message)
+    code = "token_unknown"
+    status = 404
+
+    def __init__(self, counter_code: str | None = None):
+        super().__init__(type(self).code)
         self.counter_code = counter_code
 
 
@@ -91,15 +99,19 @@ class UnknownToken(TokenProblem):
 
 
 class ExpiredToken(TokenProblem):
-    pass
+    code = "token_expired"
+    status = 410
 
 
 class ReplacedToken(ExpiredToken):
     """Expired because a newer link was issued for the same dossier."""
 
+    code = "token_replaced"
+
 
 class UsedToken(TokenProblem):
-    pass
+    code = "token_used"
+    status = 410
 
 
 @dataclass(frozen=True)
@@ -122,7 +134,7 @@ def issue(api_key: ApiKey, counter_code: str, sector_code: str | None = None,
     if ttl_days is None:
         ttl_days = current_app.config["INVITATION_TTL_DAYS"]
     if not 1 <= ttl_days <= MAX_TTL_DAYS:
-        raise BadTtl(f"ttl_days must be between 1 and {MAX_TTL_DAYS}")
+        raise BadTtl(n=MAX_TTL_DAYS)
     counter = _counter_of(api_key, counter_code)
     sector, procedure = _sector_and_procedure(counter, sector_code, procedure_code)
     dossier_hash = _dossier_hash(dossier)
@@ -144,19 +156,19 @@ def issue(api_key: ApiKey, counter_code: str, sector_code: str | None = None,
 def find_open(token: str) -> Invitation:
     """The invitation a token opens, or UnknownToken / ExpiredToken / UsedToken."""
     if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token):
-        raise UnknownToken("unknown token")
+        raise UnknownToken()
     invitation = db.session.execute(
         select(Invitation).where(Invitation.token_sha256 == sha256_hex(token))
     ).scalar_one_or_none()
     if invitation is None:
-        raise UnknownToken("unknown token")
+        raise UnknownToken()
     counter_code = invitation.counter.code
     if invitation.used:
-        raise UsedToken("this survey has already been answered", counter_code)
+        raise UsedToken(counter_code)
     if invitation.expires_at <= utcnow():
         if _replaced(invitation):
-            raise ReplacedToken("a newer link replaced this one", counter_code)
-        raise ExpiredToken("this survey link has expired", counter_code)
+            raise ReplacedToken(counter_code)
+        raise ExpiredToken(counter_code)
     return invitation
 
 
@@ -190,13 +202,11 @@ def _counter_of(api_key: ApiKey, counter_code: str) -> Counter:
         select(Counter).where(Counter.code == counter_code)
     ).scalar_one_or_none()
     if counter is None:
-        raise UnknownInvitationCounter(f"unknown counter {counter_code!r}")
+        raise UnknownInvitationCounter(counter=counter_code)
     if api_key.agency_id not in _agency_and_ancestors(counter.agency_id):
-        raise CounterOfAnotherAgency(
-            f"counter {counter_code!r} does not belong to this key's agency or its units"
-        )
+        raise CounterOfAnotherAgency(counter=counter_code)
     if not counter.active:
-        raise InactiveCounter(f"counter {counter_code!r} is no longer in service")
+        raise InactiveCounter(counter=counter_code)
     return counter
 
 
@@ -217,19 +227,15 @@ def _sector_and_procedure(counter: Counter, sector_code, procedure_code):
     sector = _by_code(Sector, sector_code, UnknownSector)
     if procedure is not None and procedure.sector is not None:
         if sector is not None and sector.id != procedure.sector.id:
-            raise ProcedureOfAnotherSector(
-                f"procedure {procedure.code!r} belongs to sector {procedure.sector.code!r}, "
-                f"not {sector.code!r}"
-            )
+            raise ProcedureOfAnotherSector(procedure=procedure.code,
+                                           its_sector=procedure.sector.code, sector=sector.code)
         sector = procedure.sector  # a procedure implies its sector
     if sector is None:
         if len(served) != 1:
-            raise SectorRequired(
-                f"counter {counter.code!r} serves several sectors: give a sector or a procedure"
-            )
+            raise SectorRequired(counter=counter.code)
         sector = next(iter(served.values()))
     if sector.code not in served:
-        raise SectorNotServed(f"counter {counter.code!r} does not serve sector {sector.code!r}")
+        raise SectorNotServed(counter=counter.code, sector=sector.code)
     return sector, procedure
 
 
@@ -239,7 +245,7 @@ def _by_code(model, code: str | None, unknown: type[InvitationError]):
         return None
     row = db.session.execute(select(model).where(model.code == code)).scalar_one_or_none()
     if row is None:
-        raise unknown(f"unknown {model.__name__.lower()} {code!r}")
+        raise unknown(code=code)
     return row
 
 
@@ -248,7 +254,7 @@ def _dossier_hash(dossier: str | None) -> str | None:
         return None
     dossier = dossier.strip()
     if not dossier or len(dossier) > MAX_DOSSIER_LENGTH:
-        raise BadDossier(f"dossier must be 1 to {MAX_DOSSIER_LENGTH} characters")
+        raise BadDossier(n=MAX_DOSSIER_LENGTH)
     return dossier_hmac(dossier, server_key(current_app.config, "DOSSIER_HASH_KEY"))
 
 
@@ -276,7 +282,7 @@ def _supersede(api_key: ApiKey, dossier_hash: str, now: datetime) -> None:
     ).first()
     if answered:
         db.session.rollback()
-        raise DossierAnswered("the survey of this dossier has already been answered")
+        raise DossierAnswered()
 
 
 def _one_at_a_time(agency_id: int, dossier_hash: str) -> None:

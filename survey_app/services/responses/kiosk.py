@@ -18,15 +18,17 @@ from dataclasses import dataclass
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from survey_app.errors import DomainError
+
 TICKET_SECONDS = 15 * 60
 SALT = "kiosk-thanks-v2"
 
 
-class TicketRefused(ValueError):
+class TicketRefused(DomainError):
     """The ticket is forged, altered or too old (`expired` says which)."""
 
     def __init__(self, expired: bool):
-        super().__init__("expired" if expired else "invalid")
+        super().__init__("ticket_expired" if expired else "ticket_invalid")
         self.expired = expired
 
 

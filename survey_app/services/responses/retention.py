@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 
+from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.models import CaseEvent, Comment, FeedbackCase, Invitation, Response, utcnow
 from survey_app.services.access import audit
@@ -35,7 +36,7 @@ _DURATION = re.compile(r"^\s*(\d{1,5})\s*([dwy])\s*$")
 _DAYS_PER_UNIT = {"d": 1, "w": 7, "y": 365}
 
 
-class RetentionError(ValueError):
+class RetentionError(DomainError):
     """A retention period that cannot be used."""
 
 
@@ -52,10 +53,10 @@ def parse_period(text: str) -> timedelta:
     """'730d', '104w' or '2y' (a year counts 365 days); at least one day."""
     match = _DURATION.match(text or "")
     if not match:
-        raise RetentionError(f"{text!r} is not a period: write e.g. 730d, 104w or 2y")
+        raise RetentionError("retention_unknown", value=text)
     days = int(match.group(1)) * _DAYS_PER_UNIT[match.group(2)]
     if days < 1:
-        raise RetentionError("the period must be at least one day")
+        raise RetentionError("retention_too_short")
     return timedelta(days=days)
 
 
@@ -78,7 +79,7 @@ def purge(older_than: timedelta, *, dry_run: bool = False,
           now: datetime | None = None) -> PurgeSummary:
     """Anonymise what is older than `older_than`; commit (or only count, for a dry run)."""
     if older_than < timedelta(days=1):
-        raise RetentionError("the period must be at least one day")
+        raise RetentionError("retention_too_short")
     cutoff = (now or utcnow()) - older_than
     due = _due_comments(cutoff).subquery()
     comments = db.session.execute(select(func.count()).select_from(due)).scalar_one()

@@ -21,6 +21,7 @@ from typing import cast
 from sqlalchemy import CursorResult, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.models import Answer, Comment, Invitation, Response, utcnow
 from survey_app.services.questionnaires.files import items_of
@@ -35,11 +36,14 @@ from survey_app.vocabulary import CommentStatus
 ATTEMPTS = 5
 
 
-class SubmissionRefused(Exception):
-    """The response cannot be stored; `reason` names why (for the citizen's page)."""
+class SubmissionRefused(DomainError):
+    """The response cannot be stored; `reason` (used, expired, unknown) names why, for
+    the citizen's page."""
+
+    status = 410
 
     def __init__(self, reason: str):
-        super().__init__(reason)
+        super().__init__(f"token_{reason}")
         self.reason = reason
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
 
+from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.models import Agency, Counter, Invitation, Procedure, Sector
 from survey_app.models.reference import counter_sectors
@@ -21,8 +22,10 @@ from survey_app.services.responses.submissions import Origin
 COUNTER_QUESTIONNAIRE = "administrative"
 
 
-class PointError(LookupError):
+class PointError(DomainError):
     """The URL does not lead to a survey (the page says why)."""
+
+    status = 404
 
 
 class CounterNotInService(PointError):
@@ -67,7 +70,7 @@ class CounterPoint:
         for sector in self.sectors:
             if sector.code == code:
                 return sector
-        raise UnknownChoice(f"counter {self.code!r} does not serve sector {code!r}")
+        raise UnknownChoice("sector_not_served", counter=self.code, sector=code)
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ class SurveyPoint:
     def origin(self, channel: str, language: str) -> Origin:
         version = questionnaires.serving_version(COUNTER_QUESTIONNAIRE)
         if version is None:
-            raise NoQuestionnaire(f"no published {COUNTER_QUESTIONNAIRE} questionnaire")
+            raise NoQuestionnaire("no_questionnaire", kind=COUNTER_QUESTIONNAIRE)
         return Origin(
             questionnaire_version_id=version.id, definition=version.definition,
             agency_id=self.counter.agency_id, counter_id=self.counter.id,
@@ -96,7 +99,7 @@ def open_counter(code: str) -> CounterPoint:
     point = reference_cache.remembered(
         ("counter", code), lambda: _load_counter(_COUNTER_BY_CODE, code=code))
     if point is None:
-        raise CounterNotInService(f"no counter in service with code {code!r}")
+        raise CounterNotInService("counter_not_in_service", code=code)
     return point
 
 
@@ -161,14 +164,15 @@ def choose(counter: CounterPoint, sector_code: str | None = None,
         owner = next((s for s in counter.sectors
                       for p in s.procedures if p.code == procedure_code), None)
         if owner is None or (sector_code and owner.code != sector_code):
-            raise UnknownChoice(f"counter {counter.code!r} has no procedure {procedure_code!r}")
+            raise UnknownChoice("procedure_not_served", counter=counter.code,
+                                procedure=procedure_code)
         procedure = next(p for p in owner.procedures if p.code == procedure_code)
         return SurveyPoint(counter, owner, procedure)
     if sector_code:
         return SurveyPoint(counter, counter.sector(sector_code), None)
     if len(counter.sectors) <= 1:  # no sector to pick (none recorded when it serves none)
         return SurveyPoint(counter, counter.sectors[0] if counter.sectors else None, None)
-    raise UnknownChoice(f"counter {counter.code!r} serves several sectors: pick one")
+    raise UnknownChoice("sector_choice_needed", counter=counter.code)
 
 
 def invitation_point(invitation: Invitation) -> SurveyPoint:

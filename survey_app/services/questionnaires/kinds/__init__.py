@@ -8,6 +8,7 @@ test it, and describe it in questionnaires/FORMAT.md.
 
 from __future__ import annotations
 
+from survey_app.errors import DomainError
 from survey_app.services.questionnaires.kinds import (
     multiple_choice,
     number,
@@ -25,7 +26,7 @@ KINDS: dict[str, Kind] = {module.KIND.name: module.KIND for module in _MODULES}
 __all__ = ["KINDS", "NOT_USED", "Kind", "UnknownKind", "get", "names"]
 
 
-class UnknownKind(ValueError):
+class UnknownKind(DomainError):
     """An item type no kind module registers."""
 
 
@@ -33,7 +34,7 @@ def get(name: str) -> Kind:
     try:
         return KINDS[name]
     except (KeyError, TypeError):
-        raise UnknownKind(f"unknown question type {name!r}; known: {', '.join(KINDS)}") from None
+        raise UnknownKind("kind_unknown", name=repr(name), known=", ".join(KINDS)) from None
 
 
 def names() -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import exists, select
 
+from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.models import Agency, Sector
 from survey_app.models.rollup import response_cells
@@ -26,12 +27,21 @@ from survey_app.vocabulary import QuestionnaireKind
 ALL_SURVEYS = "all"
 
 
-class OutsideScope(LookupError):
+class OutsideScope(DomainError):
     """A sector, agency or survey the reader may not choose (or that does not exist)."""
 
+    status = 404
 
-class BothNarrowings(ValueError):
+    def __init__(self, chosen=None):
+        super().__init__("outside_scope")
+        self.chosen = chosen
+
+
+class BothNarrowings(DomainError):
     """A sector and an agency at once: the files are narrowed by one of them."""
+
+    def __init__(self):
+        super().__init__("both_narrowings")
 
 
 @dataclass(frozen=True)
