@@ -185,27 +185,7 @@ def _read(
 ) -> tuple[dict[tuple[str, ...], list[int]], int]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames
-            if not header:
-                raise BadInput(f"{path}: the file is empty (no header row)")
-            missing = [name for name in [*by, column, *conditions] if name not in header]
-            if missing:
-                raise BadInput(
-                    f"{path}: no column {', '.join(map(repr, missing))};"
-                    f" the header has {', '.join(map(repr, header))}"
-                )
-            answers: list[tuple[tuple[str, ...], int]] = []
-            skipped = 0
-            for row in reader:
-                if any((row.get(c) or "").strip() != v for c, v in conditions.items()):
-                    continue
-                raw = (row.get(column) or "").strip()
-                if raw in NOT_ANSWERED:
-                    skipped += 1
-                    continue
-                value = _number(raw, path, reader.line_num, column)
-                answers.append((tuple((row.get(b) or "").strip() for b in by), value))
+            answers, skipped = _answers(csv.DictReader(handle), path, by, column, conditions)
     except FileNotFoundError:
         raise BadInput(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -223,6 +203,33 @@ def _read(
         counts[0] += 1
         counts[1] += value >= satisfied_from
     return groups, skipped
+
+
+def _answers(
+    reader: csv.DictReader, path: str, by: list[str], column: str, conditions: dict[str, str]
+) -> tuple[list[tuple[tuple[str, ...], int]], int]:
+    """(group key, answer) of each row meeting the conditions, and the unanswered count."""
+    header = reader.fieldnames
+    if not header:
+        raise BadInput(f"{path}: the file is empty (no header row)")
+    missing = [name for name in [*by, column, *conditions] if name not in header]
+    if missing:
+        raise BadInput(
+            f"{path}: no column {', '.join(map(repr, missing))};"
+            f" the header has {', '.join(map(repr, header))}"
+        )
+    answers: list[tuple[tuple[str, ...], int]] = []
+    skipped = 0
+    for row in reader:
+        if any((row.get(c) or "").strip() != v for c, v in conditions.items()):
+            continue
+        raw = (row.get(column) or "").strip()
+        if raw in NOT_ANSWERED:
+            skipped += 1
+            continue
+        value = _number(raw, path, reader.line_num, column)
+        answers.append((tuple((row.get(b) or "").strip() for b in by), value))
+    return answers, skipped
 
 
 def _number(raw: str, path: str, line: int, column: str) -> int:

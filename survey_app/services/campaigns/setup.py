@@ -258,12 +258,7 @@ def _apply(campaign: Campaign, data: CampaignInput, sector: Sector, has_response
         raise CampaignError("questionnaire_unfit", field="version")
     if has_responses and version.id != campaign.questionnaire_version_id:
         raise CampaignError("questionnaire_fixed", field="version")
-    if data.respondent_group not in RespondentGroup.values():
-        raise CampaignError("group_missing", field="respondent_group")
-    if data.closes_on < data.opens_on:
-        raise CampaignError("window_reversed", field="closes_on")
-    if data.margin is not None and not 0.005 <= data.margin <= 0.2:
-        raise CampaignError("margin_outside", field="margin")
+    _check_group_window_margin(data)
     previous = data.previous_campaign_id
     if previous is not None and (previous == campaign.id or previous not in
                                  {c.id for c in previous_candidates(sector.id)}):
@@ -278,7 +273,17 @@ def _apply(campaign: Campaign, data: CampaignInput, sector: Sector, has_response
     _apply_facilities(campaign, data, sector, version.questionnaire.kind)
 
 
-def _apply_facilities(campaign: Campaign, data: CampaignInput, sector: Sector, kind: str) -> None:
+def _check_group_window_margin(data: CampaignInput) -> None:
+    if data.respondent_group not in RespondentGroup.values():
+        raise CampaignError("group_missing", field="respondent_group")
+    if data.closes_on < data.opens_on:
+        raise CampaignError("window_reversed", field="closes_on")
+    if data.margin is not None and not 0.005 <= data.margin <= 0.2:
+        raise CampaignError("margin_outside", field="margin")
+
+
+def _wanted_facilities(data: CampaignInput, sector: Sector) -> dict[int, FacilityInput]:
+    """The facilities asked for, by agency id: facilities of the sector, sizes in range."""
     allowed = {agency.id: agency for agency in facilities_for(sector.id)}
     wanted: dict[int, FacilityInput] = {}
     for item in data.facilities:
@@ -292,6 +297,11 @@ def _apply_facilities(campaign: Campaign, data: CampaignInput, sector: Sector, k
         wanted[item.agency_id] = item
     if not wanted:
         raise CampaignError("facilities_missing", field="facilities")
+    return wanted
+
+
+def _apply_facilities(campaign: Campaign, data: CampaignInput, sector: Sector, kind: str) -> None:
+    wanted = _wanted_facilities(data, sector)
     current = {f.agency_id: f for f in campaign.facilities}
     for agency_id, facility in current.items():
         if agency_id not in wanted:
