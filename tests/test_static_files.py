@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from support import PROJECT, make_app
+from support import PROJECT
 from survey_app import assets
 from survey_app.assets import IMMUTABLE
 
@@ -64,8 +64,8 @@ def test_no_such_file(client, path):
     assert client.get(path).status_code == 404
 
 
-def test_pages_are_gzipped_when_the_app_serves_browsers_itself(database_url, survey_data):
-    served = make_app(database_url, COMPRESS_RESPONSES=True)
+def test_pages_are_gzipped_when_the_app_serves_browsers_itself(other_app, survey_data):
+    served = other_app(COMPRESS_RESPONSES=True)
     client = served.test_client()
     page = client.get("/c/ttphc-dat-dai", headers={"Accept-Encoding": "gzip"})
     assert page.headers["Content-Encoding"] == "gzip"
