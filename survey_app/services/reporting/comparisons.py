@@ -164,13 +164,14 @@ def commune_estimates(period: Period, scope: Scope,
             fitted = None
     use = fitted if fitted is not None and fitted.sigma2_v < plain.sigma2_v else plain
     half = Z95 * np.sqrt(use.mse)
+    # every answered cell has its rate (the estimate is None only without answers)
     areas = [
-        AreaEstimate(key=c.key, name=c.name, n=c.n, rate=c.rate, low=c.low, high=c.high,
+        AreaEstimate(key=c.key, name=c.name, n=c.n, rate=e.rate, low=e.low, high=e.high,
                      estimate=float(use.estimates[i]),
                      estimate_low=float(max(0.0, use.estimates[i] - half[i])),
                      estimate_high=float(min(1.0, use.estimates[i] + half[i])),
                      weight=float(use.gamma[i]))
-        for i, c in enumerate(cells)
+        for i, c in enumerate(cells) if (e := c.estimate) is not None
     ]
     return SmallAreas(areas=areas, sigma2_v=use.sigma2_v, sigma2_v_without=plain.sigma2_v,
                       sigma2_v_with=None if fitted is None else fitted.sigma2_v,
