@@ -9,7 +9,8 @@ BENCH_LARGE=1 (the goals' sizes: 1 and 5 million responses; cheap sizes
 without it), BENCH_SIZES, BENCH_SECONDS (10) and BENCH_ROUNDS (3),
 BENCH_CONNECTIONS (50),
 BENCH_POSTERS (1000); BENCH_IMPORT_ROWS (100000);
-BENCH_ONLY=submit,volume,dashboard,posters,analysis,comparisons,import runs a subset.
+BENCH_ONLY=submit,volume,dashboard,rollups,posters,analysis,comparisons,import runs a
+subset.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ BENCHMARKS = {
     "submit": "bench_submit.py",
     "volume": "bench_volume.py",
     "dashboard": "bench_dashboard.py",  # the year's page and its charts while responses arrive
+    "rollups": "bench_rollups.py",  # the dashboard from the cells against from the rows
     "posters": "bench_posters.py",
     "analysis": "bench_analysis.py",  # the analysis package's own benchmark
     "comparisons": "bench_comparisons.py",  # funnel and Fay-Herriot, 10,000 units

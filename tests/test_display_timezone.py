@@ -81,14 +81,14 @@ def test_the_xlsx_generation_time_follows_the_zone(tokyo, runner, staff):
     assert before <= shown <= before + timedelta(minutes=2)
 
 
-def test_a_response_is_rolled_up_into_the_zones_day(tokyo, runner):
+def test_a_response_is_rolled_up_into_the_zones_month(tokyo, runner):
     load_reference(tokyo, runner)
     with tokyo.app_context():
-        # 16:00 UTC: 01:00 the next day in Tokyo, 23:00 the same day in the province
+        # 16:00 UTC on 31 July: 01:00 on 1 August in Tokyo, 23:00 on 31 July in the province
         add_responses(1, scores=5, agency="p-thanh-duc", sector="ho-tich",
-                      at=datetime(2025, 8, 1, 16, tzinfo=UTC))
-        days = db.session.scalars(select(response_cells.c.day)).all()
-        assert days == [date(2025, 8, 2)]
+                      at=datetime(2025, 7, 31, 16, tzinfo=UTC))
+        months = db.session.scalars(select(response_cells.c.month)).all()
+        assert months == [date(2025, 8, 1)]
         assert rollup_check.differences(db.session.connection()) == []
 
 

@@ -21,7 +21,6 @@ TOO_COMPLEX_TODAY = {
     ("survey_app/demo/generate.py", "_forms"),
     ("survey_app/services/reference/files.py", "_check_references"),
     ("survey_app/services/reference/files.py", "_write"),
-    ("survey_app/services/reporting/factor_indices.py", "service_index"),
     ("survey_app/services/responses/comments.py", "update_comment"),
     ("survey_app/staff/common.py", "read_report_query"),
 }

@@ -165,27 +165,28 @@ def test_upgrade_encrypts_second_factor_secrets_already_stored(empty_database):
 
 
 def test_upgrade_counts_the_responses_already_stored_into_cells(empty_database):
-    """Responses stored before response_cells existed are counted by the migration, each
-    in the cell of its local day (17:00 UTC is the next day in Vĩnh Long)."""
+    """Responses stored before response_cells existed are counted by the migrations, each
+    in the cell of its local month (17:00 UTC on 31 July is 1 August in Vĩnh Long)."""
     from survey_app.services.rollups import check
 
     app = make_app(empty_database)
     with app.app_context():
-        upgrade(revision="4a2ab5997172-1")
+        upgrade(revision="4a2ab5997172-1")  # before the cells
         with db.engine.begin() as connection:
             run = _one_agency_and_version(connection, {})
-            for response_id, hour, score in ((1, "03", 5), (2, "16", 2), (3, "17", "NULL")):
+            for response_id, hour, score in ((1, "08-01 03", 5), (2, "07-31 16", 2),
+                                             (3, "07-31 17", "NULL")):
                 run("INSERT INTO responses (id, questionnaire_version_id, agency_id, channel, "
                     "language, submitted_hour, repeat_device, overall_score) VALUES "
-                    f"({response_id}, 1, 1, 'counter', 'vi', '2025-08-01 {hour}:00:00', "
+                    f"({response_id}, 1, 1, 'counter', 'vi', '2025-{hour}:00:00', "
                     f"false, {score})")
             run("INSERT INTO response_factors VALUES (1, 1, 2" + ", 0" * 14 + ")")
         upgrade()
         with db.engine.connect() as connection:
             cells = connection.execute(text(
-                "SELECT day, responses, n, satisfied, tallied, x_s1_m1, x_m1_m1 "
-                "FROM response_cells ORDER BY day")).all()
+                "SELECT month, responses, n, satisfied, tallied, x_s1_m1, x_m1_m1 "
+                "FROM response_cells ORDER BY month")).all()
             assert check.differences(connection) == []
         db.engine.dispose()
-    assert [tuple(row[1:]) for row in cells] == [(2, 2, 1, 1, 2, 4), (1, 0, 0, 0, 0, 0)]
-    assert [str(row[0]) for row in cells] == ["2025-08-01", "2025-08-02"]
+    assert [tuple(row[1:]) for row in cells] == [(1, 1, 0, 0, 0, 0), (2, 1, 1, 1, 2, 4)]
+    assert [str(row[0]) for row in cells] == ["2025-07-01", "2025-08-01"]

@@ -23,6 +23,7 @@ from survey_app.services.access.scope import Scope
 from survey_app.services.reporting import figures as reporting
 from survey_app.services.reporting.exports import csv_export
 from survey_app.services.reporting.periods import parse_period
+from survey_app.services.rollups import reading
 
 SCHEMA = "pruning_check"
 LOCAL = timedelta(hours=7)  # Asia/Ho_Chi_Minh, no daylight saving
@@ -82,11 +83,25 @@ def _explained(connection, run) -> set[str]:
     return names
 
 
+def _counts_from_rows(period):
+    """The figures' counts as the rows give them (the cells read no response)."""
+    with reading.rows_instead():
+        return reporting.grouped_counts(period.start, period.end, Scope.all_data(),
+                                        reporting.NO_FILTERS)
+
+
 def test_a_quarters_figures_read_only_its_three_months(partitioned):
     period = parse_period("2025-Q3")
+    names = _explained(partitioned, lambda: _counts_from_rows(period))
+    assert names == {"2025_07", "2025_08", "2025_09"}
+
+
+def test_a_custom_range_reads_the_rows_of_its_partial_months_only(partitioned):
+    # August is whole: its cells are read; of July and September only the days in range
+    period = parse_period("2025-07-15..2025-09-03")
     names = _explained(partitioned, lambda: reporting.grouped_counts(
         period.start, period.end, Scope.all_data(), reporting.NO_FILTERS))
-    assert names == {"2025_07", "2025_08", "2025_09"}
+    assert names == {"2025_07", "2025_09"}
 
 
 def test_a_months_export_reads_only_that_month(partitioned):
@@ -107,6 +122,5 @@ def test_the_check_can_fail_on_a_function_of_the_column(partitioned):
 
 def test_the_year_reads_its_twelve_local_months_and_nothing_else(partitioned):
     period = parse_period("2025")
-    names = _explained(partitioned, lambda: reporting.grouped_counts(
-        period.start, period.end, Scope.all_data(), reporting.NO_FILTERS))
+    names = _explained(partitioned, lambda: _counts_from_rows(period))
     assert names == {f"2025_{month:02d}" for month in range(1, 13)}  # no default, no 2026

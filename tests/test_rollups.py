@@ -69,19 +69,19 @@ def test_verify_reports_every_difference_and_rebuild_repairs_them(reference_data
     add_responses(3, scores=4, agency="p-thanh-duc", sector="ho-tich",
                   at=datetime(2025, 9, 30, 20, tzinfo=UTC))  # 1 October, local time
     assert runner.invoke(args=["rollups", "verify"]).exit_code == 0
-    days = set(db.session.execute(select(response_cells.c.day)).scalars())
-    assert days == {date(2025, 8, 1), date(2025, 10, 1)}
-    db.session.execute(update(response_cells).where(response_cells.c.day == date(2025, 8, 1))
+    months = set(db.session.execute(select(response_cells.c.month)).scalars())
+    assert months == {date(2025, 8, 1), date(2025, 10, 1)}
+    db.session.execute(update(response_cells).where(response_cells.c.month == date(2025, 8, 1))
                        .values(satisfied=response_cells.c.satisfied + 1))
-    db.session.execute(response_cells.delete().where(response_cells.c.day == date(2025, 10, 1)))
+    db.session.execute(response_cells.delete().where(response_cells.c.month == date(2025, 10, 1)))
     db.session.commit()
     result = runner.invoke(args=["rollups", "verify"])
     assert result.exit_code == 1
     assert "satisfied is 3, the rows give 2" in result.output
-    assert "missing cell (day=2025-10-01" in result.output
+    assert "missing cell (month=2025-10-01" in result.output
     assert "2 difference(s)" in result.output
-    # a range that leaves the damaged days out is clean
-    assert runner.invoke(args=["rollups", "verify", "--from", "2025-08-02",
+    # a range that leaves the damaged months out is clean
+    assert runner.invoke(args=["rollups", "verify", "--from", "2025-09-02",
                                "--to", "2025-09-30"]).exit_code == 0
     result = runner.invoke(args=["rollups", "rebuild"])
     assert result.exit_code == 0, result.output

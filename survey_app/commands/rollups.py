@@ -3,6 +3,7 @@
 `verify` counts the rows into cells and lists every cell that differs (exit 1 on a
 difference, 0 when clean, 2 on bad input); `rebuild` counts the cells afresh, month
 by month with a progress bar, in one transaction (writers wait for it on PostgreSQL).
+Both work on whole local months: --from and --to name days within the first and last.
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ def _days(first: str | None, last: str | None) -> tuple[date | None, date | None
     return days[0], days[1]
 
 
-DAY_OPTIONS = (click.option("--from", "first", metavar="YYYY-MM-DD", help="First local day."),
-               click.option("--to", "last", metavar="YYYY-MM-DD", help="Last local day."))
+DAY_OPTIONS = (click.option("--from", "first", metavar="YYYY-MM-DD",
+                            help="From the local month holding this day."),
+               click.option("--to", "last", metavar="YYYY-MM-DD",
+                            help="To the local month holding this day."))
 
 
 def _with_days(command):
@@ -77,7 +80,7 @@ def rebuild(first, last):
         return
     steps = upkeep.months(first_day or whole[0], last_day or whole[1])
     with click.progressbar(steps, label="Counting cells", show_pos=True) as bar:
-        for step_first, step_last in bar:
-            upkeep.rebuild(connection, step_first, step_last)
+        for month in bar:
+            upkeep.rebuild(connection, month)
     db.session.commit()
     click.echo(f"rebuilt the cells of {len(steps)} month(s)")

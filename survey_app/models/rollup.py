@@ -1,4 +1,4 @@
-"""Rolled-up counts: one row per local day × counter × sector × channel × version × campaign.
+"""Rolled-up counts: one row per local month × counter × sector × channel × version × campaign.
 
 Every figure of the dashboard, the reports, the public page and the API is a sum over
 these cells (services/rollups/ keeps them and checks them against the rows). A cell
@@ -11,11 +11,16 @@ holds, for its responses:
   slot k), and every cross-product Σ y_a·y_b of the vector y = (satisfied_1…8,
   scored_1…8) that the ratio estimators' covariance needs (`x_<a>_<b>`, a ≤ b).
 
-The day is the local day (DISPLAY_TIMEZONE: Asia/Ho_Chi_Minh, UTC+7) of the
-response's UTC hour, so any range of local days (every reporting period) is a whole
-number of cells. Key columns hold 0 for "none" (no counter, sector or campaign): a
-primary key cannot hold NULL. The cells are derived data: no foreign keys, rebuilt
-from the rows by `flask rollups rebuild`.
+`month` is the first day of the local month (DISPLAY_TIMEZONE, one whole number of
+hours from UTC all year: Asia/Ho_Chi_Minh, UTC+7) of the response's UTC hour:
+quarters, halves and years are whole months, and a custom range of days reads its
+whole months here and the days at either end from the rows
+(services/rollups/reading.py). A day would make cells nearly as many as responses (a
+province has ~800 counter × sector × channel places); a month makes a year's
+dashboard read ~10,000 cells whatever the number of responses. Key columns hold 0 for
+"none" (no counter, sector or campaign): a primary key cannot hold NULL. The cells are
+derived data: no foreign keys, rebuilt from the rows by `flask rollups rebuild`
+(after a change of DISPLAY_TIMEZONE too).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from survey_app.models.response import FACTOR_SLOTS
 
 # Key columns whose "none" is stored as 0.
 OPTIONAL_KEYS = ("counter_id", "sector_id", "campaign_id")
-KEYS = ("day", "agency_id", "counter_id", "sector_id", "channel", "questionnaire_version_id",
+KEYS = ("month", "agency_id", "counter_id", "sector_id", "channel", "questionnaire_version_id",
         "campaign_id")
 COUNTS = ("responses", "n", "satisfied", "repeat_device", "tallied")
 # The respondent vector of the ratio estimators, in analysis.ratio's order.
@@ -51,7 +56,7 @@ MEASURES = COUNTS + VECTOR + RESPONDENTS + PRODUCTS
 response_cells = Table(
     "response_cells",
     db.metadata,
-    Column("day", Date, primary_key=True),
+    Column("month", Date, primary_key=True),
     Column("agency_id", Integer, primary_key=True, autoincrement=False),
     Column("counter_id", Integer, primary_key=True, autoincrement=False),
     Column("sector_id", Integer, primary_key=True, autoincrement=False),

@@ -7,23 +7,25 @@ least MIN_RESPONSES, so that a handful of answers on a quiet week is no alarm)
 is flagged, with the counters that took the answers and the share of answers
 marked as repeats from one device (services/device_marks.py).
 
-Counting is done by the database: one GROUP BY per distinct volume period (the
-one-stop software reports by month or quarter, so a dashboard's window holds a
-handful of them), never by loading responses into Python. Paper entries are left
-out: they are typed in by staff, not sent through a QR code.
+Counting is done by the database over the rolled-up cells (and the rows of a volume
+period's days outside whole months): one GROUP BY per distinct volume period (the
+one-stop software reports by month or quarter, so a dashboard's window holds a handful
+of them), never by loading responses into Python. Paper entries are left out: they
+are typed in by staff, not sent through a QR code.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import Integer, case, func, select
+from sqlalchemy import case, func, select
 
 from survey_app.extensions import db
 from survey_app.i18n import local_midnight
 from survey_app.models import Agency, Counter, Response, Sector, TransactionVolume
 from survey_app.services.access.scope import Scope
+from survey_app.services.rollups import reading
 from survey_app.vocabulary import Channel
 
 RATIO = 1.5
@@ -87,30 +89,32 @@ def volume_alerts(first_day: date, last_day: date, scope: Scope, *, ratio: float
 
 
 def _counts(start: date, end: date, places: set[tuple[int, int]]) -> dict:
-    """{(agency, sector): {counter_id: (responses, repeats)}} for local days start..end."""
-    agency_ids = sorted({a for a, _ in places})
-    sector_ids = sorted({s for _, s in places})
-    rows = db.session.execute(
-        select(Response.agency_id, Response.sector_id, Response.counter_id,
-               func.count(), func.sum(case((Response.repeat_device, 1), else_=0)).cast(Integer))
-        .where(
-            Response.agency_id.in_(agency_ids), Response.sector_id.in_(sector_ids),
-            Response.channel.in_(WEB_CHANNELS),
-            Response.submitted_hour >= _utc(start),
-            Response.submitted_hour < _utc(end + timedelta(days=1)),
-        )
-        .group_by(Response.agency_id, Response.sector_id, Response.counter_id)
-    ).all()
+    """{(agency, sector): {counter_id: (responses, repeats)}} for local days start..end:
+    the rolled-up cells of the whole months, the rows of the days at either end."""
+    within = (sorted({a for a, _ in places}), sorted({s for _, s in places}))
+    parts = reading.split(local_midnight(start), local_midnight(end + timedelta(days=1)))
+    cells = reading.CELLS
+    queries = [_query(cells, parts.months(), within, reading.column(Response.counter_id),
+                      func.sum(cells.responses), func.sum(cells.repeat_device))
+               ] if parts.first_month else []
+    queries += [_query(Response, [Response.submitted_hour >= first,
+                                  Response.submitted_hour < last], within,
+                       Response.counter_id, func.count(),
+                       func.sum(case((Response.repeat_device.is_(True), 1), else_=0)))
+                for first, last in parts.edges]
     counts: dict = {}
-    for agency_id, sector_id, counter_id, n, repeats in rows:
+    for agency_id, sector_id, counter_id, n, repeats in reading.summed(queries, 3, 2):
         if (agency_id, sector_id) in places:
-            counts.setdefault((agency_id, sector_id), {})[counter_id] = (n, repeats or 0)
+            counts.setdefault((agency_id, sector_id), {})[counter_id] = (n, repeats)
     return counts
 
 
-def _utc(day: date) -> datetime:
-    """Local midnight starting `day`, as the aware instant the UTC columns compare with."""
-    return local_midnight(day)
+def _query(source, when: list, within, counter, responses, repeats):
+    """Responses and repeats per agency × sector × counter of `source` (cells or rows)."""
+    agency_ids, sector_ids = within
+    return select(source.agency_id, source.sector_id, counter, responses, repeats).where(
+        *when, source.agency_id.in_(agency_ids), source.sector_id.in_(sector_ids),
+        source.channel.in_(WEB_CHANNELS))
 
 
 def _alert(volume: TransactionVolume, responses: int, per_counter: dict) -> VolumeAlert:

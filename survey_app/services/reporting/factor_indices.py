@@ -25,23 +25,26 @@ Limits, said plainly: the normal interval undercovers for small n and indices ne
 are a simple random sample of transactions, which an open QR survey is not (no
 weighting by transaction volumes here); and the mean of factor indices gives each
 factor equal weight whatever its number of items, which is the official rule as we
-read it, not a statistical choice. All of it runs in SQL, one row per respondent:
-each response's factor tallies are counted when it is written (table
-response_factors, services/factor_tallies.py), and one outer row of sums and
-cross-products (2F + F(2F+1) numbers) is all that comes back.
+read it, not a statistical choice. All of it runs in SQL: the rolled-up cells
+(table response_cells) hold each slot's sums and every cross-product per day, so one
+row of sums per questionnaire version comes back and is mapped onto the factors here
+(`index_sums.from_cells`); the days a custom range holds of a month at either end
+(and everything, within `reading.rows_instead`) are counted from the rows
+(`index_sums.from_rows`): one row per respondent from response_factors, one outer row
+of sums and cross-products.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
 from analysis import RateEstimate, estimate_or_none, ratio, verdicts
 from survey_app.extensions import db
-from survey_app.models import Questionnaire, QuestionnaireVersion, Response, response_factors
+from survey_app.models import Questionnaire, QuestionnaireVersion, Response
 from survey_app.services.access.scope import Scope
+from survey_app.services.reporting import index_sums
 from survey_app.services.reporting.figures import (
     CONFIDENCE,
     MIN_CELL,
@@ -52,6 +55,7 @@ from survey_app.services.reporting.figures import (
     sector_ids_of_groups,
 )
 from survey_app.services.reporting.periods import Period
+from survey_app.services.rollups import reading
 
 METHOD = "linearised"
 
@@ -137,50 +141,34 @@ def service_index(period: Period, scope: Scope, kinds=("administrative",), group
     if not order:
         return result
     versions = sorted({v for by_version in slots.values() for v in by_version})
-    conditions = response_conditions(period.start, period.end, scope, filters)
-    conditions.append(Response.questionnaire_version_id.in_(versions))
-    if groups:
-        conditions.append(Response.sector_id.in_(sector_ids_of_groups(groups)))
-    # One row per respondent with a scored factor answer: its tallies, written with the
-    # response (services/factor_tallies.py).
-    per_respondent = (
-        select(
-            *[_tally("satisfied", slots[fid], versions).label(f"s{i}")
-              for i, (fid, _) in enumerate(order)],
-            *[_tally("scored", slots[fid], versions).label(f"m{i}")
-              for i, (fid, _) in enumerate(order)],
-            Response.questionnaire_version_id.label("version"),
-        )
-        .select_from(response_factors)
-        .join(Response, Response.id == response_factors.c.response_id)
-        .where(*conditions)
-        .subquery()
-    )
-    size = len(order)
-    variables = [per_respondent.c[f"s{i}"] for i in range(size)]
-    variables += [per_respondent.c[f"m{i}"] for i in range(size)]
-    pairs = [(i, j) for i in range(2 * size) for j in range(i, 2 * size)]
-    row = db.session.execute(select(
-        func.count(),
-        *[func.sum(v) for v in variables],
-        *[func.sum(variables[i] * variables[j]) for i, j in pairs],
-        *[func.sum(case((per_respondent.c[f"m{i}"] > 0, 1), else_=0)) for i in range(size)],
-        *[func.sum(case((per_respondent.c.version == v, 1), else_=0)) for v in versions],
-    )).one()
-    n = int(row[0])
-    totals = np.array([float(v or 0) for v in row[1:1 + 2 * size]])
-    cross = np.zeros((2 * size, 2 * size))
-    for (i, j), value in zip(pairs, row[1 + 2 * size:1 + 2 * size + len(pairs)], strict=True):
-        cross[i, j] = cross[j, i] = float(value or 0)
-    by_factor = row[1 + 2 * size + len(pairs):1 + 3 * size + len(pairs)]
-    _fill(result, n, totals, cross, [int(v or 0) for v in by_factor])
-    counted = dict(zip(versions, row[1 + 3 * size + len(pairs):], strict=True))
-    result.versions = [_share(number, definition, int(counted[version_id] or 0))
-                       for version_id, number, definition in known
-                       if counted.get(version_id)]
+    factors = [fid for fid, _ in order]
+    parts = reading.split(period.start, period.end)
+    sums = [index_sums.from_cells(factors, slots, _conditions(
+        period.start, period.end, scope, filters, versions, groups, parts))
+        ] if parts.first_month else []
+    sums += [index_sums.from_rows(factors, slots, versions, _conditions(
+        start, end, scope, filters, versions, groups)) for start, end in parts.edges]
+    n, totals, cross, respondents, counted = sums[0]
+    for more in sums[1:]:  # the ends of a custom range, counted from the rows
+        n, totals, cross = n + more[0], totals + more[1], cross + more[2]
+        respondents = [a + b for a, b in zip(respondents, more[3], strict=True)]
+        counted = {v: counted.get(v, 0) + more[4].get(v, 0) for v in counted | more[4]}
+    _fill(result, n, totals, cross, respondents)
+    result.versions = [_share(number, definition, counted[version_id])
+                       for version_id, number, definition in known if counted.get(version_id)]
     return result
 
 
+def _conditions(start, end, scope: Scope, filters: Filters, versions, groups,
+                months: reading.Parts | None = None) -> list:
+    """`figures.response_conditions` (on the cells of `months`, or on the rows), narrowed
+    to the versions and sector groups of the index."""
+    source = reading.CELLS if months else Response
+    conditions = response_conditions(start, end, scope, filters, months)
+    conditions.append(source.questionnaire_version_id.in_(versions))
+    if groups:
+        conditions.append(source.sector_id.in_(sector_ids_of_groups(groups)))
+    return conditions
 def _share(number: int, definition: dict, respondents: int) -> VersionShare:
     factors = (definition or {}).get("factors", [])
     return VersionShare(
@@ -189,17 +177,6 @@ def _share(number: int, definition: dict, respondents: int) -> VersionShare:
         criteria=sum(len(f.get("items", [])) for f in factors), respondents=respondents)
 
 
-def _tally(kind: str, by_version: dict[int, int], versions: list[int]):
-    """A factor's satisfied or scored answers in a response: its slot's column, or (when
-    versions place it differently or lack it) the column its response's version uses."""
-    by_slot: dict[int, list[int]] = {}
-    for version, slot in by_version.items():
-        by_slot.setdefault(slot, []).append(version)
-    if len(by_slot) == 1 and len(by_version) == len(versions):
-        return response_factors.c[f"{kind}_{next(iter(by_slot))}"]
-    return case(*[(Response.questionnaire_version_id.in_(sorted(vs)),
-                   response_factors.c[f"{kind}_{slot}"]) for slot, vs in sorted(by_slot.items())],
-                else_=0)
 
 
 def _fill(result: ServiceIndex, n: int, totals, cross, respondents) -> None:

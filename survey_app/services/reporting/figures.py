@@ -1,9 +1,11 @@
 """Satisfaction figures for a period and a scope: targets, drill-down cells, trends.
 
-The ONE place that turns response rows into the counts `analysis` reads. The
-database does the counting (`GROUP BY` with `COUNT` and `SUM(CASE …)`); Python only
-folds a few hundred grouped rows (sector × questionnaire version …) and hands counts
-to `analysis` for intervals and verdicts. Every query goes through a `Scope`.
+The ONE place that turns responses into the counts `analysis` reads. The database
+does the counting: sums over the rolled-up cells (response_cells, one row per local
+month × counter × sector × channel × version × campaign; services/rollups/), and the
+rows of the days a custom range holds at either end of a month; Python only folds a
+few hundred grouped rows and hands counts to `analysis` for intervals and verdicts.
+Every query goes through a `Scope`.
 
 Definitions (the same everywhere: dashboard, reports, public page):
 
@@ -54,6 +56,7 @@ from survey_app.models import (
 )
 from survey_app.services.access.scope import Scope
 from survey_app.services.reporting.periods import Period
+from survey_app.services.rollups import reading
 from survey_app.vocabulary import Channel
 
 MIN_CELL = 30  # below this many answers a rate is marked too small to read
@@ -175,7 +178,10 @@ class TargetResult:
 
 # --- the one aggregate query ---------------------------------------------------------
 
-def _counts_columns():
+def _counts_columns(cells: bool = False):
+    if cells:  # the same four sums, over the rolled-up cells
+        return tuple(func.coalesce(func.sum(reading.CELLS[name]), 0).label(name)
+                     for name in ("responses", "n", "satisfied", "repeat_device"))
     return (
         func.count().label("responses"),
         func.count(Response.overall_score).label("n"),
@@ -198,44 +204,46 @@ def sector_ids_of_groups(groups) -> list[int]:
     return list(db.session.execute(query).scalars())
 
 
-def response_conditions(start: datetime, end: datetime, scope: Scope, filters: Filters) -> list:
-    """WHERE conditions on `responses` for a time range, a scope and filters.
+def response_conditions(start: datetime, end: datetime, scope: Scope, filters: Filters,
+                        months: reading.Parts | None = None) -> list:
+    """WHERE conditions on `responses` for a time range, a scope and filters; with
+    `months`, on the rolled-up cells of its whole months instead.
 
     Kinds, groups and levels are resolved to id lists first, so the big table is
     read through its (submitted_hour, sector_id/agency_id) indexes with no joins.
     """
-    conditions = [
-        Response.submitted_hour >= start, Response.submitted_hour < end,
-        scope.responses_filter(),
-    ]
+    source = reading.CELLS if months else Response
+    conditions = (months.months() if months
+                  else [Response.submitted_hour >= start, Response.submitted_hour < end])
+    conditions.append(scope.responses_filter(source))
     if filters.channels:
-        conditions.append(Response.channel.in_(filters.channels))
+        conditions.append(source.channel.in_(filters.channels))
     if filters.kinds:
-        conditions.append(Response.questionnaire_version_id.in_(version_ids(filters.kinds)))
+        conditions.append(source.questionnaire_version_id.in_(version_ids(filters.kinds)))
     if filters.group:
-        conditions.append(Response.sector_id.in_(sector_ids_of_groups([filters.group])))
+        conditions.append(source.sector_id.in_(sector_ids_of_groups([filters.group])))
     if filters.sector_id is not None:
-        conditions.append(Response.sector_id == filters.sector_id)
+        conditions.append(source.sector_id == filters.sector_id)
     if filters.agency_id is not None:
-        conditions.append(Response.agency_id == filters.agency_id)
+        conditions.append(source.agency_id == filters.agency_id)
     if filters.level:
         level_agencies = select(Agency.id).where(Agency.level_code == filters.level)
-        conditions.append(Response.agency_id.in_(level_agencies))
+        conditions.append(source.agency_id.in_(level_agencies))
     if filters.levels:
         level_agencies = select(Agency.id).where(Agency.level_code.in_(filters.levels))
-        conditions.append(Response.agency_id.in_(level_agencies))
+        conditions.append(source.agency_id.in_(level_agencies))
     return conditions
 
 
 def grouped_counts(start, end, scope: Scope, filters: Filters, *group_by) -> list:
-    """Rows of (*group_by values, responses, n, satisfied, repeat_device)."""
-    query = (
-        select(*group_by, *_counts_columns())
-        .where(and_(*response_conditions(start, end, scope, filters)))
-    )
-    if group_by:
-        query = query.group_by(*group_by)
-    return list(db.session.execute(query).all())
+    """Rows of (*group_by, responses, n, satisfied, repeat_device) from `reading.split`."""
+    parts = reading.split(start, end)
+    queries = [select(*map(reading.column, group_by), *_counts_columns(cells=True)).where(
+        and_(*response_conditions(start, end, scope, filters, parts)))] if parts.first_month else []
+    queries += [select(*group_by, *_counts_columns()).select_from(Response).where(
+        and_(*response_conditions(edge_start, edge_end, scope, filters)))
+        for edge_start, edge_end in parts.edges]
+    return reading.summed(queries, len(group_by), 4)
 
 
 # --- rates -----------------------------------------------------------------------------
@@ -317,6 +325,21 @@ def names_of(model, key_column, keys) -> dict:
 
 
 UNKNOWN = {"vi": "Không rõ", "en": "Unknown"}
+# Dimensions counted by sector or agency and folded here (a few hundred rows at most).
+FOLDED = {"group": (Response.sector_id, Sector.group_code, SectorGroup, SectorGroup.code),
+          "level": (Response.agency_id, Agency.level_code, Level, Level.code)}
+
+
+def _folded_rows(period: Period, scope: Scope, dimension: str, filters: Filters):
+    """Rows and names of a sector group or agency level breakdown."""
+    column, value, model, key_column = FOLDED[dimension]
+    rows = grouped_counts(period.start, period.end, scope, filters, column)
+    value_of = dict(db.session.execute(select(value.class_.id, value)).all())
+    folded: dict = defaultdict(lambda: [0, 0, 0, 0])
+    for key, *counts in rows:
+        folded[value_of.get(key)] = [a + b for a, b in zip(folded[value_of.get(key)], counts,
+                                                           strict=True)]
+    return [(k, *counts) for k, counts in folded.items()], names_of(model, key_column, folded)
 
 
 def breakdown(period: Period, scope: Scope, dimension: str,
@@ -330,33 +353,16 @@ def breakdown(period: Period, scope: Scope, dimension: str,
     if dimension not in DIMENSIONS:
         raise ReportingError("dimension_unknown", dimension=dimension,
                              dimensions=", ".join(DIMENSIONS))
-    if dimension == "group":
-        rows = grouped_counts(period.start, period.end, scope, filters, Response.sector_id)
-        group_of = dict(db.session.execute(select(Sector.id, Sector.group_code)).all())
-        folded: dict = defaultdict(lambda: [0, 0, 0, 0])
-        for sector_id, *counts in rows:
-            folded[group_of.get(sector_id)] = [
-                a + b for a, b in zip(folded[group_of.get(sector_id)], counts, strict=True)]
-        rows = [(key, *counts) for key, counts in folded.items()]
-        names = names_of(SectorGroup, SectorGroup.code, list(folded))
+    if dimension in FOLDED:
+        rows, names = _folded_rows(period, scope, dimension, filters)
     else:
         column, model, key_column = {
             "sector": (Response.sector_id, Sector, Sector.id),
             "agency": (Response.agency_id, Agency, Agency.id),
             "counter": (Response.counter_id, Counter, Counter.id),
-            "level": (Agency.level_code, Level, Level.code),
             "channel": (Response.channel, None, None),
         }[dimension]
-        if dimension == "level":
-            query_rows = db.session.execute(
-                select(Agency.level_code, *_counts_columns())
-                .join(Agency, Agency.id == Response.agency_id)
-                .where(and_(*response_conditions(period.start, period.end, scope, filters)))
-                .group_by(Agency.level_code)
-            ).all()
-            rows = [tuple(row) for row in query_rows]
-        else:
-            rows = grouped_counts(period.start, period.end, scope, filters, column)
+        rows = grouped_counts(period.start, period.end, scope, filters, column)
         names = (names_of(model, key_column, [r[0] for r in rows]) if model is not None
                  else {key: (key, {"vi": key, "en": key}) for key, *_ in rows})
     group_of_sector = dict(db.session.execute(select(Sector.id, Sector.group_code)).all())

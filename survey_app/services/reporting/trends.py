@@ -12,10 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case
-
 from analysis import RateEstimate, estimate_or_none
-from survey_app.models import Response
 from survey_app.services.access.scope import Scope
 from survey_app.services.reporting.figures import (
     NO_FILTERS,
@@ -48,17 +45,10 @@ class TrendPoint:
 
 
 def _points(chain: list[Period], scope: Scope, filters: Filters) -> list[TrendPoint]:
-    """One query: each response goes to its period's bucket by a CASE, then grouped."""
-    bucket = case(
-        *[(and_(Response.submitted_hour >= p.start, Response.submitted_hour < p.end), i)
-          for i, p in enumerate(chain)],
-        else_=None,
-    ).label("bucket")
-    rows = grouped_counts(chain[0].start, chain[-1].end, scope, filters, bucket)
-    by_bucket = {b: (int(n), int(s)) for b, _responses, n, s, _r in rows if b is not None}
+    """One query per period, on the rolled-up cells of its months (`grouped_counts`)."""
     points = []
-    for i, p in enumerate(chain):
-        n, satisfied = by_bucket.get(i, (0, 0))
+    for p in chain:
+        ((_responses, n, satisfied, _repeat),) = grouped_counts(p.start, p.end, scope, filters)
         threshold = cell_threshold(p, filters.kinds, filters.group)
         points.append(rate_of(TrendPoint(p, n, satisfied, None, None, None, threshold),
                               threshold))

@@ -126,9 +126,9 @@ def _retally(connection, stored: Stored, answers: dict) -> None:
         select(Answer.item_code, Answer.score)
         .where(Answer.response_id == stored.response_id, Answer.score.is_not(None))
     ).all())
-    upkeep.uncount(connection, Response.id == stored.response_id)
+    upkeep.uncount_one(connection, stored.response_id)
     connection.execute(
         delete(response_factors).where(response_factors.c.response_id == stored.response_id))
     factor_tallies.record(stored.response_id, stored.definition, {**answers, **scores},
                           connection)
-    upkeep.count(connection, Response.id == stored.response_id)
+    upkeep.count_one(connection, stored.response_id)

@@ -215,7 +215,7 @@ def add_response(origin: Origin, answers: dict, *, submission_id: str | None = N
     write_answers(connection, response_id, origin.definition, answers, extras.contact)
     factor_tallies.record(response_id, origin.definition, answers, connection)
     if extras.import_batch_id is None:  # an import counts its whole batch at once
-        upkeep.count(connection, Response.id == response_id)
+        upkeep.count_one(connection, response_id)
     return response_id
 
 

@@ -7,41 +7,54 @@ one definition of what a cell holds (models/rollup.py).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import Date, case, cast, func, literal_column, select, type_coerce
+from sqlalchemy import ColumnClause, Date, case, cast, func, literal_column, select, type_coerce
 
 from survey_app.i18n import utc_offset_hours
 from survey_app.models import Response, response_cells, response_factors
 from survey_app.models.rollup import KEYS, MEASURES, OPTIONAL_KEYS, PAIRS, RESPONDENTS, VECTOR
 
 
-def local_day_of(dialect: str):
-    """SQL for the local day of `responses.submitted_hour` (naive UTC). DISPLAY_TIMEZONE
-    is one whole number of hours from UTC all year (Asia/Ho_Chi_Minh: 7, no daylight
-    saving since 1975), so a fixed offset gives the day on both databases."""
+def local_month_of(dialect: str):
+    """SQL for the first day of the local month of `responses.submitted_hour` (naive
+    UTC). DISPLAY_TIMEZONE is one whole number of hours from UTC all year
+    (Asia/Ho_Chi_Minh: 7, no daylight saving since 1975), so a fixed offset gives the
+    month on both databases."""
     hours = utc_offset_hours()  # an int: safe to write into the SQL
     if dialect == "postgresql":
-        return cast(Response.submitted_hour + literal_column(f"interval '{hours} hours'"), Date)
-    return type_coerce(func.date(Response.submitted_hour, f"{hours:+d} hours"), Date)
+        return cast(func.date_trunc(
+            "month", Response.submitted_hour + literal_column(f"interval '{hours} hours'")),
+            Date)
+    return type_coerce(func.date(Response.submitted_hour, f"{hours:+d} hours",
+                                 "start of month"), Date)
 
 
-def day_of(instant: datetime) -> date:
-    """The local day starting at `instant`, a local midnight (a period's start or end)."""
-    local = instant + timedelta(hours=utc_offset_hours())
-    if (local.hour, local.minute, local.second, local.microsecond) != (0, 0, 0, 0):
-        raise ValueError(f"{instant.isoformat()} is not a local midnight: cells are days")
-    return local.date()
+def local_day(instant: datetime) -> date:
+    """The local day of a UTC instant."""
+    utc = instant.astimezone(UTC) if instant.tzinfo else instant
+    return (utc + timedelta(hours=utc_offset_hours())).date()
+
+
+def month_after(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+# Constants written into the SQL: as bound parameters, ~190 of them made the submit
+# path's statement cost more to bind than to run.
+ZERO: ColumnClause = literal_column("0")
+ONE: ColumnClause = literal_column("1")
+SATISFIED_FROM: ColumnClause = literal_column("4")
 
 
 def _key_columns(dialect: str) -> list:
     columns = []
     for name in KEYS:
-        if name == "day":
-            columns.append(local_day_of(dialect).label("day"))
+        if name == "month":
+            columns.append(local_month_of(dialect).label("month"))
         elif name in OPTIONAL_KEYS:
-            columns.append(func.coalesce(Response.__table__.c[name], 0).label(name))
+            columns.append(func.coalesce(Response.__table__.c[name], ZERO).label(name))
         else:
             columns.append(Response.__table__.c[name].label(name))
     return columns
@@ -53,15 +66,16 @@ def _measure_columns(sign: int) -> list:
     measures = {
         "responses": func.count(),
         "n": func.count(Response.overall_score),
-        "satisfied": func.sum(case((Response.overall_score >= 4, 1), else_=0)),
-        "repeat_device": func.sum(case((Response.repeat_device.is_(True), 1), else_=0)),
+        "satisfied": func.sum(case((Response.overall_score >= SATISFIED_FROM, ONE), else_=ZERO)),
+        "repeat_device": func.sum(case((Response.repeat_device.is_(True), ONE), else_=ZERO)),
         "tallied": func.count(f.response_id),
     }
-    measures.update({name: func.coalesce(func.sum(f[name]), 0) for name in VECTOR})
-    measures.update({name: func.sum(case((f[f"scored_{name.split('_')[1]}"] > 0, 1), else_=0))
+    measures.update({name: func.coalesce(func.sum(f[name]), ZERO) for name in VECTOR})
+    measures.update({name: func.sum(case((f[f"scored_{name.split('_')[1]}"] > ZERO, ONE),
+                                         else_=ZERO))
                      for name in RESPONDENTS})
     for (a, b), name in zip(PAIRS, MEASURES[-len(PAIRS):], strict=True):
-        measures[name] = func.coalesce(func.sum(f[a] * f[b]), 0)
+        measures[name] = func.coalesce(func.sum(f[a] * f[b]), ZERO)
     return [(measures[name] if sign > 0 else -measures[name]).label(name) for name in MEASURES]
 
 

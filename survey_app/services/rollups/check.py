@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from survey_app.models import Response, response_cells
+from survey_app.models import response_cells
 from survey_app.models.rollup import KEYS, MEASURES
-from survey_app.services.reporting.periods import Period
 from survey_app.services.rollups.cells import from_rows, stored
+from survey_app.services.rollups.upkeep import in_month
 
 
 @dataclass(frozen=True)
@@ -40,18 +40,17 @@ def _by_key(rows) -> dict[tuple, tuple]:
     return {tuple(row[:size]): tuple(int(v) for v in row[size:]) for row in rows}
 
 
-def differences(connection, first_day: date | None = None,
-                last_day: date | None = None) -> list[Difference]:
-    """Every difference between the cells and the rows (of the local days given)."""
+def differences(connection, first: date | None = None,
+                last: date | None = None) -> list[Difference]:
+    """Every difference between the cells and the rows (of the local months holding the
+    days `first` to `last`, when given)."""
     row_conditions, cell_conditions = [], []
-    if first_day is not None:
-        row_conditions.append(Response.submitted_hour >= Period("custom", first_day,
-                                                                first_day).start)
-        cell_conditions.append(response_cells.c.day >= first_day)
-    if last_day is not None:
-        row_conditions.append(Response.submitted_hour < Period("custom", last_day,
-                                                               last_day).end)
-        cell_conditions.append(response_cells.c.day <= last_day)
+    if first is not None:
+        row_conditions += in_month(first.replace(day=1))[:1]
+        cell_conditions.append(response_cells.c.month >= first.replace(day=1))
+    if last is not None:
+        row_conditions += in_month(last.replace(day=1))[1:]
+        cell_conditions.append(response_cells.c.month <= last)
     counted = _by_key(connection.execute(from_rows(connection.dialect.name,
                                                    *row_conditions)))
     kept = _by_key(connection.execute(stored(*cell_conditions)))

@@ -65,7 +65,7 @@ def surveys(scope: Scope) -> list[str]:
     cells = response_cells.c
     found = []
     for kind in QuestionnaireKind.values():
-        query = select(cells.day).where(
+        query = select(cells.month).where(
             scope.responses_filter(cells), cells.questionnaire_version_id.in_(version_ids((kind,))))
         if db.session.scalar(select(exists(query))):
             found.append(kind)
