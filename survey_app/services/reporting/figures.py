@@ -334,7 +334,7 @@ def _folded_rows(period: Period, scope: Scope, dimension: str, filters: Filters)
     """Rows and names of a sector group or agency level breakdown."""
     column, value, model, key_column = FOLDED[dimension]
     rows = grouped_counts(period.start, period.end, scope, filters, column)
-    value_of = dict(db.session.execute(select(value.class_.id, value)).all())
+    value_of: dict = dict(db.session.execute(select(value.class_.id, value)).all())
     folded: dict = defaultdict(lambda: [0, 0, 0, 0])
     for key, *counts in rows:
         folded[value_of.get(key)] = [a + b for a, b in zip(folded[value_of.get(key)], counts,
