@@ -180,6 +180,8 @@ def invitation_point(invitation: Invitation) -> SurveyPoint:
     counter = reference_cache.remembered(
         ("counter id", invitation.counter_id),
         lambda: _load_counter(_COUNTER_BY_ID, id=invitation.counter_id))
+    if counter is None:  # the invitation's counter row is gone from the reference data
+        raise CounterNotInService("counter_not_in_service", code=str(invitation.counter_id))
     sector = procedure = None
     if invitation.sector is not None:
         sector = _sector_choice(invitation.sector, ())
