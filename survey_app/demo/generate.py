@@ -292,21 +292,28 @@ def _forms() -> dict[str, _Form]:
     for kind, version in versions:
         if kind in forms and forms[kind].version_id > version.id:
             continue
-        definition = version.definition
-        items = [i for s in definition["sections"] for i in s["items"]]
-        factor_of = {
-            item: index for index, factor in enumerate(definition.get("factors") or [])
-            for item in factor["items"]
-        }
-        overall = definition["overall_item"]
-        scale = [i["id"] for i in items if i["type"] == "scale5" and i["id"] != overall]
-        offsets = [FACTOR_OFFSET[factor_of[i] % len(FACTOR_OFFSET)] if i in factor_of else 0.0
-                   for i in scale]
-        comment = next((i["id"] for i in items if i["type"] == "text" and i.get("personal")), None)
-        others = [i for i in items if i["type"] not in ("scale5", "text")]
-        forms[kind] = _Form(version.id, kind, overall, scale, np.array(offsets), others, comment,
-                            definition)
+        forms[kind] = _form_of(kind, version)
     return forms
+
+
+def _form_of(kind: str, version: QuestionnaireVersion) -> _Form:
+    """What generation needs of one version: its items by type and their offsets."""
+    definition = version.definition
+    items = [i for s in definition["sections"] for i in s["items"]]
+    overall = definition["overall_item"]
+    scale = [i["id"] for i in items if i["type"] == "scale5" and i["id"] != overall]
+    comment = next((i["id"] for i in items if i["type"] == "text" and i.get("personal")), None)
+    others = [i for i in items if i["type"] not in ("scale5", "text")]
+    return _Form(version.id, kind, overall, scale, _offsets(definition, scale), others, comment,
+                 definition)
+
+
+def _offsets(definition: dict, scale: list[str]) -> np.ndarray:
+    """Each scale item's offset by its factor (feedback answered worst); 0 outside factors."""
+    factor_of = {item: index for index, factor in enumerate(definition.get("factors") or [])
+                 for item in factor["items"]}
+    return np.array([FACTOR_OFFSET[factor_of[i] % len(FACTOR_OFFSET)] if i in factor_of
+                     else 0.0 for i in scale])
 
 
 # --- drawing one chunk ------------------------------------------------------------------
