@@ -17,6 +17,7 @@ from datetime import UTC
 from alembic import op
 import sqlalchemy as sa
 
+from survey_app.i18n import local_date
 from survey_app.services.feedback import calendar, rules
 
 
@@ -97,7 +98,7 @@ def _carry_over_comments():
         kind = case_rules.kind_of(row.overall_score, tags or [])
         if kind is None:
             continue
-        opened = calendar.local_date(_utc(row.submitted_hour))
+        opened = local_date(_utc(row.submitted_hour))
         handled = _utc(row.handled_at) if row.status == "handled" else None
         state = {"new": "new", "assigned": "assigned", "handled": "answered"}[row.status]
         case_id = connection.execute(sa.text(
@@ -108,7 +109,7 @@ def _carry_over_comments():
                 "agency": row.assigned_agency_id or row.agency_id, "opened": opened,
                 "deadline": calendar.add_working_days(opened, case_rules.working_days[kind]),
                 "answered": handled.replace(tzinfo=None) if handled else None,
-                "answered_on": calendar.local_date(handled) if handled else None}).scalar()
+                "answered_on": local_date(handled) if handled else None}).scalar()
         events = [("opened", None, kind, None, None)]
         if state != "new":
             events.append(("state", "new", state, None, None))
