@@ -123,7 +123,7 @@ def test_the_worker_purges_old_comments_every_night(reference_data):
     from test_privacy_retention import _seed
 
     from survey_app.models import Comment
-    from survey_app.services.jobs import periodic
+    from survey_app.services.jobs import periodic, queue
 
     _seed(800, contact=True, text="Gọi tôi ở số 0912 345 678")
     _seed(100, contact=False, text="Cán bộ tận tình")
@@ -132,6 +132,15 @@ def test_the_worker_purges_old_comments_every_night(reference_data):
     due = [minute for minute in range(24 * 60)
            if task.validate_datetime(datetime(2026, 12, 1, minute // 60, minute % 60))]
     assert due == [19 * 60 + 30]
+    # the hour follows DISPLAY_TIMEZONE: 02:30 in Tokyo is 17:30 UTC
+    config = queue.app().config
+    config["DISPLAY_TIMEZONE"] = "Asia/Tokyo"
+    try:
+        due = [minute for minute in range(24 * 60)
+               if task.validate_datetime(datetime(2026, 12, 1, minute // 60, minute % 60))]
+    finally:
+        config["DISPLAY_TIMEZONE"] = "Asia/Ho_Chi_Minh"
+    assert due == [17 * 60 + 30]
     periodic.daily_purge.call_local()
     texts = sorted(db.session.execute(select(Comment.text)).scalars())
     assert texts == ["", "Cán bộ tận tình"]

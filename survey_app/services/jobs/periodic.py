@@ -8,8 +8,8 @@ the systemd unit in docs/deployment.md) nobody has to remember to schedule it.
 from __future__ import annotations
 
 import logging
-
-from huey import crontab
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from survey_app.extensions import db
 from survey_app.services.jobs import queue, reports
@@ -18,8 +18,19 @@ from survey_app.services.responses import retention
 log = logging.getLogger(__name__)
 
 
-# 19:30 UTC is 02:30 in Asia/Ho_Chi_Minh: the quietest hour of the citizen's path.
-@queue.huey.periodic_task(crontab(hour="19", minute="30"), name="daily_purge")
+# 02:30 local time: the quietest hour of the citizen's path.
+PURGE_AT = (2, 30)
+
+
+def at_local_purge_time(moment: datetime) -> bool:
+    """Whether the scheduler's minute (naive UTC, as huey passes it) is 02:30 in the app's
+    DISPLAY_TIMEZONE (19:30 UTC in Asia/Ho_Chi_Minh)."""
+    zone = ZoneInfo(queue.app().config["DISPLAY_TIMEZONE"])
+    local = moment.replace(tzinfo=UTC).astimezone(zone)
+    return (local.hour, local.minute) == PURGE_AT
+
+
+@queue.huey.periodic_task(at_local_purge_time, name="daily_purge")
 def daily_purge() -> None:
     app = queue.app()
     with app.app_context():
