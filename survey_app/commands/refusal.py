@@ -6,8 +6,9 @@ click context, `create_app` raises `Refused` instead, which click shows as one l
 a server (gunicorn) still gets the ConfigurationError itself.
 
 Every command is wrapped (`refuse_missing_schema`) so that a database that was never
-migrated, and any `DomainError` a service raises that the command does not handle
-itself, end the same way: the error's English sentence (`errors.describe`), exit 2.
+migrated (or not since the code changed a table), and any `DomainError` a service
+raises that the command does not handle itself, end the same way: the error's English
+sentence (`errors.describe`), exit 2.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from survey_app.errors import DomainError, describe
 INVALID = 2
 NO_SCHEMA = ("the database has no tables yet: run `flask db upgrade` first "
              "(`make run` does it)")
+OLD_SCHEMA = ("the database's schema is older than this code: run `flask db upgrade` "
+              "first")
 
 
 class Refused(click.ClickException):
@@ -54,6 +57,8 @@ def refuse_missing_schema(command: click.Command) -> None:
         except (OperationalError, ProgrammingError) as error:
             if _missing_table(error):
                 raise Refused(NO_SCHEMA) from None
+            if _missing_column(error):
+                raise Refused(OLD_SCHEMA) from None
             raise
         except DomainError as error:
             raise Refused(describe(error, "en")) from None
@@ -66,3 +71,9 @@ def _missing_table(error) -> bool:
     # SQLite says so in words; PostgreSQL gives SQLSTATE 42P01 (undefined_table).
     return ("no such table" in str(error.orig)
             or getattr(error.orig, "sqlstate", None) == "42P01")
+
+
+def _missing_column(error) -> bool:
+    # A table the code has changed since the database was migrated: SQLSTATE 42703.
+    return ("no such column" in str(error.orig)
+            or getattr(error.orig, "sqlstate", None) == "42703")
