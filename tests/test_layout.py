@@ -16,7 +16,6 @@ MAX_LINES = 400
 MAX_COMPLEXITY = 15
 # (module path, function): over the ceiling today, to be split by their owners.
 TOO_COMPLEX_TODAY = {
-    ("survey_app/commands/report.py", "report"),
     ("survey_app/demo/generate.py", "_cells"),
     ("survey_app/services/reference/files.py", "_check_references"),
     ("survey_app/services/reference/files.py", "_write"),

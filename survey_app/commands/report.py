@@ -56,10 +56,7 @@ def _fail(message: str):
               help="Only this survey (questionnaire kind); every survey if left out.")
 @reads_replica
 def report(period, fmt, out, package_dir, sectors, agencies, survey):
-    try:
-        chosen = last_closed_quarter() if period == LAST_QUARTER else parse_period(period)
-    except PeriodError as error:
-        _fail(str(error))
+    chosen = _period(period)
     if package_dir:
         if fmt or out or sectors or agencies:
             _fail("--package writes every format for every scope: leave out --format, --out, "
@@ -75,6 +72,19 @@ def report(period, fmt, out, package_dir, sectors, agencies, survey):
         scope = Scope.from_codes(sectors, agencies)
     except ScopeError as error:
         _fail(str(error))
+    _write_into_place(out, lambda stream: _write(fmt, chosen, scope, stream, survey))
+    click.echo(f"wrote {out} ({Path(out).stat().st_size:,} bytes)")
+
+
+def _period(text: str):
+    try:
+        return last_closed_quarter() if text == LAST_QUARTER else parse_period(text)
+    except PeriodError as error:
+        _fail(str(error))
+
+
+def _write_into_place(out: str, write) -> None:
+    """Build beside the destination, then move into place: a failure leaves no half file."""
     target = Path(out)
     folder = target.resolve().parent
     if not folder.is_dir() or not os.access(folder, os.W_OK) or (
@@ -83,12 +93,11 @@ def report(period, fmt, out, package_dir, sectors, agencies, survey):
     handle, temporary = tempfile.mkstemp(prefix=".report-", dir=folder)
     try:
         with os.fdopen(handle, "wb") as stream:
-            _write(fmt, chosen, scope, stream, survey)
+            write(stream)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    click.echo(f"wrote {out} ({target.stat().st_size:,} bytes)")
 
 
 def _check_fonts() -> None:
