@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from pages import COUNTER, CounterSurvey, Kiosk, expect, settled
 from PIL import Image
 from sqlalchemy import select
 
@@ -18,23 +19,8 @@ from survey_app.services.responses import tokens
 
 pytestmark = pytest.mark.browser
 
-COUNTER = "ttphc-dat-dai"
 IMAGES = PROJECT / "docs" / "img"  # the first screens docs/citizen.md shows
 PHONE_HEIGHT = 844
-
-
-def expect(target):
-    """Playwright's waiting assertions (imported late: the conftest reports its absence)."""
-    from playwright.sync_api import expect as waiting
-
-    return waiting(target)
-
-
-def settled(page) -> None:
-    """Wait until the page has loaded and its stylesheet applies (app.css sets the body's
-    margin to 0): a size measured before that is an unstyled page's."""
-    page.wait_for_load_state("load")
-    expect(page.locator("body")).to_have_css("margin-top", "0px")
 
 
 def decode_qr(png: bytes) -> str:
@@ -66,32 +52,30 @@ def invitation(app) -> str:
 
 def test_poster_qr_to_thank_you_then_a_receipt_link_used_once(app, live, phone, artifacts):
     page = phone
+    survey = CounterSurvey(page, live)
     # The counter's poster carries the counter's survey address in its QR code.
     png = poster_png(app, live)
     (artifacts / "poster.png").write_bytes(png)
     url = decode_qr(png)
     assert url == f"{live}/c/{COUNTER}"
 
-    response = page.goto(url)
+    response = survey.visit(url)
     assert response.status == 200
-    assert page.locator("h1").inner_text().startswith("Phiếu khảo sát sự hài lòng")
+    assert survey.heading().inner_text().startswith("Phiếu khảo sát sự hài lòng")
     page.screenshot(path=str(artifacts / "counter-form-vi.png"))
-    page.locator("#q_overall").get_by_text("4 – Hài lòng").click()
-    page.fill("textarea[name=q_comment]", "Cán bộ hướng dẫn rất tận tình.")
-    page.get_by_role("button", name="Gửi phiếu khảo sát").click()
-    page.wait_for_url(f"{live}/thanks?more=**")
-    expect(page.locator("h1")).to_have_text("Cảm ơn Ông/Bà!")
+    survey.choose_overall("4 – Hài lòng")
+    survey.comment("Cán bộ hướng dẫn rất tận tình.")
+    survey.send()
+    expect(survey.heading()).to_have_text("Cảm ơn Ông/Bà!")
     page.screenshot(path=str(artifacts / "thanks-vi.png"))
     # The optional second page: the criteria, added to the same response.
-    page.get_by_role("link", name="Trả lời thêm câu hỏi").click()
-    page.wait_for_url(f"{live}/more/**")
-    page.locator("#c15 label.box").nth(4).click()          # tap "5" on the first criterion
-    page.locator("#c23 label.box").nth(3).click()          # "4" on the civil servant's courtesy
+    survey.answer_more()
+    survey.rate_criterion("c15", 5)          # tap "5" on the first criterion
+    survey.rate_criterion("c23", 4)          # "4" on the civil servant's courtesy
     expect(page.locator("input[name=c15][value='5']")).to_be_checked()
     page.screenshot(path=str(artifacts / "second-page-answered.png"))
-    page.get_by_role("button", name="Gửi phiếu khảo sát").click()
-    page.wait_for_url(f"{live}/thanks")
-    assert page.get_by_role("link", name="Trả lời thêm câu hỏi").count() == 0
+    survey.send_second_page()
+    assert survey.more_links().count() == 0
     [stored] = stored_responses(app)
     assert stored["channel"] == "counter"
     assert stored["overall"] == 4
@@ -103,17 +87,16 @@ def test_poster_qr_to_thank_you_then_a_receipt_link_used_once(app, live, phone, 
     token = invitation(app)
     link = decode_qr(qr.png(qr.invitation_url(live, token)))
     assert link == f"{live}/t/{token}"
-    assert page.goto(link).status == 200
+    assert survey.visit(link).status == 200
     assert "Thủ tục: " in page.locator(".facts").inner_text()
-    page.locator("#q_overall").get_by_text("5 – Rất hài lòng").click()
-    page.get_by_role("button", name="Gửi phiếu khảo sát").click()
-    page.wait_for_url(f"{live}/thanks?more=**")
+    survey.choose_overall("5 – Rất hài lòng")
+    survey.send()
     assert [r["channel"] for r in stored_responses(app)] == ["counter", "token"]
 
     # The same link again: a clear page, and no way to answer twice.
-    again = page.goto(link)
+    again = survey.visit(link)
     assert again.status == 410
-    assert page.locator("h1").inner_text() == "Phiếu khảo sát này đã được trả lời"
+    assert survey.heading().inner_text() == "Phiếu khảo sát này đã được trả lời"
     assert page.locator("form").count() == 0
     page.screenshot(path=str(artifacts / "token-used-vi.png"))
     assert len(stored_responses(app)) == 2
@@ -122,16 +105,15 @@ def test_poster_qr_to_thank_you_then_a_receipt_link_used_once(app, live, phone, 
 def test_two_taps_from_the_poster_store_one_response(app, live, phone):
     """390 x 844, no JavaScript: the overall question and Send are on the first screen."""
     page = phone
-    page.goto(f"{live}/c/{COUNTER}")
-    settled(page)
+    survey = CounterSurvey(page, live)
+    survey.open()
     for shown in ("#q_overall", "button.send"):
         box = page.locator(shown).bounding_box()
         assert box["y"] >= 0
         assert box["y"] + box["height"] <= PHONE_HEIGHT, shown  # no scrolling
     page.screenshot(path=str(IMAGES / "first-screen-390.png"))
-    page.locator("#q_overall").get_by_text("5 – Rất hài lòng").click()   # tap 1
-    page.get_by_role("button", name="Gửi phiếu khảo sát").click()        # tap 2
-    page.wait_for_url(f"{live}/thanks?more=**")
+    survey.choose_overall("5 – Rất hài lòng")   # tap 1
+    survey.send()                               # tap 2
     assert page.evaluate("window.scrollY") == 0
     [stored] = stored_responses(app)
     assert (stored["channel"], stored["overall"]) == ("counter", 5)
@@ -140,17 +122,12 @@ def test_two_taps_from_the_poster_store_one_response(app, live, phone):
 
 def test_the_stylesheet_is_fetched_once_for_every_page(app, live, phone, served_paths):
     """Content-hashed and immutable: no second request, not even a 304, on later pages."""
-    page = phone
-    page.goto(f"{live}/c/{COUNTER}")
-    settled(page)
-    page.locator("#q_overall").get_by_text("4 – Hài lòng").click()
-    page.get_by_role("button", name="Gửi phiếu khảo sát").click()
-    page.wait_for_url(f"{live}/thanks?more=**")
-    page.get_by_role("link", name="Trả lời thêm câu hỏi").click()
-    page.wait_for_url(f"{live}/more/**")
-    settled(page)
-    page.goto(f"{live}/c/{COUNTER}")  # and a new visit
-    settled(page)
+    survey = CounterSurvey(phone, live)
+    survey.open()
+    survey.choose_overall("4 – Hài lòng")
+    survey.send()
+    survey.answer_more()
+    survey.open()  # and a new visit
     pages = [p for p in served_paths if not p.startswith("/static/")]
     assert len(pages) >= 4  # the form, its post, thanks, the second page, the form again
     static = [p for p in served_paths if p.startswith("/static/")]
@@ -160,9 +137,10 @@ def test_the_stylesheet_is_fetched_once_for_every_page(app, live, phone, served_
 
 def test_a_missing_answer_is_explained_on_the_page(app, live, phone, artifacts):
     page = phone
-    page.goto(f"{live}/c/{COUNTER}")
-    page.fill("textarea[name=q_comment]", "Giữ lại nhé")
-    page.get_by_role("button", name="Gửi phiếu khảo sát").click()
+    survey = CounterSurvey(page, live)
+    survey.open()
+    survey.comment("Giữ lại nhé")
+    survey.press_send()
     summary = page.locator(".error-summary")
     expect(summary).to_contain_text("Vui lòng trả lời câu hỏi này.")
     assert page.locator("textarea[name=q_comment]").input_value() == "Giữ lại nhé"  # kept
@@ -178,8 +156,9 @@ def test_an_error_link_lands_on_the_question_and_its_message(app, live, chromium
                                    java_script_enabled=False)
     page = context.new_page()
     try:
-        page.goto(f"{live}/c/{COUNTER}")
-        page.get_by_role("button", name="Gửi phiếu khảo sát").click()
+        survey = CounterSurvey(page, live)
+        survey.open()
+        survey.send_with_errors()
         page.wait_for_url(f"{live}/c/{COUNTER}", wait_until="load")
         first_option = page.locator("#q_overall-0")
         assert first_option.bounding_box()["y"] > 480  # below the fold: the link must move
@@ -198,18 +177,18 @@ def test_the_form_fits_a_320_pixel_screen_and_switches_language(live, chromium, 
     context = chromium.new_context(viewport={"width": 320, "height": 640}, locale="vi-VN")
     page = context.new_page()
     try:
-        page.goto(f"{live}/c/{COUNTER}")
-        settled(page)
+        survey = CounterSurvey(page, live)
+        survey.open()
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
         page.screenshot(path=str(IMAGES / "first-screen-320.png"))
-        page.locator("#q_overall").get_by_text("4 – Hài lòng").click()
-        page.get_by_role("button", name="English").click()
-        # Measured once the new page has loaded *and* its stylesheet applies: unstyled
-        # labels are 17 px high (the once-seen `17 >= 44`: a measurement taken while
-        # the page after the switch had no CSS yet).
+        survey.choose_overall("4 – Hài lòng")
+        # Measured once the new page has loaded *and* its stylesheet applies (the switch
+        # waits for both): unstyled labels are 17 px high (the once-seen `17 >= 44`: a
+        # measurement taken while the page after the switch had no CSS yet).
+        survey.switch_language("en")
         expect(page.locator("#q_overall legend")).to_contain_text("Overall")
         settled(page)
-        expect(page.locator("input[name=q_overall][value='4']")).to_be_checked()  # kept
+        expect(survey.overall_input(4)).to_be_checked()  # kept
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
         # Every tap target of the form is at least 44 px high.
         heights = page.evaluate(
@@ -228,24 +207,22 @@ def test_the_kiosk_counts_a_face_once_even_with_more_said(app, live, chromium, a
                                   java_script_enabled=False)
     page = tablet.new_page()
     try:
-        page.goto(f"{live}/k/{COUNTER}")
+        kiosk = Kiosk(page, live)
+        kiosk.open()
         page.screenshot(path=str(artifacts / "kiosk-vi.png"))
-        page.get_by_role("button", name="Hài lòng", exact=True).click()
-        page.wait_for_url(f"{live}/k/thanks/**")
+        kiosk.choose_face("Hài lòng", exact=True)
         assert [r["overall"] for r in stored_responses(app)] == [4]
         page.screenshot(path=str(artifacts / "kiosk-thanks-vi.png"))
-        page.get_by_role("link", name="Góp ý thêm").click()
-        page.wait_for_url(f"{live}/k/more/**")
+        kiosk.tell_more()
         expect(page.locator("textarea[name=q_comment]")).to_be_visible()
         assert page.locator("input[name=q_overall]").count() == 0  # the face was the answer
-        page.fill("textarea[name=q_comment]", "Màn hình dễ dùng.")
-        page.get_by_role("button", name="Gửi phiếu khảo sát").click()
-        page.wait_for_url(f"{live}/k/thanks/**")
+        kiosk.comment("Màn hình dễ dùng.")
+        kiosk.send()
         [stored] = stored_responses(app)
         assert (stored["channel"], stored["overall"]) == ("kiosk", 4)
         assert stored["comments"][0][0] == "Màn hình dễ dùng."
         # The thank-you screen goes back to the faces by itself, for the next person.
-        page.wait_for_url(f"{live}/k/{COUNTER}?lang=vi", timeout=15_000)
+        kiosk.wait_for_reset(timeout=15_000)
         expect(page.get_by_role("button", name="Rất hài lòng")).to_be_visible()
     finally:
         tablet.close()
@@ -256,17 +233,16 @@ def test_the_kiosk_countdown_can_be_stopped(app, live, chromium):
     tablet = chromium.new_context(viewport={"width": 800, "height": 1280}, locale="vi-VN")
     page = tablet.new_page()
     try:
-        page.goto(f"{live}/k/{COUNTER}")
-        page.get_by_role("button", name="Bình thường").click()
-        page.wait_for_url(f"{live}/k/thanks/**")
+        kiosk = Kiosk(page, live)
+        kiosk.open()
+        kiosk.choose_face("Bình thường")
         thanks = page.url
         expect(page.locator("#countdown")).to_have_text("8", timeout=5_000)  # it counts down
-        page.get_by_role("button", name="Tôi cần thêm thời gian").click()
+        kiosk.stay()
         expect(page.locator("#countdown-note")).to_be_hidden()
         page.wait_for_timeout(11_000)
         assert page.url == thanks  # stopped: still here after the 10 seconds
-        page.get_by_role("link", name="Về trang đầu").click()
-        page.wait_for_url(f"{live}/k/{COUNTER}?lang=vi")
+        kiosk.back_to_start()
         assert [r["overall"] for r in stored_responses(app)] == [3]
     finally:
         tablet.close()

@@ -12,6 +12,7 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
+from pages import Dashboard, expect
 from seeding import add_responses, load_reference
 from werkzeug.serving import make_server
 
@@ -45,31 +46,19 @@ def served(app, runner, database_url):
         db.engine.dispose()
 
 
-def expect(target):
-    """Playwright's waiting assertions (imported late: the conftest reports its absence)."""
-    from playwright.sync_api import expect as waiting
-
-    return waiting(target)
-
-
 def test_dashboard_charts_render_under_the_csp(chromium, served, artifacts):
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
     violations = []
     page.on("console", lambda message: violations.append(message.text)
             if "Content Security Policy" in message.text else None)
-    page.goto(f"{served}/staff/login")
-    page.fill("input[name=username]", "admin")
-    page.fill("input[name=password]", StaffActions.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/staff/login" not in url)  # logged in before going on
-    page.goto(f"{served}/staff/?period=2025-Q3")
-    page.wait_for_load_state("networkidle")
-    charts = page.locator("img.chart")
-    expect(charts).to_have_count(4)
-    widths = charts.evaluate_all("images => images.map(i => i.complete ? i.naturalWidth : 0)")
+    dashboard = Dashboard(page, served)
+    dashboard.login("admin", StaffActions.PASSWORD)  # logged in before going on
+    dashboard.open(period="2025-Q3")
+    expect(dashboard.charts()).to_have_count(4)
+    widths = dashboard.chart_widths()
     assert all(width > 100 for width in widths), widths
-    assert page.get_by_text("Chưa đạt").count() >= 1
+    assert dashboard.count_of("Chưa đạt") >= 1
     page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
     assert violations == []
     context.close()
