@@ -162,13 +162,34 @@ def _check_named(check: _Checker, record: dict) -> None:
 def _check_references(files: _Files) -> None:
     problems = files.problems
 
-    def known(model, attr, from_files) -> set[str]:
-        in_db = set(db.session.execute(select(getattr(model, attr))).scalars())
-        return in_db | {r["code"] for r in from_files}
-
     def problem(record, key, message):
         problems.append(f"{record['__file__']}: line {line_of(record)}: {key}: {message}")
 
+    _check_unique_codes(files, problem)
+    groups = _known(SectorGroup, files.groups)
+    sectors = _known(Sector, files.sectors)
+    levels = _known(Level, files.levels)
+    for sector in files.sectors:
+        if not _member(sector.get("group"), groups):
+            problem(sector, "group", f"unknown sector group {sector.get('group')!r}")
+    for procedure in files.procedures:
+        if procedure.get("sector") is not None and not _member(procedure["sector"], sectors):
+            problem(procedure, "sector", f"unknown sector {procedure['sector']!r}")
+    for level in files.levels:
+        retired = level.get("retired_on")
+        if retired is not None and not isinstance(retired, date):
+            problem(level, "retired_on", "expected a date YYYY-MM-DD")
+    _check_agencies(files, levels, sectors, problem)
+    for plan in files.plans:
+        _check_plan(plan, groups, levels, problems, problem)
+
+
+def _known(model, from_files) -> set[str]:
+    in_db = set(db.session.execute(select(model.code)).scalars())
+    return in_db | {r["code"] for r in from_files}
+
+
+def _check_unique_codes(files: _Files, problem) -> None:
     for kind, records in [
         ("sector group", files.groups), ("sector", files.sectors),
         ("procedure", files.procedures), ("level", files.levels), ("agency", files.agencies),
@@ -180,20 +201,8 @@ def _check_references(files: _Files) -> None:
                 problem(record, "code", f"duplicate {kind} code {record['code']!r}")
             seen.add(record["code"])
 
-    groups = known(SectorGroup, "code", files.groups)
-    sectors = known(Sector, "code", files.sectors)
-    levels = known(Level, "code", files.levels)
-    for sector in files.sectors:
-        if not _member(sector.get("group"), groups):
-            problem(sector, "group", f"unknown sector group {sector.get('group')!r}")
-    for procedure in files.procedures:
-        if procedure.get("sector") is not None and not _member(procedure["sector"], sectors):
-            problem(procedure, "sector", f"unknown sector {procedure['sector']!r}")
-    for level in files.levels:
-        retired = level.get("retired_on")
-        if retired is not None and not isinstance(retired, date):
-            problem(level, "retired_on", "expected a date YYYY-MM-DD")
 
+def _check_agencies(files: _Files, levels: set[str], sectors: set[str], problem) -> None:
     agencies_so_far = set(db.session.execute(select(Agency.code)).scalars())
     counters_seen: set[str] = set()
     for agency in files.agencies:
@@ -207,43 +216,48 @@ def _check_references(files: _Files) -> None:
         agencies_so_far.add(agency["code"])
         _check_sector_list(agency, sectors, problem)
         for counter in agency.get("counters") or []:
-            if not isinstance(counter, dict):
-                problem(agency, "counters", "each counter must be a mapping")
-                continue
-            counter["__file__"] = agency["__file__"]
-            _check_named(_Checker(agency["__file__"], problems), counter)
-            if _member(counter.get("code"), counters_seen):
-                problem(counter, "code", f"duplicate counter code {counter.get('code')!r}")
-            if isinstance(counter.get("code"), str):
-                counters_seen.add(counter["code"])
-            _check_sector_list(counter, sectors, problem)
+            _check_counter(agency, counter, counters_seen, sectors, files.problems, problem)
 
-    for plan in files.plans:
-        start, end = plan.get("valid_from"), plan.get("valid_to")
-        if not isinstance(start, date) or not isinstance(end, date):
-            problem(plan, "valid_from/valid_to", "expected dates YYYY-MM-DD")
-        elif start > end:
-            problem(plan, "valid_to", "ends before it starts")
-        if plan.get("provisional", False) not in (True, False):
-            problem(plan, "provisional", "expected true or false")
-        targets = plan.get("targets")
-        if not isinstance(targets, list) or not targets:
-            problem(plan, "targets", "expected a non-empty list")
+
+def _check_counter(agency, counter, seen: set[str], sectors, problems, problem) -> None:
+    if not isinstance(counter, dict):
+        problem(agency, "counters", "each counter must be a mapping")
+        return
+    counter["__file__"] = agency["__file__"]
+    _check_named(_Checker(agency["__file__"], problems), counter)
+    if _member(counter.get("code"), seen):
+        problem(counter, "code", f"duplicate counter code {counter.get('code')!r}")
+    if isinstance(counter.get("code"), str):
+        seen.add(counter["code"])
+    _check_sector_list(counter, sectors, problem)
+
+
+def _check_plan(plan: dict, groups: set[str], levels: set[str], problems, problem) -> None:
+    start, end = plan.get("valid_from"), plan.get("valid_to")
+    if not isinstance(start, date) or not isinstance(end, date):
+        problem(plan, "valid_from/valid_to", "expected dates YYYY-MM-DD")
+    elif start > end:
+        problem(plan, "valid_to", "ends before it starts")
+    if plan.get("provisional", False) not in (True, False):
+        problem(plan, "provisional", "expected true or false")
+    targets = plan.get("targets")
+    if not isinstance(targets, list) or not targets:
+        problem(plan, "targets", "expected a non-empty list")
+        return
+    target_codes: set[str] = set()
+    for target in targets:
+        if not isinstance(target, dict):
+            problem(plan, "targets", "each target must be a mapping")
             continue
-        target_codes: set[str] = set()
-        for target in targets:
-            if not isinstance(target, dict):
-                problem(plan, "targets", "each target must be a mapping")
-                continue
-            target["__file__"] = plan["__file__"]
-            _check_named(_Checker(plan["__file__"], problems), target)
-            # (plan, code) is unique in the table: a repeat would end in an IntegrityError.
-            if _member(target.get("code"), target_codes):
-                problem(target, "code", f"duplicate target code {target['code']!r} in plan "
-                                        f"{plan.get('code')!r}")
-            if isinstance(target.get("code"), str):
-                target_codes.add(target["code"])
-            _check_target(target, groups, levels, problem)
+        target["__file__"] = plan["__file__"]
+        _check_named(_Checker(plan["__file__"], problems), target)
+        # (plan, code) is unique in the table: a repeat would end in an IntegrityError.
+        if _member(target.get("code"), target_codes):
+            problem(target, "code", f"duplicate target code {target['code']!r} in plan "
+                                    f"{plan.get('code')!r}")
+        if isinstance(target.get("code"), str):
+            target_codes.add(target["code"])
+        _check_target(target, groups, levels, problem)
 
 
 def _member(value, codes) -> bool:
@@ -350,6 +364,16 @@ def _write(files: _Files) -> dict[str, int]:
             counters += 1
     db.session.flush()
 
+    targets = _write_plans(files, rows)
+    return {
+        "sector groups": len(files.groups), "sectors": len(files.sectors),
+        "procedures": len(files.procedures), "levels": len(files.levels),
+        "agencies": len(files.agencies), "counters": counters, "plans": len(files.plans),
+        "targets": targets,
+    }
+
+
+def _write_plans(files: _Files, rows: _Rows) -> int:
     targets = 0
     for record in files.plans:
         plan = rows.upsert(
@@ -371,9 +395,4 @@ def _write(files: _Files) -> dict[str, int]:
             row.channels = list(target.get("channels") or [])
             row.levels = list(target.get("levels") or [])
             targets += 1
-    return {
-        "sector groups": len(files.groups), "sectors": len(files.sectors),
-        "procedures": len(files.procedures), "levels": len(files.levels),
-        "agencies": len(files.agencies), "counters": counters, "plans": len(files.plans),
-        "targets": targets,
-    }
+    return targets
