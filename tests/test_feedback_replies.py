@@ -69,16 +69,21 @@ def test_a_reply_reaches_the_citizen_and_the_rating_is_counted(app, runner):
     assert ANSWER in html
     assert PHONE not in html
     assert "Ông/Bà có hài lòng" in html
-    missing = citizen.post(f"/{path}", data={"csrf_token": csrf_token_from(html)})
+    assert "csrf_token" not in html  # no session-bound token: no cookie needed
+    assert "Set-Cookie" not in page.headers
+    elsewhere = citizen.post(f"/{path}", data={"rating": "satisfied"},
+                             headers={"Sec-Fetch-Site": "cross-site"})
+    assert elsewhere.status_code == 403  # a post from another site
+    missing = citizen.post(f"/{path}", data={})
     assert missing.status_code == 400
-    done = citizen.post(f"/{path}", data={"csrf_token": csrf_token_from(html),
-                                          "rating": "unsatisfied"})
+    # A browser that refuses cookies (a fresh client, never given one) can rate.
+    done = app.test_client().post(f"/{path}", data={"rating": "unsatisfied"},
+                                  headers={"Sec-Fetch-Site": "same-origin"})
     assert done.status_code == 200
     assert "Đã nhận đánh giá" in done.get_data(as_text=True)
     # Single use: the link no longer opens, nor takes a second rating.
     assert citizen.get(f"/{path}").status_code == 404
-    again = citizen.post(f"/{path}", data={"csrf_token": csrf_token_from(html),
-                                           "rating": "satisfied"})
+    again = citizen.post(f"/{path}", data={"rating": "satisfied"})
     assert again.status_code == 404
     with app.app_context():
         stored = db.session.get(FeedbackCase, case_id)

@@ -53,11 +53,17 @@ def intent(form) -> str:
 
     A post from another site ends here with 403.
     """
-    if not _from_our_site():
-        abort(403)
+    refuse_other_sites()
     if request.form.get(SWITCH) in LANGUAGES:
         return "switch"
     return "send" if _valid(request.form.get(FIELD, ""), form) else "stale"
+
+
+def refuse_other_sites() -> None:
+    """403 for a post from another site: the survey forms' check, and the whole check of
+    the reply form, whose single-use link is its own secret."""
+    if not _from_our_site():
+        abort(403)
 
 
 def _valid(token: str, form) -> bool:

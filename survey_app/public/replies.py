@@ -9,19 +9,23 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from survey_app.extensions import limiter
+from survey_app.extensions import csrf, limiter
 from survey_app.models.feedback import CASE_RATINGS
+from survey_app.public import form_token
 from survey_app.routing import Views
 from survey_app.services.feedback import replies
 
 views = Views()
 
 
+# No session-bound CSRF token: the link's single-use secret is what a forged post would
+# need, and a browser refusing cookies can still rate (as on the survey forms).
+@csrf.exempt
 @views.route("/r/<token>", methods=["GET", "POST"])
 @limiter.limit("20 per minute")
 def reply(token: str):
-    # The form's CSRF token is checked app-wide (CSRFProtect) before this runs.
     if request.method == "POST":
+        form_token.refuse_other_sites()
         rating = request.form.get("rating", "")
         if rating not in CASE_RATINGS:
             return _page(token, missing=True), 400
