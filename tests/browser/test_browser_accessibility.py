@@ -7,10 +7,10 @@ so the pages are checked exactly as served: CSP on, no inline style or script.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
+from pages import COUNTER, CounterSurvey, Kiosk, expect
 from sqlalchemy import select
 
 from support import missing_part
@@ -20,7 +20,6 @@ from survey_app.services.responses import tokens
 
 pytestmark = pytest.mark.browser
 
-COUNTER = "ttphc-dat-dai"
 SEVERAL = "ttphc-tu-phap"
 SERIOUS = {"serious", "critical"}
 
@@ -32,13 +31,6 @@ def axe_source() -> str:
     except ImportError:
         missing_part("axe-playwright-python is not installed (it bundles axe-core)")
     return Axe().axe_script
-
-
-def expect(target):
-    """Playwright's waiting assertions (imported late: the conftest reports its absence)."""
-    from playwright.sync_api import expect as waiting
-
-    return waiting(target)
 
 
 def serious_violations(page, axe_source) -> list[str]:
@@ -75,32 +67,32 @@ def test_no_serious_violation_on_the_citizens_pages(app, live, chromium, axe_sou
         found[label] = serious_violations(page, axe_source)
 
     def visit(label: str, path: str, status: int = 200):
-        response = page.goto(f"{live}{path}?lang={lang}")
+        response = survey.visit(f"{path}?lang={lang}")
         assert response.status == status, label
         check(label)
 
+    survey = CounterSurvey(page, live, lang=lang)
+    kiosk = Kiosk(page, live, lang=lang)
     try:
         visit("counter survey", f"/c/{COUNTER}")
-        page.get_by_role("button", name=re.compile("Gửi|Send")).click()
+        survey.send_with_errors()
         check("counter survey with errors", shows=".error-summary")
         # The language switch (a button of the form): the same form, answers kept.
         other = "en" if lang == "vi" else "vi"
-        page.locator("#q_overall input").nth(2).check()
-        page.get_by_role("button", name="English" if other == "en" else "Tiếng Việt").click()
+        survey.check_overall(2)
+        survey.switch_language(other)
         expect(page.locator("html")).to_have_attribute("lang", other)
         expect(page.locator("#q_overall input").nth(2)).to_be_checked()
-        page.get_by_role("button", name="English" if lang == "en" else "Tiếng Việt").click()
+        survey.switch_language(lang)
         check("counter survey after switching language twice", shows="#q_overall input:checked")
         visit("sector picker", f"/c/{SEVERAL}")
-        page.goto(f"{live}/c/{SEVERAL}?sector=")
+        survey.visit(f"/c/{SEVERAL}?sector=")
         check("sector picker with error")
         visit("token survey", f"/t/{invitation(app)}")
         visit("kiosk", f"/k/{COUNTER}")
-        page.locator("button.face").first.click()
-        page.wait_for_url(re.compile("/k/thanks/"))
+        kiosk.choose_face()
         check("kiosk thank-you")
-        page.get_by_role("link", name=re.compile("Góp ý thêm|Tell us more")).click()
-        page.wait_for_url(re.compile("/k/more/"))
+        kiosk.tell_more()
         check("kiosk second page", shows="textarea")
         visit("kiosk sector picker", f"/k/{SEVERAL}")
         visit("thank-you", "/thanks")
@@ -108,32 +100,29 @@ def test_no_serious_violation_on_the_citizens_pages(app, live, chromium, axe_sou
         visit("expired link", f"/t/{invitation(app, expires_in=timedelta(seconds=-1))}", 410)
         visit("unknown link", f"/t/{tokens.new_token()}", 404)
         used = invitation(app)
-        page.goto(f"{live}/t/{used}")
-        page.locator("#q_overall input").nth(4).check()  # an overall answer, then send
-        page.get_by_role("button", name=re.compile("Gửi|Send")).click()
-        page.wait_for_url(re.compile(r"/thanks\?more="))
+        survey.visit(f"/t/{used}")
+        survey.check_overall(4)  # an overall answer, then send
+        survey.send()
         check("thank-you with the second page's link")
-        page.get_by_role("link", name=re.compile("Trả lời thêm|Answer more")).click()
-        page.wait_for_url(re.compile("/more/"))
+        survey.answer_more()
         more = page.url.removeprefix(live)
         check("second page")
-        page.get_by_role("button", name=re.compile("Gửi|Send")).click()
-        page.wait_for_url(re.compile(r"/thanks"))
+        survey.send_second_page()
         check("thank-you after the second page")
         visit("second page closed", more, 410)
         visit("used link", f"/t/{used}", 410)
         visit("page not found", "/no-such-page", 404)
         # A stale form: its token is gone when it is sent; it comes back with its answer.
-        page.goto(f"{live}/c/{COUNTER}?lang={lang}")
+        survey.open(f"?lang={lang}")
         page.evaluate("document.querySelector('[name=csrf_token]').remove()")
-        page.locator("#q_overall input").nth(3).check()
-        page.get_by_role("button", name=re.compile("Gửi|Send")).click()
+        survey.check_overall(3)
+        survey.press_send()
         check("stale form shown again", shows=".notice")
         expect(page.locator("#q_overall input").nth(3)).to_be_checked()
         # A stale kiosk page asks for the face again.
-        page.goto(f"{live}/k/{COUNTER}?lang={lang}")
+        kiosk.open(f"?lang={lang}")
         page.evaluate("document.querySelector('[name=csrf_token]').remove()")
-        page.locator("button.face").first.click()
+        kiosk.press_face()
         check("stale kiosk page", shows="#kiosk-error")
         # The check itself works: a picture without a text alternative is caught.
         page.set_content('<html lang="vi"><body><main><img src="x.png"></main></body></html>')

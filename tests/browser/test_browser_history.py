@@ -5,12 +5,12 @@ back/forward cache on (a real tablet or phone) and off (in-app browsers)."""
 from __future__ import annotations
 
 import pytest
+from pages import COUNTER, CounterSurvey, Kiosk, expect
 
 from support import stored_responses
 
 pytestmark = pytest.mark.browser
 
-COUNTER = "ttphc-dat-dai"
 SECRET = "Cán bộ quầy số 3 gây khó dễ"
 PHONE_NUMBER = "0901 234 567"
 TABLET = {"width": 800, "height": 1280}
@@ -19,13 +19,6 @@ COUNT_RESTORES = (
     "window.addEventListener('pageshow', function (e) { if (e.persisted) {"
     " sessionStorage.setItem('restored', String(Number(sessionStorage.getItem('restored')"
     " || 0) + 1)); } });")
-
-
-def expect(target):
-    """Playwright's waiting assertions (imported late: the conftest reports its absence)."""
-    from playwright.sync_api import expect as waiting
-
-    return waiting(target)
 
 
 def shows_nothing_of_the_previous_person(page) -> None:
@@ -42,19 +35,14 @@ def test_the_next_person_at_a_kiosk_finds_nothing_of_the_previous_one(app, live,
     page = tablet.new_page()
     try:
         # The previous person: English, a face, then everything, with contact details.
-        page.goto(f"{live}/k/{COUNTER}?lang=en")
-        page.get_by_role("button", name="Satisfied", exact=True).click()
-        page.wait_for_url(f"{live}/k/thanks/**")
-        page.get_by_role("link", name="Tell us more").click()
-        page.wait_for_url(f"{live}/k/more/**")
-        page.fill("textarea[name=q_comment]", SECRET)
-        page.locator("details.contact summary").click()
-        page.get_by_label("I agree that the agency may contact me").check()
-        page.fill("input[name=contact_phone]", PHONE_NUMBER)
-        page.get_by_role("button", name="Send my answers").click()
-        page.wait_for_url(f"{live}/k/thanks/**")
-        page.get_by_role("link", name="Back to the start").click()
-        page.wait_for_url(f"{live}/k/{COUNTER}?lang=vi")
+        kiosk = Kiosk(page, live, lang="en")
+        kiosk.open("?lang=en")
+        kiosk.choose_face("Satisfied", exact=True)
+        kiosk.tell_more()
+        kiosk.comment(SECRET)
+        kiosk.give_contact(PHONE_NUMBER)
+        kiosk.send()
+        kiosk.back_to_start()
         # The next person: in Vietnamese, and every step back through the history
         # (the thank-you screens, the second page, the faces) shows nothing of it.
         assert page.locator("html").get_attribute("lang") == "vi"
@@ -86,18 +74,18 @@ def test_back_and_send_again_without_any_cache_stores_one_response(app, live, ch
     page = phone.new_page()
     phone.new_cdp_session(page).send("Network.setCacheDisabled", {"cacheDisabled": True})
     try:
-        page.goto(f"{live}/c/{COUNTER}")
-        page.locator("#q_overall").get_by_text("4 – Hài lòng").click()
-        page.fill("textarea[name=q_comment]", "Nhanh.")
-        page.get_by_role("button", name="Gửi phiếu khảo sát").click()
-        page.wait_for_url(f"{live}/thanks?more=**")
+        survey = CounterSurvey(page, live)
+        survey.open()
+        survey.choose_overall("4 – Hài lòng")
+        survey.comment("Nhanh.")
+        survey.send()
         page.go_back()
-        page.wait_for_url(f"{live}/c/{COUNTER}")
+        survey.arrive(f"/c/{COUNTER}")
         # A fresh page (a new submission id) with nothing restored into it, so Send
         # cannot pass the old answer off as a new one.
-        expect(page.locator("input[name=q_overall][value='4']")).not_to_be_checked()
+        expect(survey.overall_input(4)).not_to_be_checked()
         expect(page.locator("textarea[name=q_comment]")).to_have_value("")
-        page.get_by_role("button", name="Gửi phiếu khảo sát").click()
+        survey.send_with_errors()
         expect(page.locator(".error-summary")).to_be_visible()
         assert len(stored_responses(app)) == 1
     finally:
@@ -109,15 +97,17 @@ def test_back_and_send_again_with_the_cache_stores_one_response(app, live, chrom
                                          locale="vi-VN", java_script_enabled=False)
     page = phone.new_page()
     try:
-        page.goto(f"{live}/c/{COUNTER}")
-        page.locator("#q_overall").get_by_text("4 – Hài lòng").click()
-        page.get_by_role("button", name="Gửi phiếu khảo sát").click()
-        page.wait_for_url(f"{live}/thanks?more=**")
+        survey = CounterSurvey(page, live)
+        survey.open()
+        survey.choose_overall("4 – Hài lòng")
+        survey.send()
+        # Back from the cache: the page is restored, not loaded, so only its address is
+        # waited for.
         page.go_back(wait_until="commit")
         page.wait_for_url(f"{live}/c/{COUNTER}", wait_until="commit")
-        expect(page.locator("input[name=q_overall][value='4']")).to_be_checked()  # restored
-        page.get_by_role("button", name="Gửi phiếu khảo sát").click()
-        page.wait_for_url(f"{live}/thanks**")
+        expect(survey.overall_input(4)).to_be_checked()  # restored
+        survey.press_send()
+        survey.arrive("/thanks**")
         # Restored with its answer and its submission id: a re-sent form, one response.
         assert len(stored_responses(app)) == 1
     finally:
