@@ -200,28 +200,59 @@ def update_comment(scope: Scope, user_id: int, comment_id: int, *, tags: str | N
 
     Assigning needs an agency in the reader's scope; marking handled needs a reply note.
     """
+    comment, new_tags, note = _checked_edit(scope, comment_id, tags, assign_agency_id,
+                                            reply_note, handled)
+    before = _state(comment)
+    changed = _apply_edit(comment, user_id, new_tags, assign_agency_id, note, handled)
+    after = _state(comment)
+    # Old and new values of what changed; the note's text stays out of the log.
+    audit.record(user_id, "comments.update", commit=False, comment_id=comment_id,
+                 changed=changed, old={k: v for k, v in before.items() if v != after[k]},
+                 new={k: v for k, v in after.items() if v != before[k]})
+    db.session.commit()
+    if "tags" in changed:
+        open_cases()  # a complaint or proposal tag makes the comment a case
+
+
+def _checked_edit(scope: Scope, comment_id: int, tags: str | None,
+                  assign_agency_id: int | None, reply_note: str | None,
+                  handled: bool) -> tuple[Comment, list[str] | None, str]:
+    """The comment, its parsed tags and note, once every part of the edit is allowed."""
     if not scope.allows_editing:
         raise CommentRefused("comments_not_editable")
     found = db.session.execute(_base_query(scope).where(Comment.id == comment_id)).first()
     if found is None:
         raise CommentNotFound(comment_id)
-    comment = found[0]
     new_tags = parse_tags(tags) if tags is not None else None
     note = (reply_note or "").strip()
     if len(note) > MAX_NOTE_LENGTH:
         raise CommentInvalid("note_too_long", n=MAX_NOTE_LENGTH)
-    if handled and not note:
-        raise CommentInvalid("note_missing")
-    if handled and db.session.execute(
-            select(FeedbackCase.id).where(FeedbackCase.comment_id == comment_id)).first():
-        # One follow-up per comment: a case is answered on its own page, with its thread.
-        raise CommentInvalid("comment_is_case")
+    if handled:
+        _check_can_handle(comment_id, note)
     if assign_agency_id is not None:
         if db.session.get(Agency, assign_agency_id) is None or not scope.allows_agency(
                 assign_agency_id):
             raise CommentInvalid("agency_out_of_scope")
-    before = {"tags": list(comment.tags or []), "assigned": comment.assigned_agency_id,
-              "status": comment.status}
+    return found[0], new_tags, note
+
+
+def _check_can_handle(comment_id: int, note: str) -> None:
+    if not note:
+        raise CommentInvalid("note_missing")
+    if db.session.execute(
+            select(FeedbackCase.id).where(FeedbackCase.comment_id == comment_id)).first():
+        # One follow-up per comment: a case is answered on its own page, with its thread.
+        raise CommentInvalid("comment_is_case")
+
+
+def _state(comment: Comment) -> dict:
+    return {"tags": list(comment.tags or []), "assigned": comment.assigned_agency_id,
+            "status": comment.status}
+
+
+def _apply_edit(comment: Comment, user_id: int, new_tags: list[str] | None,
+                assign_agency_id: int | None, note: str, handled: bool) -> list[str]:
+    """Write the checked edit onto the comment; the names of the parts that changed."""
     changed = []
     if new_tags is not None and new_tags != list(comment.tags or []):
         comment.tags = new_tags
@@ -237,15 +268,7 @@ def update_comment(scope: Scope, user_id: int, comment_id: int, *, tags: str | N
     if handled and comment.status != "handled":
         comment.status, comment.handled_at, comment.handled_by_id = "handled", utcnow(), user_id
         changed.append("handled")
-    after = {"tags": list(comment.tags or []), "assigned": comment.assigned_agency_id,
-             "status": comment.status}
-    # Old and new values of what changed; the note's text stays out of the log.
-    audit.record(user_id, "comments.update", commit=False, comment_id=comment_id,
-                 changed=changed, old={k: v for k, v in before.items() if v != after[k]},
-                 new={k: v for k, v in after.items() if v != before[k]})
-    db.session.commit()
-    if "tags" in changed:
-        open_cases()  # a complaint or proposal tag makes the comment a case
+    return changed
 
 
 def _hours_between(start, end):
