@@ -62,6 +62,22 @@ def test_cli_create_refuses_bad_scopes_and_writes_nothing(app, loaded, args):
     assert _user(app, "someone") is None
 
 
+def test_cli_create_normalises_control_characters_in_names(app, loaded):
+    with app.app_context():
+        accounts_before = db.session.scalar(select(func.count(StaffUser.id)))
+        refused = loaded.invoke(args=["users", "create", "nul\x00l", "--role", "admin",
+                                      "--password-stdin"], input=StaffActions.PASSWORD + "\n")
+        assert refused.exit_code == 2
+        assert "null or broken character" in refused.output
+        assert db.session.scalar(select(func.count(StaffUser.id))) == accounts_before
+        created = loaded.invoke(args=["users", "create", "lan\x1b[31m", "--role", "admin",
+                                      "--name", "Nguyễn\u2028Thị Lan\x07",
+                                      "--password-stdin"], input=StaffActions.PASSWORD + "\n")
+        assert created.exit_code == 0, created.output
+        user = accounts.authenticate("lan[31m", StaffActions.PASSWORD)
+        assert user.display_name == "NguyễnThị Lan"
+
+
 def test_cli_set_scope_and_disable(app, loaded):
     with app.app_context():
         StaffActions(app, app.test_client()).create("admin", "admin")

@@ -9,7 +9,17 @@ import click
 
 from survey_app.errors import DomainError, describe
 from survey_app.services.access import accounts, users_admin
+from survey_app.text_input import ControlCharacter, clean
 from survey_app.vocabulary import Role
+
+
+def one_line(ctx, param, value: str) -> str:
+    """A name typed on the command line, normalised like every other text that comes in
+    (text_input.clean): NUL refused with exit 2, other control characters removed."""
+    try:
+        return clean(value)
+    except ControlCharacter:
+        raise click.BadParameter("contains a null or broken character") from None
 
 
 @click.group(help="Staff accounts.")
@@ -40,11 +50,11 @@ def _fail(error: DomainError):
 
 
 @users.command(help="Create an account with its role and scope.")
-@click.argument("username")
+@click.argument("username", callback=one_line)
 @click.option("--role", type=click.Choice(Role.values()), required=True)
 @click.option("--sector", "sectors", multiple=True, help="Sector code (repeatable).")
 @click.option("--agency", "agencies", multiple=True, help="Agency code (repeatable).")
-@click.option("--name", "display_name", default="", help="Display name.")
+@click.option("--name", "display_name", default="", callback=one_line, help="Display name.")
 @click.option("--password-stdin", is_flag=True,
               help="Read the password from the first line of standard input.")
 def create(username, role, sectors, agencies, display_name, password_stdin):
