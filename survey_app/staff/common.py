@@ -89,6 +89,18 @@ def read_report_query(scope: Scope, args=None, survey_default: str | None = None
     """
     args = request.args if args is None else args
     period = read_period(args, scope)
+    kind, channels, level = _kind_channels_level(args, scope, survey_default)
+    sector_id, agency_id = optional_id(args, "sector"), optional_id(args, "agency")
+    group, trail = _drill_down(scope, args.get("group") or None, sector_id, agency_id)
+    filters = Filters(channels=channels, level=level,
+                      kinds=() if kind == ALL_KINDS else (kind,), group=group,
+                      sector_id=sector_id, agency_id=agency_id)
+    dimension = ("counter" if agency_id is not None else "agency" if sector_id is not None
+                 else "sector" if group else "group")
+    return ReportQuery(period, filters, kind, dimension, trail)
+
+
+def _kind_channels_level(args, scope: Scope, survey_default: str | None):
     kind = args.get("survey") or survey_default or defaults.own_survey(scope)
     if kind != ALL_KINDS and kind not in QuestionnaireKind.values():
         raise BadQuery(_("A filter in the address is not valid."))
@@ -96,9 +108,13 @@ def read_report_query(scope: Scope, args=None, survey_default: str | None = None
     level = args.get("level") or None
     if set(channels) - set(Channel.values()) or (level and db.session.get(Level, level) is None):
         raise BadQuery(_("A filter in the address is not valid."))
-    group = args.get("group") or None
-    sector_id, agency_id = optional_id(args, "sector"), optional_id(args, "agency")
-    trail = []
+    return kind, channels, level
+
+
+def _drill_down(scope: Scope, group: str | None, sector_id: int | None,
+                agency_id: int | None) -> tuple[str | None, list]:
+    """The group (a sector's own when not given) and the breadcrumb; 404 outside scope."""
+    trail: list = []
     if group:
         row = db.session.get(SectorGroup, group)
         if row is None:
@@ -115,12 +131,7 @@ def read_report_query(scope: Scope, args=None, survey_default: str | None = None
         if agency is None or not scope.touches_agency(agency_id):
             abort(404)
         trail.append(({"vi": agency.name_vi, "en": agency.name_en}, {"agency": agency_id}))
-    filters = Filters(channels=channels, level=level,
-                      kinds=() if kind == ALL_KINDS else (kind,), group=group,
-                      sector_id=sector_id, agency_id=agency_id)
-    dimension = ("counter" if agency_id is not None else "agency" if sector_id is not None
-                 else "sector" if group else "group")
-    return ReportQuery(period, filters, kind, dimension, trail)
+    return group, trail
 
 
 def period_choices(count_years: int = 3) -> list[periods.Period]:
