@@ -189,10 +189,9 @@ class Dashboard(Screen):
         self.page.wait_for_url(lambda url: "/staff/login" not in url)  # logged in
         settled(self.page)
 
-    def open(self, *, period: str, survey: str | None = None) -> None:
+    def open(self, *, period: str) -> None:
         """The dashboard for a period, with every chart fetched."""
-        query = f"period={period}" + (f"&survey={survey}" if survey else "")
-        self.page.goto(f"{self.live}/staff/?{query}")
+        self.page.goto(f"{self.live}/staff/?period={period}")
         self.page.wait_for_load_state("networkidle")
         settled(self.page)
 
