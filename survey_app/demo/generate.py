@@ -32,6 +32,7 @@ from sqlalchemy import func, select
 
 from survey_app.demo import answers as demo_answers
 from survey_app.demo import texts as demo_texts
+from survey_app.demo.campaigns import campaign_cells
 from survey_app.demo.story import (
     CAMPAIGN_SHARE,
     CHANNEL_EFFECT,
@@ -43,11 +44,7 @@ from survey_app.demo.story import (
 from survey_app.demo.story import slices as quarter_slices
 from survey_app.demo.writer import RowWriter
 from survey_app.extensions import db
-from survey_app.i18n import local_midnight
 from survey_app.models import (
-    Agency,
-    Campaign,
-    CampaignFacility,
     Counter,
     Level,
     Procedure,
@@ -180,12 +177,26 @@ def _cells(rng: np.random.Generator, start: date, end: date, campaigns: bool) ->
             "questionnaires/` first"
         )
     retired = dict(db.session.execute(select(Level.code, Level.retired_on)).all())
-    groups = dict(db.session.execute(select(Sector.id, Sector.group_code)).all())
+    procedures = _procedures_by_sector()
+    rows = _counter_cells(rng, retired)
+    if not rows:
+        raise DemoDataError("no counters: run `flask reference load reference/` first")
+    if campaigns:
+        rows += campaign_cells(rng, forms, start, end, retired)
+    return _cells_of(rows, forms, procedures)
+
+
+def _procedures_by_sector() -> dict[int | None, list[int]]:
     procedures: dict[int | None, list[int]] = {}
     for proc_id, sector_id in db.session.execute(
             select(Procedure.id, Procedure.sector_id).order_by(Procedure.code)):
         procedures.setdefault(sector_id, []).append(proc_id)
+    return procedures
 
+
+def _counter_cells(rng: np.random.Generator, retired: dict) -> list[tuple]:
+    """One cell per active counter and sector, with its agency's effect on the rate."""
+    groups = dict(db.session.execute(select(Sector.id, Sector.group_code)).all())
     rows: list[tuple] = []
     # Ordered by code everywhere: the same seed gives the same rows on SQLite and PostgreSQL.
     counters = db.session.execute(
@@ -203,11 +214,10 @@ def _cells(rng: np.random.Generator, start: date, end: date, campaigns: bool) ->
             volume = size * SECTOR_VOLUME.get(sector.code, 0.7) / spread
             rows.append((agency.id, counter.id, sector.id, groups[sector.id], "administrative", -1,
                          retired.get(agency.level_code), volume, effect))
-    if not rows:
-        raise DemoDataError("no counters: run `flask reference load reference/` first")
-    if campaigns:
-        rows += _campaign_cells(rng, forms, start, end, retired)
+    return rows
 
+
+def _cells_of(rows: list[tuple], forms: dict[str, _Form], procedures: dict) -> _Cells:
     sectors = np.array([r[2] for r in rows])
     volume = np.array([r[7] for r in rows], dtype=float)
     in_campaign = np.array([r[5] >= 0 for r in rows])
@@ -226,58 +236,6 @@ def _cells(rng: np.random.Generator, start: date, end: date, campaigns: bool) ->
         rate=np.array([r[8] for r in rows], dtype=float),  # the agency effect, for now
         procedures=[procedures.get(s, []) for s in sectors.tolist()],
     )
-
-
-def _campaign_cells(rng, forms, start, end, retired) -> list[tuple]:
-    """Health and education campaigns at the hospitals and schools (created if missing)."""
-    plans = {
-        "health_outpatient": (("hospital", "health-centre"), "y-te", "patient", 3.0),
-        "health_inpatient": (("hospital", "health-centre"), "y-te", "patient", 1.5),
-        "education_parent": (("school",), "giao-duc", "parent", 2.0),
-    }
-    rows = []
-    for kind, (facility_kinds, sector_code, group, volume) in plans.items():
-        form = forms.get(kind)
-        sector = db.session.execute(
-            select(Sector).where(Sector.code == sector_code)
-        ).scalar_one_or_none()
-        facilities = db.session.execute(
-            select(Agency).where(Agency.kind.in_(facility_kinds)).order_by(Agency.code)
-        ).scalars().all()
-        if form is None or sector is None or not facilities:
-            continue
-        campaign = _campaign(kind, form, sector, group, facilities, start, end)
-        for index, facility in enumerate(facilities):
-            # One facility in each survey lags well behind: something to find in the report.
-            effect = -0.08 if index == len(facilities) - 1 else float(rng.normal(0, 0.015))
-            rows.append((facility.id, -1, sector.id, sector.group_code, kind, campaign.id,
-                         retired.get(facility.level_code), volume / len(facilities), effect))
-    return rows
-
-
-def _campaign(kind, form, sector, group, facilities, start, end) -> Campaign:
-    code = f"demo-{kind.replace('_', '-')}-{start:%Y%m%d}"
-    campaign = db.session.execute(
-        select(Campaign).where(Campaign.code == code)
-    ).scalar_one_or_none()
-    if campaign is not None:
-        return campaign
-    owner = facilities[0].parent or facilities[0]
-    campaign = Campaign(
-        code=code, name_vi=f"Khảo sát sự hài lòng (dữ liệu mẫu) {start:%Y}",
-        name_en=f"Satisfaction survey (demo data) {start:%Y}",
-        questionnaire_version_id=form.version_id, owner_agency_id=owner.id,
-        sector_id=sector.id, respondent_group=group,
-        opens_at=local_midnight(start),
-        closes_at=local_midnight(end),
-    )
-    for facility in facilities:
-        campaign.facilities.append(
-            CampaignFacility(agency_id=facility.id, code=f"{code}-{facility.id}")
-        )
-    db.session.add(campaign)
-    db.session.flush()
-    return campaign
 
 
 def _forms() -> dict[str, _Form]:
