@@ -54,8 +54,12 @@ def add_responses(count: int, *, scores, agency: str, sector: str | None = None,
                   counter: str | None = None, kind: str = "administrative",
                   channel: str = "counter", at: datetime = datetime(2025, 8, 1, 3, tzinfo=UTC),
                   answers: dict | None = None, repeat_device: bool = False,
-                  comments: list[str] | None = None) -> list[Response]:
+                  comments: list[str] | None = None,
+                  campaign_id: int | None = None) -> list[Response]:
     """`count` responses; `scores` is one overall score (or None) or a list cycled over.
+
+    Written as the app writes them, rolled-up cells included: set every field here (a
+    campaign too), not on the returned rows, or the cells no longer match the rows.
 
     `answers` maps item codes to a score (or a list cycled over, or None for not used).
     `comments[i]` (if given) becomes the comment of the i-th response.
@@ -72,7 +76,7 @@ def add_responses(count: int, *, scores, agency: str, sector: str | None = None,
             counter_id=counter_row.id if counter_row else None,
             sector_id=sector_row.id if sector_row else None, channel=channel, language="vi",
             submitted_hour=at, overall_score=scores[i % len(scores)],
-            repeat_device=repeat_device,
+            repeat_device=repeat_device, campaign_id=campaign_id,
         )
         scored = {}
         for item, value in (answers or {}).items():

@@ -292,13 +292,12 @@ def test_the_health_education_target_uses_the_campaign_facility_weights(referenc
         CampaignFacility(campaign_id=campaign.id, agency_id=hospital.id, code="bv-a",
                          volume=9000),
         CampaignFacility(campaign_id=campaign.id, agency_id=centre.id, code="so-a", volume=500)])
-    answers = [*add_responses(40, scores=[5, 5, 5, 1], agency=hospital.code, sector="y-te",
-                              kind="health_inpatient", channel="paper", at=_at(2025, 8)),
-               *add_responses(60, scores=5, agency=centre.code, sector="y-te",
-                              kind="health_inpatient", channel="paper", at=_at(2025, 8))]
-    for response in answers:
-        response.campaign_id = campaign.id
-    db.session.commit()
+    add_responses(40, scores=[5, 5, 5, 1], agency=hospital.code, sector="y-te",
+                  kind="health_inpatient", channel="paper", at=_at(2025, 8),
+                  campaign_id=campaign.id)
+    add_responses(60, scores=5, agency=centre.code, sector="y-te",
+                  kind="health_inpatient", channel="paper", at=_at(2025, 8),
+                  campaign_id=campaign.id)
     target = {r.code: r for r in reporting.target_summary(Q3, Scope.all_data())}[
         "health-education"]
     expected = analysis.stratified_proportion(
