@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from survey_app.errors import DomainError
 from survey_app.extensions import db
 from survey_app.models import Answer, Comment, Invitation, Response, utcnow
+from survey_app.services.questionnaires.fields import UUID_SHAPE
 from survey_app.services.questionnaires.files import items_of
 from survey_app.services.responses import factor_tallies
 from survey_app.services.responses.answers import rows_and_comments
@@ -139,6 +140,10 @@ def is_stored(submission_id: str) -> bool:
 
 
 def _already_stored(submission_id: str) -> bool:
+    # An id of another shape was never minted here, so never stored; and a posted NUL
+    # would make PostgreSQL refuse the query itself.
+    if not UUID_SHAPE.fullmatch(submission_id or ""):
+        return False
     return db.session.execute(
         select(Response.id).where(Response.submission_id == submission_id)
     ).first() is not None
