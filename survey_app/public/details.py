@@ -40,8 +40,8 @@ def more(nonce):
 def details_page(first_submission_id: str | None,
                  done: Callable[[Contact | None], object]):
     """The GET/POST cycle of the second page of the response `first_submission_id`."""
-    if request.method == "POST" and submissions.is_stored(
-            request.form.get("submission_id", "")[:36]):
+    if request.method == "POST" and submissions.was_sent(
+            request.form.get("submission_id", "")):
         return done(None)  # sent again after Back: stored already
     submission_id = first_submission_id or ""  # an unknown id is gone: find says so
     try:

@@ -111,7 +111,7 @@ def token_survey(token):
         invitation = invitations.find_open(token)
     except invitations.UsedToken as used:
         # The citizen whose reply was lost sends the same form again: that is a success.
-        if request.method == "POST" and submissions.is_stored(
+        if request.method == "POST" and submissions.was_sent(
             request.form.get("submission_id", "")
         ):
             return redirect(url_for("public.thanks"))

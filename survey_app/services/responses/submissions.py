@@ -139,11 +139,14 @@ def is_stored(submission_id: str) -> bool:
     return _already_stored(submission_id)
 
 
+def was_sent(posted_id: str) -> bool:
+    """`is_stored` for an id as posted, before its form is checked: an id of another
+    shape was never minted by a form, so never stored, and is not looked up (a NUL in
+    it would make PostgreSQL refuse the query)."""
+    return bool(UUID_SHAPE.fullmatch(posted_id)) and _already_stored(posted_id)
+
+
 def _already_stored(submission_id: str) -> bool:
-    # An id of another shape was never minted here, so never stored; and a posted NUL
-    # would make PostgreSQL refuse the query itself.
-    if not UUID_SHAPE.fullmatch(submission_id or ""):
-        return False
     return db.session.execute(
         select(Response.id).where(Response.submission_id == submission_id)
     ).first() is not None
