@@ -24,10 +24,11 @@ them in the same order and cannot deadlock each other.
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
+from functools import lru_cache
 
 from sqlalchemy import Date, bindparam, delete, func, insert, select, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 
 from survey_app.i18n import local_midnight, utc_offset_hours
 from survey_app.models import Response, response_cells
@@ -53,12 +54,26 @@ def _add(connection, query) -> None:
     connection.execute(_upsert(connection.dialect.name, query))
 
 
-@cache
-def _one(dialect: str, hours: int, sign: int):
-    """The upsert of one response (`response_id`), built once per database and offset
-    from UTC: building and compiling a statement of 165 sums cost more than running it."""
-    return _upsert(dialect, from_rows(dialect, Response.id == bindparam("response_id"),
-                                      sign=sign))
+@lru_cache(maxsize=16)
+def _one(dialect: Dialect, hours: int, sign: int) -> tuple[str, tuple[str, ...] | None, dict]:
+    """The upsert of one response (`response_id`), compiled once per database and offset
+    from UTC: its SQL, the order of its positional parameters (None: named) and their
+    values. Building and compiling a statement of 165 sums cost more than running it,
+    and so did SQLAlchemy's per-execution lookup of the compiled form (its cache key
+    compares the whole statement: ~0.5 ms of a ~1.3 ms submission on SQLite)."""
+    compiled = _upsert(dialect.name, from_rows(
+        dialect.name, Response.id == bindparam("response_id"), sign=sign)).compile(dialect=dialect)
+    order = tuple(compiled.positiontup or ()) if compiled.positional else None
+    return compiled.string, order, compiled.construct_params({"response_id": 0})
+
+
+def _execute_one(connection, response_id: int, sign: int) -> None:
+    # The constants bound are plain strings (SQLite's date modifiers) with no type
+    # processing to apply, so the driver takes the values as they are.
+    sql, order, constants = _one(connection.dialect, utc_offset_hours(), sign)
+    values = {**constants, "response_id": response_id}
+    connection.exec_driver_sql(sql, values if order is None
+                               else tuple(values[name] for name in order))
 
 
 def count(connection, *conditions) -> None:
@@ -68,15 +83,13 @@ def count(connection, *conditions) -> None:
 
 def count_one(connection, response_id: int) -> None:
     """Add one response to its cell (the submit path)."""
-    connection.execute(_one(connection.dialect.name, utc_offset_hours(), 1),
-                       {"response_id": response_id})
+    _execute_one(connection, response_id, 1)
 
 
 def uncount_one(connection, response_id: int) -> None:
     """Take one response out of its cell, before its tally changes (the cell stays: the
     response is counted again at once)."""
-    connection.execute(_one(connection.dialect.name, utc_offset_hours(), -1),
-                       {"response_id": response_id})
+    _execute_one(connection, response_id, -1)
 
 
 def count_ids(connection, response_ids) -> None:
