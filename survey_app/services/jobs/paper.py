@@ -68,11 +68,9 @@ def _import(job: Job) -> dict:
         table = read_table(job.filename, job.payload or b"", max_rows=MAX_ROWS)
     except UnreadableFile as error:
         return {"problem": "unreadable", "why": describe(error, language)}
-    job_id = job.id
     try:
-        batch = paper_import.import_table(
-            campaign, job.filename, table, job.owner_id,
-            progress=lambda done, total: _report(job_id, done, total))
+        batch = paper_import.import_table(campaign, job.filename, table, job.owner_id,
+                                          progress=Reporter(job.id))
     except paper_import.AlreadyImported as error:
         return {"problem": "already_imported", "name": error.batch.filename,
                 "rows": error.batch.rows}
@@ -82,7 +80,15 @@ def _import(job: Job) -> dict:
     return {"rows": batch.rows, "batch_id": batch.id}
 
 
-def _report(job_id: int, done: int, total: int) -> None:
-    step = max(1, total // 200)  # a few hundred progress writes at most
-    if done % step == 0 or done == total:
-        queue.set_progress(job_id, done, total)
+class Reporter:
+    """The import's progress into the queue's store, a few hundred writes at most (rows
+    are checked one at a time, then stored a chunk at a time)."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.reported = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if done - self.reported >= max(1, total // 200) or done == total:
+            queue.set_progress(self.job_id, done, total)
+            self.reported = done

@@ -14,9 +14,10 @@ page the reader's language (`CellError.text(translated=…)`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from itertools import islice
 
 from flask_babel import gettext
 from sqlalchemy import select
@@ -37,11 +38,14 @@ from survey_app.services.paper.files import (
 )
 from survey_app.services.questionnaires.files import items_of
 from survey_app.services.responses import answers as answer_check
+from survey_app.services.responses import bulk
 from survey_app.services.responses.submissions import Extras, Origin, add_response
 from survey_app.services.rollups import upkeep
 from survey_app.vocabulary import Channel
 
-FLUSH_EVERY = 200
+# Rows written per round of INSERTs: few statements, and no more than this many
+# rows' dicts in memory at once.
+CHUNK = 500
 # Said of a number out of range too: "121" is not a number from 0 to 120.
 NOT_ALLOWED = N_('"%(value)s" is not %(allowed)s')
 # Codes of the file's own problems, and of the answers' (services.responses.answers).
@@ -115,6 +119,10 @@ class PaperForm:
     answers: dict = field(default_factory=dict)
 
 
+def _no_progress(_done: int, _total: int) -> None:
+    pass
+
+
 def _same(msgid: str) -> str:
     return msgid
 
@@ -178,24 +186,30 @@ class RowChecker:
                          allowed_values(self.items[problem.field]))
 
 
-def check_table(campaign: Campaign, table: Table,
-                progress: Callable[[int, int], None] | None = None,
-                ) -> tuple[list[PaperForm], list[CellError]]:
-    checker = RowChecker(campaign)
+def check_table(checker: RowChecker, table: Table,
+                progress: Callable[[int, int], None] | None = None) -> list[CellError]:
+    """Every problem of the file, none when every row fits. The checked rows are not
+    kept: a file of 100,000 would hold as many answer dicts (`checked_forms` checks
+    them again while they are stored, a tenth of the cost of storing them)."""
     errors = checker.check_header(table.header)
     if errors:
-        return [], errors
+        return errors
     if not table.rows:
-        return [], [CellError(0, "", "no_rows")]
-    forms: list[PaperForm] = []
+        return [CellError(0, "", "no_rows")]
     for done, (row, cells) in enumerate(table.rows, start=1):
-        form, row_errors = checker.check(row, dict(zip(table.header, cells, strict=True)))
-        errors.extend(row_errors)
-        if form is not None:
-            forms.append(form)
+        errors.extend(checker.check(row, dict(zip(table.header, cells, strict=True)))[1])
         if progress:
             progress(done, len(table.rows))
-    return forms, errors
+    return errors
+
+
+def checked_forms(checker: RowChecker, table: Table) -> Iterator[PaperForm]:
+    """The rows of a file that `check_table` found without a problem, as forms."""
+    for row, cells in table.rows:
+        form, _errors = checker.check(row, dict(zip(table.header, cells, strict=True)))
+        if form is None:  # the same check passed a moment ago: it cannot fail now
+            raise RuntimeError(f"row {row} failed its second check")
+        yield form
 
 
 def origin_for(campaign: Campaign, agency_id: int) -> Origin:
@@ -209,12 +223,27 @@ def origin_for(campaign: Campaign, agency_id: int) -> Origin:
 
 def _store(campaign: Campaign, form: PaperForm, user_id: int | None, batch_id: int | None,
            now: datetime) -> None:
-    add_response(
-        origin_for(campaign, form.agency_id), form.answers,
-        extras=Extras(entered_by_id=user_id, import_batch_id=batch_id,
-                      answered_at=noon_utc(form.filled_on)),
-        now=now,
-    )
+    add_response(origin_for(campaign, form.agency_id), form.answers,
+                 extras=_extras(form, user_id, batch_id), now=now)
+
+
+def _extras(form: PaperForm, user_id: int | None, batch_id: int | None) -> Extras:
+    return Extras(entered_by_id=user_id, import_batch_id=batch_id,
+                  answered_at=noon_utc(form.filled_on))
+
+
+def _store_all(campaign: Campaign, forms: Iterator[PaperForm], user_id: int | None,
+               batch: ImportBatch, progress: Callable[[int], None]) -> None:
+    """Write the forms a chunk at a time (a few statements per chunk, not per row)."""
+    origins = {facility.agency_id: origin_for(campaign, facility.agency_id)
+               for facility in campaign.facilities}
+    done = 0
+    while chunk := list(islice(forms, CHUNK)):
+        bulk.add_responses([(origins[form.agency_id], form.answers,
+                             _extras(form, user_id, batch.id)) for form in chunk],
+                           batch.imported_at)
+        done += len(chunk)
+        progress(done)
 
 
 def enter_one(campaign: Campaign, form: PaperForm, user_id: int) -> None:
@@ -241,23 +270,19 @@ def import_table(campaign: Campaign, filename: str, table: Table, user_id: int |
     earlier = previous_batch(campaign.id, digest)
     if earlier is not None:
         raise AlreadyImported(earlier)
-    total = 2 * len(table.rows)
-    forms, errors = check_table(
-        campaign, table, progress and (lambda done, _n: progress(done, total)))
+    rows = len(table.rows)
+    report = progress or _no_progress
+    checker = RowChecker(campaign)
+    errors = check_table(checker, table, lambda done, _rows: report(done, 2 * rows))
     if errors:
         raise InvalidFile(errors)
-    now = utcnow()
     batch = ImportBatch(campaign_id=campaign.id, file_sha256=digest, filename=filename[-300:],
-                        rows=len(forms), imported_by_id=user_id, imported_at=now)
+                        rows=rows, imported_by_id=user_id, imported_at=utcnow())
     try:
         db.session.add(batch)
         db.session.flush()
-        for done, form in enumerate(forms, start=len(forms) + 1):
-            _store(campaign, form, user_id, batch.id, now)
-            if done % FLUSH_EVERY == 0:
-                db.session.flush()  # stored rows leave memory; still one transaction
-            if progress:
-                progress(done, total)
+        _store_all(campaign, checked_forms(checker, table), user_id, batch,
+                   lambda done: report(rows + done, 2 * rows))
         upkeep.count(db.session.connection(), Response.import_batch_id == batch.id)
         db.session.commit()
     except IntegrityError:

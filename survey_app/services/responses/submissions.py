@@ -198,12 +198,24 @@ def add_response(origin: Origin, answers: dict, *, submission_id: str | None = N
     """
     extras = extras or Extras()
     now = now or utcnow()
-    overall = answers.get(origin.definition["overall_item"])
-    typed_in = extras.entered_by_id is not None or extras.import_batch_id is not None
     # On the session's connection (its transaction): INSERTs have no use for the ORM's
     # execution layer.
     connection = db.session.connection()
-    response_id = connection.execute(RESPONSE_INSERT, {
+    response_id = connection.execute(
+        RESPONSE_INSERT, response_row(origin, answers, submission_id, extras, now)).scalar_one()
+    write_answers(connection, response_id, origin.definition, answers, extras.contact)
+    factor_tallies.record(response_id, origin.definition, answers, connection)
+    if extras.import_batch_id is None:  # an import counts its whole batch at once
+        upkeep.count_one(connection, response_id)
+    return response_id
+
+
+def response_row(origin: Origin, answers: dict, submission_id: str | None, extras: Extras,
+                 now: datetime) -> dict:
+    """The `responses` row of one response (without its id)."""
+    overall = answers.get(origin.definition["overall_item"])
+    typed_in = extras.entered_by_id is not None or extras.import_batch_id is not None
+    return {
         "questionnaire_version_id": origin.questionnaire_version_id,
         "campaign_id": origin.campaign_id,
         "agency_id": origin.agency_id,
@@ -219,30 +231,31 @@ def add_response(origin: Origin, answers: dict, *, submission_id: str | None = N
         "entered_by_id": extras.entered_by_id,
         "entered_at": now if typed_in else None,
         "import_batch_id": extras.import_batch_id,
-    }).scalar_one()
-    write_answers(connection, response_id, origin.definition, answers, extras.contact)
-    factor_tallies.record(response_id, origin.definition, answers, connection)
-    if extras.import_batch_id is None:  # an import counts its whole batch at once
-        upkeep.count_one(connection, response_id)
-    return response_id
+    }
 
 
 def write_answers(connection, response_id: int, definition: dict, answers: dict,
                   contact: Contact | None = None) -> None:
     """Insert the answer rows and comments of `answers` for a response (its tally is
     the caller's: services.responses.details adds answers to a stored response)."""
+    rows, comments = answer_rows(response_id, definition, answers, contact)
+    if rows:
+        connection.execute(ANSWER_INSERT, rows)
+    if comments:
+        connection.execute(COMMENT_INSERT, comments)
+
+
+def answer_rows(response_id: int, definition: dict, answers: dict,
+                contact: Contact | None = None) -> tuple[list[dict], list[dict]]:
+    """The `answers` and `comments` rows that `answers` write for a response."""
     rows, comments = rows_and_comments(items_of(definition), answers)
-    comments = [{**comment, **NO_CONTACT} for comment in comments]
+    comments = [{"response_id": response_id, "status": CommentStatus.NEW, "tags": [],
+                 **comment, **NO_CONTACT} for comment in comments]
     if contact and comments:  # the contact goes with the first comment only
         comments[0].update(
             contact_consent=True, contact_name=contact.name or None,
             contact_phone=contact.phone or None, contact_email=contact.email or None)
-    if rows:
-        connection.execute(ANSWER_INSERT, [{"response_id": response_id, **r} for r in rows])
-    if comments:
-        connection.execute(COMMENT_INSERT, [
-            {"response_id": response_id, "status": CommentStatus.NEW, "tags": [], **c}
-            for c in comments])
+    return [{"response_id": response_id, **row} for row in rows], comments
 
 
 # Table-level statements: the ORM's bulk-insert layer costs more than the INSERTs.
