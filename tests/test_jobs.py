@@ -94,6 +94,39 @@ def test_a_long_file_is_imported_by_the_worker_with_progress(loaded, client, sta
         assert job.payload is None
 
 
+# Rows of the end-to-end upload below: several chunks and progress steps; run it by
+# hand at the queue's limit with PAPER_WEB_ROWS=100000 (bench/README.md, section 7).
+WEB_ROWS = int(os.environ.get("PAPER_WEB_ROWS", "4000"))
+
+
+def test_a_file_of_many_thousand_rows_goes_through_the_web(loaded, client, staff, worker,
+                                                             runner):
+    sector_user(staff, loaded, "yte", "y-te")
+    campaign_id = int(create_campaign(client, loaded).headers["Location"].rsplit("/", 1)[-1])
+    body = campaign_rows(loaded, campaign_id, WEB_ROWS, a1=5, b2="KSD", gioi_tinh=2)
+    began = time.monotonic()
+    result = upload(client, campaign_id, body, "dot-lon.csv")
+    handed_over = time.monotonic() - began
+    assert result.status_code == 302
+    assert handed_over < 10  # the request only stores the file with its job
+    job_url = result.headers["Location"]
+    seen: set[int] = set()
+    deadline = time.monotonic() + 60 + WEB_ROWS / 50
+    while time.monotonic() < deadline:
+        html = client.get(job_url).get_data(as_text=True)
+        seen.update(int(p) for p in re.findall(r"Đang nhập: đã xong (\d+) %", html))
+        if 'http-equiv="refresh"' not in html:
+            break
+        time.sleep(0.1)
+    assert f"Đã nhập {WEB_ROWS} phiếu giấy." in html
+    assert any(0 < percent < 100 for percent in seen), seen  # the page showed progress
+    assert responses(loaded) == WEB_ROWS
+    with loaded.app_context():
+        verified = runner.invoke(args=["rollups", "verify"])
+    assert verified.exit_code == 0, verified.output
+    assert "rolled-up counts match the rows" in verified.output
+
+
 def test_a_long_file_with_errors_stores_nothing_and_lists_them(loaded, client, staff, worker):
     sector_user(staff, loaded, "yte", "y-te")
     campaign_id = int(create_campaign(client, loaded).headers["Location"].rsplit("/", 1)[-1])
