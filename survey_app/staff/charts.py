@@ -19,7 +19,7 @@ from flask_babel import get_locale
 from analysis import charts
 from survey_app import formatting
 from survey_app.routing import Views
-from survey_app.services.reporting import factor_indices, served_groups, trends
+from survey_app.services.reporting import factor_indices, memo, served_groups, trends
 from survey_app.services.reporting import figures as reporting
 from survey_app.staff import chart_cache
 from survey_app.staff.common import BadQuery, bad_request, current_scope, read_report_query
@@ -41,7 +41,8 @@ def chart(name: str):
     except BadQuery as error:
         return bad_request(str(error))
     lang = str(get_locale() or "vi")
-    plan = _plan(name, query, scope, lang)
+    with memo.kept_for_request():  # read-only: the figures' reference reads asked once
+        plan = _plan(name, query, scope, lang)
     if plan is None:
         abort(404)  # nothing to draw (no answers in scope): the page shows a note instead
     digest, draw = plan

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from survey_app.extensions import db
 from survey_app.models import Level
 from survey_app.routing import Views
-from survey_app.services.reporting import factor_indices, readings, served_groups, trends
+from survey_app.services.reporting import factor_indices, memo, readings, served_groups, trends
 from survey_app.services.reporting import figures as reporting
 from survey_app.services.responses import comments
 from survey_app.staff import comparisons
@@ -27,6 +27,12 @@ views = Views()
 
 @views.get("/")
 def dashboard():
+    # A read-only page whose parts ask the same reference questions: asked once each.
+    with memo.kept_for_request():
+        return _dashboard()
+
+
+def _dashboard():
     scope = current_scope()
     try:
         query = read_report_query(scope)

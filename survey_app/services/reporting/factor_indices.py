@@ -44,7 +44,7 @@ from analysis import RateEstimate, estimate_or_none, ratio, verdicts
 from survey_app.extensions import db
 from survey_app.models import Questionnaire, QuestionnaireVersion, Response
 from survey_app.services.access.scope import Scope
-from survey_app.services.reporting import index_sums
+from survey_app.services.reporting import index_sums, memo
 from survey_app.services.reporting.figures import (
     CONFIDENCE,
     MIN_CELL,
@@ -116,12 +116,12 @@ class ServiceIndex:
 def _factor_map(kinds):
     """Factors in display order (newest version first), per factor its tally slot in
     each version that has it (slot k = the version's k-th factor), and the versions."""
-    versions = db.session.execute(
-        select(QuestionnaireVersion.id, QuestionnaireVersion.version,
-               QuestionnaireVersion.definition)
-        .join(Questionnaire).where(Questionnaire.kind.in_(kinds))
-        .order_by(QuestionnaireVersion.loaded_at.desc(), QuestionnaireVersion.id.desc())
-    ).all()
+    query = (select(QuestionnaireVersion.id, QuestionnaireVersion.version,
+                    QuestionnaireVersion.definition)
+             .join(Questionnaire).where(Questionnaire.kind.in_(kinds))
+             .order_by(QuestionnaireVersion.loaded_at.desc(), QuestionnaireVersion.id.desc()))
+    versions = list(memo.remembered(("factor_versions", tuple(kinds)),
+                                    lambda: tuple(db.session.execute(query).all())))
     order: list[tuple[str, dict]] = []
     slots: dict[str, dict[int, int]] = {}
     for version_id, _number, definition in versions:

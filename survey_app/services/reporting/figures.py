@@ -55,6 +55,7 @@ from survey_app.models import (
     SectorGroup,
 )
 from survey_app.services.access.scope import Scope
+from survey_app.services.reporting import memo
 from survey_app.services.reporting.periods import Period
 from survey_app.services.rollups import reading
 from survey_app.vocabulary import Channel
@@ -194,9 +195,9 @@ def _counts_columns(cells: bool = False):
 
 def version_ids(kinds) -> list[int]:
     """Questionnaire versions of the given kinds (a tiny query; avoids a join per row)."""
-    return list(db.session.execute(
-        select(QuestionnaireVersion.id).join(Questionnaire).where(Questionnaire.kind.in_(kinds))
-    ).scalars())
+    query = select(QuestionnaireVersion.id).join(Questionnaire).where(Questionnaire.kind.in_(kinds))
+    return list(memo.remembered(("version_ids", tuple(kinds)),
+                                lambda: tuple(db.session.execute(query).scalars())))
 
 
 def sector_ids_of_groups(groups) -> list[int]:
@@ -271,14 +272,14 @@ def rate_of(cell, threshold: float | None = None):
 
 def plans_for(period: Period) -> list[Plan]:
     """Plans whose validity overlaps the period (a custom range may span two)."""
-    return list(db.session.execute(
-        select(Plan).where(Plan.valid_from <= period.last_day, Plan.valid_to >= period.first_day)
-        .order_by(Plan.valid_from)
-    ).scalars())
+    overlapping = (Plan.valid_from <= period.last_day, Plan.valid_to >= period.first_day)
+    return list(memo.remembered(("plans", period.first_day, period.last_day), lambda: tuple(
+        db.session.execute(select(Plan).where(*overlapping).order_by(Plan.valid_from)).scalars())))
 
 
 def targets_for(period: Period):
-    return [target for plan in plans_for(period) for target in plan.targets]
+    return list(memo.remembered(("targets", period.first_day, period.last_day),
+                                lambda: tuple(t for p in plans_for(period) for t in p.targets)))
 
 
 def target_summary(period: Period, scope: Scope, filters: Filters = NO_FILTERS) -> list:
@@ -365,7 +366,7 @@ def breakdown(period: Period, scope: Scope, dimension: str,
         rows = grouped_counts(period.start, period.end, scope, filters, column)
         names = (names_of(model, key_column, [r[0] for r in rows]) if model is not None
                  else {key: (key, {"vi": key, "en": key}) for key, *_ in rows})
-    group_of_sector = dict(db.session.execute(select(Sector.id, Sector.group_code)).all())
+    group_of_sector = memo.sector_groups()
     targets = targets_for(period)
     cells = []
     for key, responses, n, satisfied, repeat in rows:

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import select
 
 from survey_app.extensions import db
-from survey_app.models import Agency, Counter, Response, Sector, SectorGroup
+from survey_app.models import Agency, Counter, Response, SectorGroup
 from survey_app.services.access.scope import Scope
-from survey_app.services.reporting import figures
+from survey_app.services.reporting import figures, memo
 from survey_app.services.reporting.figures import NO_FILTERS, UNKNOWN, Cell, Filters
 from survey_app.services.reporting.periods import Period
 
@@ -38,7 +38,7 @@ def breakdown(period: Period, scope: Scope, dimension: str,
     column, model = SPLIT[dimension]  # the agency or the counter table
     rows = figures.grouped_counts(period.start, period.end, scope, filters, column,
                                   Response.sector_id)
-    group_of = dict(db.session.execute(select(Sector.id, Sector.group_code)).all())
+    group_of = memo.sector_groups()
     targets = figures.targets_for(period)
     folded: dict = defaultdict(lambda: [0, 0, 0, 0])
     chosen = {}

@@ -31,10 +31,9 @@ from survey_app.models import (
     Questionnaire,
     QuestionnaireVersion,
     Response,
-    Sector,
 )
 from survey_app.services.access.scope import Scope
-from survey_app.services.reporting import factor_indices, weighting
+from survey_app.services.reporting import factor_indices, memo, weighting
 from survey_app.services.reporting.figures import (
     CONFIDENCE,
     NO_FILTERS,
@@ -67,11 +66,13 @@ class _Reference:
     """Sectors by group, levels by agency, kinds by version: read once per summary."""
 
     def __init__(self):
-        self.group_of = dict(db.session.execute(select(Sector.id, Sector.group_code)).all())
-        self.level_of = dict(db.session.execute(select(Agency.id, Agency.level_code)).all())
-        self.kind_of = dict(db.session.execute(
-            select(QuestionnaireVersion.id, Questionnaire.kind).join(Questionnaire)).all())
-        self.levels = set(db.session.execute(select(Level.code)).scalars())
+        self.group_of = memo.sector_groups()
+        self.level_of = dict(memo.remembered("agency_levels", lambda: tuple(
+            db.session.execute(select(Agency.id, Agency.level_code)).all())))
+        self.kind_of = dict(memo.remembered("version_kinds", lambda: tuple(db.session.execute(
+            select(QuestionnaireVersion.id, Questionnaire.kind).join(Questionnaire)).all())))
+        self.levels = set(memo.remembered("levels", lambda: tuple(
+            db.session.execute(select(Level.code)).scalars())))
 
     def sectors(self, groups) -> set[int]:
         groups = set(groups)

@@ -34,6 +34,7 @@ from sqlalchemy import select
 import analysis
 from survey_app.extensions import db
 from survey_app.models import Agency, CampaignFacility, Response, TransactionVolume
+from survey_app.services.reporting import memo
 from survey_app.services.reporting.figures import grouped_counts
 from survey_app.services.reporting.periods import Period, quarter
 
@@ -111,12 +112,12 @@ def pieces(period: Period) -> list[Period]:
 
 def volumes(period: Period, group_of: dict) -> dict[tuple[int, str | None], int]:
     """Transactions per (agency, sector group) over the volume periods inside `period`."""
-    rows = db.session.execute(
-        select(TransactionVolume.agency_id, TransactionVolume.sector_id,
-               TransactionVolume.transactions)
-        .where(TransactionVolume.period_start >= period.first_day,
-               TransactionVolume.period_end <= period.last_day)
-    ).all()
+    query = (select(TransactionVolume.agency_id, TransactionVolume.sector_id,
+                    TransactionVolume.transactions)
+             .where(TransactionVolume.period_start >= period.first_day,
+                    TransactionVolume.period_end <= period.last_day))
+    rows = memo.remembered(("volumes", period.first_day, period.last_day),
+                           lambda: tuple(db.session.execute(query).all()))
     totals: dict = defaultdict(int)
     for agency, sector, transactions in rows:
         totals[(agency, group_of.get(sector))] += int(transactions)
