@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 import pytest
 from seeding import add_responses, load_reference
 
-from analysis import RateEstimate
+from analysis import RateEstimate, charts
 from support import StaffActions
 from survey_app.extensions import db
 from survey_app.staff import chart_cache
+from survey_app.staff.charts import svg_bytes
 
 AT = datetime(2025, 8, 1, 3, tzinfo=UTC)
 NAMES = ("targets", "breakdown", "trend", "factors")
@@ -87,3 +88,52 @@ def test_the_digest_covers_every_drawn_value():
     digests.add(chart_cache.key("trend", "vi", ["a"], [row]))
     digests.add(chart_cache.key("trend", "vi", ["a"], [row], target=0.9))
     assert len(digests) == 12
+
+
+# --- values on the grid they are drawn at ---------------------------------------------
+
+PERCENT = charts.plain_percent("vi")
+DRAW = {
+    "targets": lambda labels, rows: charts.rates_chart(labels, rows, percent=PERCENT),
+    "breakdown": lambda labels, rows: charts.caterpillar_chart(labels, rows, target=0.8,
+                                                              percent=PERCENT),
+    "trend": lambda labels, rows: charts.trend_chart(labels, rows, target=0.8, percent=PERCENT),
+    "factors": lambda labels, rows: charts.factor_chart(dict(zip(labels, rows, strict=True)),
+                                                        percent=PERCENT),
+}
+
+
+def _rows(shift: float = 0.0, n: int = 1000) -> list[RateEstimate]:
+    return [RateEstimate(n + i, 0.8 * n + i, 0.81234 + shift - i / 50, 0.78 + shift - i / 50,
+                         0.84 + shift - i / 50, 0.8, "undecided") for i in range(4)]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_change_nobody_can_see_keeps_the_drawing_byte_for_byte(name):
+    labels = ["Q1", "Q2", "Q3", "Q4"]
+    before = chart_cache.as_drawn(_rows(), PERCENT)
+    after = chart_cache.as_drawn(_rows(shift=3e-6, n=1001), PERCENT)  # a few more answers
+    assert chart_cache.key(name, "vi", labels, before) == chart_cache.key(name, "vi", labels,
+                                                                          after)
+    first, second = (svg_bytes(DRAW[name](labels, rows)) for rows in (before, after))
+    assert first == second
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_change_of_a_tenth_of_a_point_is_drawn_again(name):
+    labels = ["Q1", "Q2", "Q3", "Q4"]
+    before = chart_cache.as_drawn(_rows(), PERCENT)
+    after = chart_cache.as_drawn(_rows(shift=1e-3), PERCENT)
+    assert chart_cache.key(name, "vi", labels, before) != chart_cache.key(name, "vi", labels,
+                                                                          after)
+    assert svg_bytes(DRAW[name](labels, before)) != svg_bytes(DRAW[name](labels, after))
+
+
+def test_the_grid_never_changes_a_written_rate_or_the_order_of_rows():
+    edge = RateEstimate(100, 99, 0.99949, 0.99, 0.9999)  # on the grid: 99.95 -> "100,0 %"
+    assert PERCENT(edge.rate, 1) != PERCENT(round(edge.rate, chart_cache.GRID), 1)
+    assert chart_cache.as_drawn([edge], PERCENT)[0].rate == edge.rate
+    close = [RateEstimate(10, 8, 0.80001, 0.7, 0.9), RateEstimate(10, 8, 0.80003, 0.7, 0.9)]
+    assert [e.rate for e in chart_cache.as_drawn(close, PERCENT)] == [0.80001, 0.80003]
+    plain = chart_cache.as_drawn([RateEstimate(10, 8, 0.812345, 0.7, 0.9)], PERCENT)[0]
+    assert (plain.rate, plain.n, plain.satisfied) == (0.8123, 0, 0)

@@ -1,13 +1,20 @@
-"""Drawn charts kept by the numbers they show: the same numbers are never drawn twice.
+"""Drawn charts kept by what they show: the same picture is never drawn twice.
 
 Drawing a chart (matplotlib's layout and SVG writer) costs 0.1–0.5 s, far more than
 reading its numbers once those come from aggregate cells. A chart is a pure function
-of what it draws: the chart's name, the language and every plotted value (labels,
-rates, intervals, targets, verdicts). The key is a digest of exactly that, so an
-entry can never be stale: new responses change the numbers, hence the key, and the
-old entry simply stops being asked for (it ages out of the bounded store). Nothing
-expires by time, and two readers get one drawing only when they would see the same
-image byte for byte (the scope shapes the numbers, so it is in the key through them).
+of what it draws: the chart's name, the language, its labels and, per point, the rate,
+the interval, the target and the verdict (not the counts: n and the satisfied are not
+drawn). The key is a digest of exactly that, so an entry can never be stale, and two
+readers get one drawing only when they would see the same image byte for byte (the
+scope shapes the numbers, so it is in the key through them). Nothing expires by time.
+
+`as_drawn` puts the values on the grid they are drawn at (GRID) before they are keyed
+and drawn, so that a response that moves a province's rate by a millionth does not
+redraw its charts. The chart is then drawn from the gridded values: the key holds
+everything the drawing reads, hence same key ⇒ same SVG bytes (tests/test_chart_cache.py).
+A value is put on the grid only where that changes nothing a reader can tell apart:
+its written percentage (one decimal), the axis' lower limit and the order of the
+rows stay those of the exact values; otherwise the chart is drawn from the exact ones.
 
 The store is per process (each gunicorn worker draws a chart once), bounded by its
 total size, least recently used out first.
@@ -17,22 +24,47 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from analysis import RateEstimate
 
 # Ample for every chart of every scope a province looks at in a day (~15 KB each).
 MAX_BYTES = 32 * 1024 * 1024
+# Rates are drawn to 0.01 percentage point: 0.04 pt on the widest axis (a 7.5-inch
+# chart of 0-110 %), a twentieth of a screen pixel; the page writes them to 0.1 point.
+GRID = 4  # decimal places of a fraction
+
+
+def as_drawn(estimates: Sequence[RateEstimate], percent: Callable[[float, int], str]
+             ) -> list[RateEstimate]:
+    """The estimates as the chart draws them: counts left out (not drawn), rate and
+    interval on the GRID, unless that could change what the reader sees (then exact)."""
+    drawn = [replace(e, n=0, satisfied=0, rate=round(e.rate, GRID), low=round(e.low, GRID),
+                     high=round(e.high, GRID)) for e in estimates]
+    if not all(_alike(e, d, percent) for e, d in zip(estimates, drawn, strict=True)):
+        return [replace(e, n=0, satisfied=0) for e in estimates]
+    if len({e.rate for e in estimates}) != len({d.rate for d in drawn}):
+        return [replace(e, n=0, satisfied=0) for e in estimates]  # two rows would tie
+    return drawn
+
+
+def _alike(exact: RateEstimate, drawn: RateEstimate, percent) -> bool:
+    """The same written rate and the same axis limits (charts' lower limit: tenths)."""
+    return (percent(exact.rate, 1) == percent(drawn.rate, 1)
+            and all(math.floor(a * 10 - 0.5) == math.floor(b * 10 - 0.5)
+                    for a, b in ((exact.rate, drawn.rate), (exact.low, drawn.low),
+                                 (exact.high, drawn.high))))
 
 
 def key(name: str, lang: str, labels: Sequence[str], estimates: Sequence[RateEstimate],
         **options: Any) -> str:
     """The digest of everything a chart shows: its labels, every field of its estimates
-    and its options (a common target)."""
+    (`as_drawn` ones: no counts) and its options (a common target)."""
     drawn = [asdict(estimate) for estimate in estimates]
     text = json.dumps({"chart": name, "lang": lang, "labels": list(labels), "rows": drawn,
                        **options}, sort_keys=True, ensure_ascii=False, default=str)

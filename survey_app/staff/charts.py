@@ -29,6 +29,9 @@ views = Views()
 # Text stays text in the SVG (not glyph outlines): smaller, selectable, readable by
 # screen readers. Set once: svg.fonttype affects only SVG output.
 matplotlib.rcParams["svg.fonttype"] = "none"
+# The SVG's element ids from a fixed salt rather than a random one, and no date: the
+# same figure gives the same bytes (what keeping drawings by their key relies on).
+matplotlib.rcParams["svg.hashsalt"] = "survey-app-charts"
 
 
 @views.get("/charts/<name>.svg")
@@ -51,7 +54,7 @@ def chart(name: str):
 
 def svg_bytes(figure) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="svg")
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
 
 
@@ -85,6 +88,7 @@ def _targets_plan(query, scope, lang, percent):
         for number, r in enumerate(found, start=1) if r.estimate])
     if not rows:
         return None
+    rows = chart_cache.as_drawn(rows, percent)
     return (chart_cache.key("targets", lang, labels, rows),
             lambda: charts.rates_chart(labels, rows, lang=lang, percent=percent))
 
@@ -95,6 +99,7 @@ def _breakdown_plan(query, scope, lang, percent):
                                   for c in reporting.with_labels(found, lang) if c.estimate])
     if not cells:
         return None
+    cells = chart_cache.as_drawn(cells, percent)
     goals = {cell.target for cell in cells}
     threshold = goals.pop() if len(goals) == 1 else None
     return (chart_cache.key("breakdown", lang, labels, cells, target=threshold),
@@ -109,6 +114,8 @@ def _factors_plan(query, scope, lang, percent):
                if f.estimate}
     if not factors:
         return None
+    factors = dict(zip(factors, chart_cache.as_drawn(list(factors.values()), percent),
+                       strict=True))
     return (chart_cache.key("factors", lang, list(factors), list(factors.values())),
             lambda: charts.factor_chart(factors, lang=lang, percent=percent))
 
@@ -119,6 +126,7 @@ def _trend_plan(query, scope, lang, percent):
                                    if p.estimate])
     if not points:
         return None
+    points = chart_cache.as_drawn(points, percent)
     threshold = points[-1].target
     return (chart_cache.key("trend", lang, labels, points, target=threshold),
             lambda: charts.trend_chart(labels, points, target=threshold, lang=lang,
