@@ -13,7 +13,9 @@ For each database: load 1 million responses (bench/fast_load.py), then measure
 - *export*: the anonymised CSV export of the year (`services.reports.csv_export.stream`,
   one row per response, answers pivoted) beside the database's own bulk export of
   the same pivot (`COPY … TO STDOUT` through psql; the `sqlite3` shell's CSV mode)
-  (goal: within 3×, under 200 MB peak);
+  (goal: within 3×, under 200 MB peak); and, for what the database spends on our
+  export, the same tool running the export's own query (answers packed per
+  response, unpivoted: `--measure dbpacked`);
 
 then grow to 5 million responses (the extra 4 million without answers: the cells
 read only `responses`) and measure the report cells again.
@@ -78,12 +80,14 @@ def measure(kind: str, url: str) -> dict:
                 rows += chunk.count("\r\n")
             result = {"rows": rows - 1, "bytes": size}
         elif kind == "dbexport":
-            result = _database_export(year)
+            result = _database_export(_pivot_sql(year, db_dialect()))
+        elif kind == "dbpacked":
+            result = _database_export(_packed_sql(year))
         else:
             raise SystemExit(f"unknown measurement {kind}")
         seconds = time.perf_counter() - began
     # The database's own export runs in its own tool (psql, sqlite3): its peak is theirs.
-    peak = result.pop("tool_peak_mb") if kind == "dbexport" else common.peak_rss_mb()
+    peak = result.pop("tool_peak_mb") if kind.startswith("db") else common.peak_rss_mb()
     return {"seconds": seconds, "peak_mb": peak, **result}
 
 
@@ -161,12 +165,28 @@ def _pivot_sql(year, dialect: str) -> str:
             f"GROUP BY r.id ORDER BY r.id")
 
 
-def _database_export(year) -> dict:
+def db_dialect() -> str:
+    from survey_app.extensions import db
+
+    return db.engine.dialect.name
+
+
+def _packed_sql(year) -> str:
+    """The export's own query (answers packed per response, not pivoted), as plain SQL:
+    what the database spends on our export, beside the pivot it would do alone."""
+    from survey_app.extensions import db
+    from survey_app.services.access.scope import Scope
+    from survey_app.services.reporting.exports import csv_export
+
+    query = csv_export._packed_query(year, Scope.all_data(allows_comments=False), None, False)
+    return str(query.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
+
+
+def _database_export(sql: str) -> dict:
     from survey_app.extensions import db
 
     url = db.engine.url
     dialect = db.engine.dialect.name
-    sql = _pivot_sql(year, dialect)
     if dialect == "sqlite":
         command = [shutil.which("sqlite3") or "sqlite3", "-csv", url.database, sql]
         env = None
@@ -228,12 +248,15 @@ def _report_cells(name: str, url: str, size: int) -> None:
 def _export(name: str, url: str, size: int) -> None:
     ours = common.in_child("bench_volume.py", "export", url)
     theirs = common.in_child("bench_volume.py", "dbexport", url)
+    packed = common.in_child("bench_volume.py", "dbpacked", url)
     common.report("export", name, f"anonymised CSV, {ours['rows']:,} responses",
                   ours["seconds"], theirs["seconds"], "s", "goal ≤ 3×, < 200 MB",
                   {"peak_mb": ours["peak_mb"], "baseline_peak_mb": theirs["peak_mb"],
                    "bytes": ours["bytes"], "size": size, "tool": theirs["tool"]})
     print(f"           peak memory: ours {ours['peak_mb']:.0f} MB, "
           f"{theirs['tool']} {theirs['peak_mb']:.0f} MB; {ours['bytes'] / 1e6:.0f} MB of CSV")
+    print(f"           the export's own query alone in {theirs['tool']}: "
+          f"{packed['seconds']:.1f} s (ours ÷ that: {ours['seconds'] / packed['seconds']:.2f})")
 
 
 if __name__ == "__main__":
