@@ -105,6 +105,22 @@ def test_a_bad_row_in_the_last_chunk_stores_nothing(campaign):
     assert db.session.execute(select(Response.id)).first() is None
 
 
+def test_every_problem_is_counted_the_first_ones_kept(campaign, monkeypatch):
+    monkeypatch.setattr(paper_import, "KEPT_ERRORS", 25)
+    rows = varied_rows(campaign, 40)
+    for row in rows:
+        row.update(a3="6", b1="0")
+    table = read_table("sai.csv", csv_file(campaign, rows))
+    with pytest.raises(paper_import.InvalidFile) as refused:
+        paper_import.import_table(campaign, "sai.csv", table, None)
+    assert refused.value.count == 80
+    assert len(refused.value.errors) == 25
+    assert refused.value.errors[:2] == [
+        paper_import.CellError(3, "a3", "not_one_of", "6", "1–5 or KSD"),
+        paper_import.CellError(3, "b1", "not_one_of", "0", "1–5 or KSD")]
+    assert "80" in str(refused.value)
+
+
 def test_progress_climbs_to_the_end_in_a_few_hundred_steps(monkeypatch):
     reported: list[tuple[int, int]] = []
     monkeypatch.setattr(paper_jobs.queue, "set_progress",

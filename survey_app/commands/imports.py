@@ -59,7 +59,9 @@ def import_responses(campaign_id: int, username: str | None, path: Path):
     except paper_import.InvalidFile as error:
         for problem in error.errors:
             click.echo(problem.text(), err=True)
-        _refuse(f"{path.name}: {len(error.errors)} problem(s); nothing was stored")
+        kept = len(error.errors)
+        shown = f" (the first {kept} listed)" if error.count > kept else ""
+        _refuse(f"{path.name}: {error.count} problem(s){shown}; nothing was stored")
     click.echo(f"imported {batch.rows} paper questionnaire(s) into campaign {campaign_id} "
                f"({campaign.name_vi}) as batch {batch.id}")
 

@@ -134,7 +134,7 @@ def paper_import_page(campaign_id: int):
         except paper_import.InvalidFile as error:
             errors, status = [e.text(translated=True) for e in error.errors], 422
             message = _("The file has %(count)s problem(s); nothing was stored. Correct them "
-                        "and import the whole file again.", count=len(errors))
+                        "and import the whole file again.", count=error.count)
         else:
             flash(_("%(rows)s paper questionnaires imported.", rows=batch.rows), "info")
             return redirect(url_for("staff.campaign_progress", campaign_id=campaign.id))

@@ -75,7 +75,7 @@ def _import(job: Job) -> dict:
         return {"problem": "already_imported", "name": error.batch.filename,
                 "rows": error.batch.rows}
     except paper_import.InvalidFile as error:
-        return {"problem": "invalid", "count": len(error.errors),
+        return {"problem": "invalid", "count": error.count,
                 "errors": [asdict(e) for e in error.errors[:KEPT_PROBLEMS]]}
     return {"rows": batch.rows, "batch_id": batch.id}
 

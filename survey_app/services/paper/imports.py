@@ -46,6 +46,9 @@ from survey_app.vocabulary import Channel
 # Rows written per round of INSERTs: few statements, and no more than this many
 # rows' dicts in memory at once.
 CHUNK = 500
+# Problems kept with their place (all are counted): a file of 100,000 rows in the wrong
+# scale has millions, and a surveyor corrects the first ones and imports again.
+KEPT_ERRORS = 10_000
 # Said of a number out of range too: "121" is not a number from 0 to 120.
 NOT_ALLOWED = N_('"%(value)s" is not %(allowed)s')
 # Codes of the file's own problems, and of the answers' (services.responses.answers).
@@ -90,13 +93,16 @@ class CellError:
 
 
 class InvalidFile(DomainError):
-    """Rows or columns that do not fit: `errors` lists every one, nothing was stored."""
+    """Rows or columns that do not fit, nothing was stored: `count` problems, the first
+    KEPT_ERRORS of them in `errors`."""
 
     status = 422
 
-    def __init__(self, errors: list[CellError]):
-        super().__init__("file_invalid", count=len(errors))
+    def __init__(self, errors: list[CellError], count: int | None = None):
+        count = len(errors) if count is None else count
+        super().__init__("file_invalid", count=count)
         self.errors = errors
+        self.count = count
 
 
 class AlreadyImported(DomainError):
@@ -187,20 +193,25 @@ class RowChecker:
 
 
 def check_table(checker: RowChecker, table: Table,
-                progress: Callable[[int, int], None] | None = None) -> list[CellError]:
-    """Every problem of the file, none when every row fits. The checked rows are not
-    kept: a file of 100,000 would hold as many answer dicts (`checked_forms` checks
-    them again while they are stored, a tenth of the cost of storing them)."""
+                progress: Callable[[int, int], None] | None = None,
+                ) -> tuple[list[CellError], int]:
+    """The file's first KEPT_ERRORS problems and the count of all (0: every row fits).
+    The checked rows are not kept: a file of 100,000 would hold as many answer dicts
+    (`checked_forms` checks them again while they are stored, for a fraction of the
+    cost of storing them)."""
     errors = checker.check_header(table.header)
     if errors:
-        return errors
+        return errors, len(errors)
     if not table.rows:
-        return [CellError(0, "", "no_rows")]
+        return [CellError(0, "", "no_rows")], 1
+    count = 0
     for done, (row, cells) in enumerate(table.rows, start=1):
-        errors.extend(checker.check(row, dict(zip(table.header, cells, strict=True)))[1])
+        row_errors = checker.check(row, dict(zip(table.header, cells, strict=True)))[1]
+        count += len(row_errors)
+        errors.extend(row_errors[:KEPT_ERRORS - len(errors)])
         if progress:
             progress(done, len(table.rows))
-    return errors
+    return errors, count
 
 
 def checked_forms(checker: RowChecker, table: Table) -> Iterator[PaperForm]:
@@ -263,7 +274,7 @@ def import_table(campaign: Campaign, filename: str, table: Table, user_id: int |
                  progress: Callable[[int, int], None] | None = None) -> ImportBatch:
     """Check every row, then store them all in one transaction (or nothing).
 
-    Raises AlreadyImported (same content before) or InvalidFile (every problem).
+    Raises AlreadyImported (same content before) or InvalidFile (its problems).
     Progress is reported over 2 × rows: checking, then storing.
     """
     digest = table.digest
@@ -273,9 +284,9 @@ def import_table(campaign: Campaign, filename: str, table: Table, user_id: int |
     rows = len(table.rows)
     report = progress or _no_progress
     checker = RowChecker(campaign)
-    errors = check_table(checker, table, lambda done, _rows: report(done, 2 * rows))
-    if errors:
-        raise InvalidFile(errors)
+    errors, count = check_table(checker, table, lambda done, _rows: report(done, 2 * rows))
+    if count:
+        raise InvalidFile(errors, count)
     batch = ImportBatch(campaign_id=campaign.id, file_sha256=digest, filename=filename[-300:],
                         rows=rows, imported_by_id=user_id, imported_at=utcnow())
     try:
