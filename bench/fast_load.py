@@ -86,8 +86,8 @@ def load(app, n: int, *, answers: bool = True, seed: int = 7) -> dict:
             if answers:
                 not_used = rng.random(scores.shape) < 0.04
                 not_used[:, items.index(overall)] = False
-                answer_rows = _answer_rows(ids, items, scores, not_used)
-                tally_rows = _tally_rows(ids, factors, scores, not_used)
+                answer_rows = _answer_rows(ids, items, scores, not_used, when)
+                tally_rows = _tally_rows(ids, factors, scores, not_used, when)
             if postgres:
                 _copy(cursor, response_rows, answer_rows, tally_rows)
             else:
@@ -117,18 +117,21 @@ def _count_cells(app, first_id: int, end_id: int) -> None:
         upkeep.count(connection, Response.id >= first_id, Response.id < end_id)
 
 
-def _answer_rows(ids, items, scores, not_used) -> list[tuple]:
-    """(response_id, item, score or None, 'not_used' or None): ~4 % not used, never overall."""
+def _answer_rows(ids, items, scores, not_used, when) -> list[tuple]:
+    """(response_id, item, score or None, 'not_used' or None, the response's hour): ~4 %
+    not used, never overall."""
     response_ids = np.repeat(ids, len(items)).tolist()
+    hours = np.repeat(np.array(when), len(items)).tolist()
     codes = items * len(ids)
     flat_scores = scores.ravel().tolist()
     flat_not_used = not_used.ravel().tolist()
-    return [(r, c, None, "not_used") if nu else (r, c, s, None)
-            for r, c, s, nu in zip(response_ids, codes, flat_scores, flat_not_used, strict=True)]
+    return [(r, c, None, "not_used", h) if nu else (r, c, s, None, h)
+            for r, c, s, nu, h in zip(response_ids, codes, flat_scores, flat_not_used, hours,
+                                      strict=True)]
 
 
-def _tally_rows(ids, factors, scores, not_used) -> list[tuple]:
-    """response_factors rows (id, then satisfied and scored per slot), as
+def _tally_rows(ids, factors, scores, not_used, when) -> list[tuple]:
+    """response_factors rows (id, satisfied and scored per slot, the response's hour), as
     services/factor_tallies.py writes them with each response."""
     from survey_app.models import FACTOR_SLOTS
 
@@ -141,7 +144,9 @@ def _tally_rows(ids, factors, scores, not_used) -> list[tuple]:
         columns += ([satisfied[:, members].sum(1), scored[:, members].sum(1)]
                     if members else [zeros, zeros])
     table = np.column_stack(columns)
-    return [tuple(row) for row in table[table[:, 2::2].sum(1) > 0].tolist()]
+    kept = table[:, 2::2].sum(1) > 0
+    return [(*row, hour) for row, hour in zip(table[kept].tolist(),
+                                              np.array(when)[kept].tolist(), strict=True)]
 
 
 def _tally_columns() -> str:
@@ -159,9 +164,10 @@ def _copy(cursor, responses, answers, tallies) -> None:
         copy.write("".join(f"{i}\t{v}\t{a}\t{c}\t{s}\t{ch}\t{lang}\t{w}\t{o}\tf\n"
                            for i, v, a, c, s, ch, lang, w, o in responses))
     if answers:
-        with cursor.copy("COPY answers (response_id, item_code, score, choice) FROM STDIN") as copy:
-            copy.write("".join(f"{r}\t{c}\t{NULL if s is None else s}\t{n or NULL}\n"
-                               for r, c, s, n in answers))
+        with cursor.copy("COPY answers (response_id, item_code, score, choice, submitted_hour) "
+                         "FROM STDIN") as copy:
+            copy.write("".join(f"{r}\t{c}\t{NULL if s is None else s}\t{n or NULL}\t{h}\n"
+                               for r, c, s, n, h in answers))
     if tallies:
         with cursor.copy(f"COPY response_factors ({_tally_columns()}) FROM STDIN") as copy:
             copy.write("".join("\t".join(map(str, row)) + "\n" for row in tallies))
@@ -173,7 +179,8 @@ def _insert(cursor, responses, answers, tallies) -> None:
         responses)
     if answers:
         cursor.executemany(
-            "INSERT INTO answers (response_id, item_code, score, choice) VALUES (?, ?, ?, ?)",
+            "INSERT INTO answers (response_id, item_code, score, choice, submitted_hour) "
+            "VALUES (?, ?, ?, ?, ?)",
             answers)
     if tallies:
         cursor.executemany(f"INSERT INTO response_factors ({_tally_columns()}) "  # noqa: S608

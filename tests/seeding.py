@@ -91,7 +91,7 @@ def add_responses(count: int, *, scores, agency: str, sector: str | None = None,
     db.session.add_all(rows)
     db.session.flush()
     for response, scored in zip(rows, given, strict=True):  # as submissions.add_response does
-        factor_tallies.record(response.id, version.definition, scored)
+        factor_tallies.record((response.id, response.submitted_hour), version.definition, scored)
     upkeep.count_ids(db.session.connection(), [response.id for response in rows])
     db.session.commit()
     return rows

@@ -23,8 +23,13 @@ SIPAS_FACTORS = ["tiep-can", "thu-tuc", "cong-chuc", "ket-qua", "gop-y"]
 
 
 def tallies_by_response() -> dict[int, tuple]:
-    rows = db.session.execute(select(response_factors).order_by(response_factors.c.response_id))
-    return {row[0]: tuple(row[1:]) for row in rows}
+    """Each row's slots; its last column, the response's hour, must be its response's."""
+    rows = db.session.execute(
+        select(response_factors, Response.submitted_hour)
+        .join(Response, Response.id == response_factors.c.response_id)
+        .order_by(response_factors.c.response_id)).all()
+    assert all(row[-2] == row[-1] for row in rows), "a tally without its response's hour"
+    return {row[0]: tuple(row[1:-2]) for row in rows}
 
 
 def tallies_from_answers() -> dict[int, tuple]:

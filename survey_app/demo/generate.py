@@ -149,9 +149,11 @@ def generate(
         batch = _draw(rng, cells, slices, size, next_id + done, end)
         writer = RowWriter(db.session.connection())
         writer.write("responses", batch.response_columns, batch.responses, ("submitted_hour",))
-        writer.write("answers", batch.answer_columns, batch.answers)
-        writer.write("response_factors", factor_tallies.COLUMNS, batch.factor_tallies)
-        writer.write("comments", batch.comment_columns, batch.comments, ("handled_at",))
+        writer.write("answers", batch.answer_columns, batch.answers, ("submitted_hour",))
+        writer.write("response_factors", factor_tallies.COLUMNS, batch.factor_tallies,
+                     ("submitted_hour",))
+        writer.write("comments", batch.comment_columns, batch.comments,
+                     ("handled_at", "submitted_hour"))
         upkeep.count(db.session.connection(), Response.id >= next_id + done,
                      Response.id < next_id + done + size)
         db.session.commit()
@@ -286,9 +288,10 @@ class _Batch:
     response_columns = ("id", "questionnaire_version_id", "campaign_id", "agency_id", "counter_id",
                         "sector_id", "procedure_id", "channel", "language", "submitted_hour",
                         "overall_score", "repeat_device")
-    answer_columns = demo_answers.ANSWER_COLUMNS
+    # Child rows end with their response's submitted_hour (the partition key on PostgreSQL).
+    answer_columns = (*demo_answers.ANSWER_COLUMNS, "submitted_hour")
     comment_columns = ("response_id", "item_code", "text", "status", "tags", "assigned_agency_id",
-                       "reply_note", "handled_at", "contact_consent")
+                       "reply_note", "handled_at", "contact_consent", "submitted_hour")
 
 
 def _draw(rng, cells: _Cells, slices: list[Slice], size: int, first_id: int, end: date) -> _Batch:
@@ -328,6 +331,7 @@ def _draw(rng, cells: _Cells, slices: list[Slice], size: int, first_id: int, end
     # 80 % of responses name their procedure (when the sector lists any).
     named = rng.random(size) < 0.8
     pick = rng.integers(1 << 30, size=size)
+    hours = dict(zip(ids.tolist(), utc.tolist(), strict=True))
     responses, answers, comments, tallies = [], [], [], []
     for i, c in enumerate(cell.tolist()):
         procs = cells.procedures[c]
@@ -346,12 +350,13 @@ def _draw(rng, cells: _Cells, slices: list[Slice], size: int, first_id: int, end
         scored = demo_answers.item_answers(rng, form, ids[rows], rate[rows], satisfied[rows],
                                            overall[rows])
         answers += scored
-        tallies += factor_tallies.rows_from_answers(form.definition, scored)
+        tallies += factor_tallies.rows_from_answers(form.definition, scored, hours)
         answers += demo_answers.other_answers(rng, form, ids[rows])
         if form.comment_item:
             comments += demo_texts.comments(
                 rng, form.comment_item, ids[rows], satisfied[rows], utc[rows],
                 cells.agency[cell[rows]], demo_texts.COMMENT_RATE, end, form.kind,
             )
-    return _Batch(responses, answers, comments, tallies)
+    return _Batch(responses, [(*row, hours[row[0]]) for row in answers],
+                  [(*row, hours[row[0]]) for row in comments], tallies)
 

@@ -22,6 +22,7 @@ from survey_app.models.response import (
     Comment,
     ImportBatch,
     Response,
+    SubmissionId,
     response_factors,
 )
 from survey_app.models.rollup import response_cells
@@ -57,6 +58,7 @@ __all__ = [
     "StaffScope",
     "StaffSession",
     "StaffUser",
+    "SubmissionId",
     "Target",
     "TransactionVolume",
     "agency_sectors",

@@ -14,7 +14,9 @@ from sqlalchemy import (
     Column,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
+    Integer,
     SmallInteger,
     String,
     Table,
@@ -36,6 +38,10 @@ class Response(db.Model):
         CheckConstraint("overall_score BETWEEN 1 AND 5", name="overall_score"),
         Index("ix_responses_hour_sector", "submitted_hour", "sector_id"),
         Index("ix_responses_hour_agency", "submitted_hour", "agency_id"),
+        # What the child rows' composite foreign keys reference. On PostgreSQL the
+        # table is partitioned by month (services/partitions.py) and its primary key is
+        # (id, submitted_hour) there: a partitioned table's keys hold the partition key.
+        UniqueConstraint("id", "submitted_hour"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     questionnaire_version_id: Mapped[int] = mapped_column(
@@ -52,8 +58,10 @@ class Response(db.Model):
     # The overall item's answer, kept on the row so rates are one GROUP BY away;
     # NULL when the citizen chose "not used / no opinion".
     overall_score: Mapped[int | None] = mapped_column(SmallInteger)
-    # Random id rendered into the form: a re-sent form is recognised, not stored twice.
-    submission_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    # Random id rendered into the form. Its uniqueness (a re-sent form is recognised,
+    # not stored twice) is table submission_ids' primary key: a partitioned table
+    # cannot hold a unique index without the partition key. Kept here for reading.
+    submission_id: Mapped[str | None] = mapped_column(String(36))
     repeat_device: Mapped[bool] = mapped_column(default=False)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -80,11 +88,15 @@ class Answer(db.Model):
     """
 
     __tablename__ = "answers"
-    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(
-        ForeignKey("responses.id", ondelete="CASCADE"), index=True
+    __table_args__ = (
+        CheckConstraint("score BETWEEN 1 AND 5", name="score"),
+        ForeignKeyConstraint(["response_id", "submitted_hour"],
+                             ["responses.id", "responses.submitted_hour"], ondelete="CASCADE"),
     )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(index=True)
+    # The response's hour, the partition key on PostgreSQL (set from the response).
+    submitted_hour: Mapped[datetime] = mapped_column(UTCDateTime)
     item_code: Mapped[str] = mapped_column(String(40))
     score: Mapped[int | None] = mapped_column(SmallInteger)
     choice: Mapped[str | None] = mapped_column(String(60))
@@ -106,9 +118,12 @@ FACTOR_SLOTS = 8
 response_factors = Table(
     "response_factors",
     db.metadata,
-    Column("response_id", ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True),
+    Column("response_id", Integer, primary_key=True, autoincrement=False),
     *[Column(f"{kind}_{slot}", SmallInteger, nullable=False)
       for slot in range(1, FACTOR_SLOTS + 1) for kind in ("satisfied", "scored")],
+    Column("submitted_hour", UTCDateTime, nullable=False),  # the response's, last
+    ForeignKeyConstraint(["response_id", "submitted_hour"],
+                         ["responses.id", "responses.submitted_hour"], ondelete="CASCADE"),
 )
 
 
@@ -121,9 +136,12 @@ class Comment(db.Model):
     __table_args__ = (
         CheckConstraint(CommentStatus.check("status"), name="status"),
         UniqueConstraint("response_id", "item_code"),
+        ForeignKeyConstraint(["response_id", "submitted_hour"],
+                             ["responses.id", "responses.submitted_hour"], ondelete="CASCADE"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    response_id: Mapped[int]
+    submitted_hour: Mapped[datetime] = mapped_column(UTCDateTime)  # the response's
     item_code: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default=CommentStatus.NEW.value)
@@ -141,6 +159,21 @@ class Comment(db.Model):
 
     response: Mapped[Response] = relationship(back_populates="comments")
     assigned_agency = relationship("Agency")
+
+
+class SubmissionId(db.Model):
+    """The submission id of a stored response: its primary key is what makes a re-sent
+    form harmless (the second INSERT fails), written in the response's transaction.
+    Unpartitioned and small of row, so the check is one index probe."""
+
+    __tablename__ = "submission_ids"
+    __table_args__ = (
+        ForeignKeyConstraint(["response_id", "submitted_hour"],
+                             ["responses.id", "responses.submitted_hour"], ondelete="CASCADE"),
+    )
+    submission_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    response_id: Mapped[int] = mapped_column(index=True)
+    submitted_hour: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ImportBatch(db.Model):

@@ -13,7 +13,7 @@ The rolled-up counts are the caller's: an import counts its whole batch at once
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from psycopg import sql
 from sqlalchemy import insert
@@ -41,19 +41,21 @@ def add_responses(entries: Sequence[tuple[Origin, dict, Extras]], now: datetime)
     if not entries:
         return []
     connection = db.session.connection()
-    ids = list(connection.execute(RESPONSES_INSERT, [
-        response_row(origin, answers, None, extras, now)
-        for origin, answers, extras in entries]).scalars())
+    responses = [response_row(origin, answers, None, extras, now)
+                 for origin, answers, extras in entries]
+    ids = list(connection.execute(RESPONSES_INSERT, responses).scalars())
     answers_rows: list[dict] = []
     comments: list[dict] = []
     tallies: list[dict] = []
-    for response_id, (origin, answers, extras) in zip(ids, entries, strict=True):
-        rows, notes = answer_rows(response_id, origin.definition, answers, extras.contact)
+    for response_id, response, (origin, answers, extras) in zip(ids, responses, entries,
+                                                                strict=True):
+        key = (response_id, response["submitted_hour"])  # what every child row carries
+        rows, notes = answer_rows(key, origin.definition, answers, extras.contact)
         answers_rows += rows
         comments += notes
         tally = factor_tallies.tally(origin.definition, answers)
         if tally is not None:
-            tallies.append({"response_id": response_id, **tally})
+            tallies.append({"response_id": response_id, **tally, "submitted_hour": key[1]})
     if comments:  # few, with defaults the table's INSERT fills in
         connection.execute(COMMENT_INSERT, comments)
     for table, rows in ((Answer.__table__, answers_rows), (response_factors, tallies)):
@@ -76,4 +78,11 @@ def _insert(connection, table, rows: list[dict]) -> None:
     with connection.connection.driver_connection.cursor() as cursor:
         with cursor.copy(command) as copy:
             for row in rows:
-                copy.write_row([row[name] for name in columns])
+                copy.write_row([_stored(row[name]) for name in columns])
+
+
+def _stored(value):
+    """A value as its column stores it: an hour as naive UTC (what UTCDateTime writes)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value

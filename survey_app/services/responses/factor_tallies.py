@@ -8,6 +8,8 @@ responses, one row each, instead of grouping ~23 answer rows per response.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import insert
 
 from survey_app.extensions import db
@@ -32,19 +34,21 @@ def tally(definition: dict, answers: dict) -> dict | None:
     return row if scored_any else None
 
 
-def record(response_id: int, definition: dict, answers: dict, connection=None) -> None:
-    """Write the tally of one response (nothing when it has none), in the caller's
-    transaction."""
+def record(key: tuple[int, datetime], definition: dict, answers: dict,
+           connection=None) -> None:
+    """Write the tally of the response `key` (its id and submitted_hour; nothing when it
+    has no tally), in the caller's transaction."""
     row = tally(definition, answers)
     if row is not None:
         (connection or db.session.connection()).execute(
-            INSERT, {"response_id": response_id, **row})
+            INSERT, {"response_id": key[0], **row, "submitted_hour": key[1]})
 
 
-def rows_from_answers(definition: dict, answer_rows: list[tuple]) -> list[tuple]:
+def rows_from_answers(definition: dict, answer_rows: list[tuple], hours: dict) -> list[tuple]:
     """Tallies, as tuples in COLUMNS order, of the responses whose answers to
-    `definition` are `answer_rows` ((response_id, item_code, score, …) tuples): for
-    the bulk writers that skip add_response."""
+    `definition` are `answer_rows` ((response_id, item_code, score, …) tuples), each
+    response's submitted_hour from `hours` (id -> hour): for the bulk writers that
+    skip add_response."""
     scores: dict[int, dict] = {}
     for response_id, item_code, score, *_rest in answer_rows:
         if score is not None:
@@ -53,5 +57,5 @@ def rows_from_answers(definition: dict, answer_rows: list[tuple]) -> list[tuple]
     for response_id, answers in scores.items():
         row = tally(definition, answers)
         if row is not None:
-            rows.append((response_id, *row.values()))
+            rows.append((response_id, *row.values(), hours[response_id]))
     return rows

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from survey_app.errors import DomainError
 from survey_app.extensions import db
-from survey_app.models import Answer, Comment, Invitation, Response, utcnow
+from survey_app.models import Answer, Comment, Invitation, Response, SubmissionId, utcnow
 from survey_app.services.questionnaires.fields import UUID_SHAPE
 from survey_app.services.questionnaires.files import items_of
 from survey_app.services.responses import factor_tallies
@@ -108,8 +108,8 @@ def submit(origin: Origin, answers: dict, *, submission_id: str, token: str | No
 
 
 def _submit_once(origin, answers, submission_id, token, extras) -> bool:
-    # A re-sent form is found by its submission id's unique index, not by a query
-    # before every submission: the duplicate INSERT fails and we look then.
+    # A re-sent form is found by submission_ids' primary key, not by a query before
+    # every submission: the duplicate INSERT fails and we look then.
     now = utcnow()
     try:
         if token is not None:
@@ -148,7 +148,7 @@ def was_sent(posted_id: str) -> bool:
 
 def _already_stored(submission_id: str) -> bool:
     return db.session.execute(
-        select(Response.id).where(Response.submission_id == submission_id)
+        select(SubmissionId.response_id).where(SubmissionId.submission_id == submission_id)
     ).first() is not None
 
 
@@ -201,12 +201,17 @@ def add_response(origin: Origin, answers: dict, *, submission_id: str | None = N
     # On the session's connection (its transaction): INSERTs have no use for the ORM's
     # execution layer.
     connection = db.session.connection()
-    response_id = connection.execute(
-        RESPONSE_INSERT, response_row(origin, answers, submission_id, extras, now)).scalar_one()
-    write_answers(connection, response_id, origin.definition, answers, extras.contact)
-    factor_tallies.record(response_id, origin.definition, answers, connection)
+    row = response_row(origin, answers, submission_id, extras, now)
+    response_id = connection.execute(RESPONSE_INSERT, row).scalar_one()
+    key = (response_id, row["submitted_hour"])  # what every child row carries
+    if submission_id is not None:  # first: a re-sent form fails here, before its answers
+        connection.execute(SUBMISSION_ID_INSERT, {
+            "submission_id": submission_id, "response_id": response_id,
+            "submitted_hour": key[1]})
+    write_answers(connection, key, origin.definition, answers, extras.contact)
+    factor_tallies.record(key, origin.definition, answers, connection)
     if extras.import_batch_id is None:  # an import counts its whole batch at once
-        upkeep.count_one(connection, response_id)
+        upkeep.count_one(connection, key)
     return response_id
 
 
@@ -234,33 +239,38 @@ def response_row(origin: Origin, answers: dict, submission_id: str | None, extra
     }
 
 
-def write_answers(connection, response_id: int, definition: dict, answers: dict,
+def write_answers(connection, key: tuple[int, datetime], definition: dict, answers: dict,
                   contact: Contact | None = None) -> None:
-    """Insert the answer rows and comments of `answers` for a response (its tally is
-    the caller's: services.responses.details adds answers to a stored response)."""
-    rows, comments = answer_rows(response_id, definition, answers, contact)
+    """Insert the answer rows and comments of `answers` for the response `key` (its id
+    and submitted_hour); its tally is the caller's: services.responses.details adds
+    answers to a stored response."""
+    rows, comments = answer_rows(key, definition, answers, contact)
     if rows:
         connection.execute(ANSWER_INSERT, rows)
     if comments:
         connection.execute(COMMENT_INSERT, comments)
 
 
-def answer_rows(response_id: int, definition: dict, answers: dict,
+def answer_rows(key: tuple[int, datetime], definition: dict, answers: dict,
                 contact: Contact | None = None) -> tuple[list[dict], list[dict]]:
-    """The `answers` and `comments` rows that `answers` write for a response."""
+    """The `answers` and `comments` rows that `answers` write for the response `key`
+    (its id and submitted_hour, which every child row carries: the partition key of
+    answers on PostgreSQL)."""
+    parent = {"response_id": key[0], "submitted_hour": key[1]}
     rows, comments = rows_and_comments(items_of(definition), answers)
-    comments = [{"response_id": response_id, "status": CommentStatus.NEW, "tags": [],
-                 **comment, **NO_CONTACT} for comment in comments]
+    comments = [{**parent, "status": CommentStatus.NEW, "tags": [], **comment, **NO_CONTACT}
+                for comment in comments]
     if contact and comments:  # the contact goes with the first comment only
         comments[0].update(
             contact_consent=True, contact_name=contact.name or None,
             contact_phone=contact.phone or None, contact_email=contact.email or None)
-    return [{"response_id": response_id, **row} for row in rows], comments
+    return [{**parent, **row} for row in rows], comments
 
 
 # Table-level statements: the ORM's bulk-insert layer costs more than the INSERTs.
 RESPONSE_INSERT = insert(Response.__table__).returning(Response.__table__.c.id)
 ANSWER_INSERT = insert(Answer.__table__)
 COMMENT_INSERT = insert(Comment.__table__)
+SUBMISSION_ID_INSERT = insert(SubmissionId.__table__)
 NO_CONTACT = {"contact_consent": False, "contact_name": None, "contact_phone": None,
               "contact_email": None}
