@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from survey_app.services import partitions
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -91,6 +93,10 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_item)
+    # PostgreSQL's monthly partitions are not in the models: autogenerate must not
+    # propose dropping them (services/partitions.py).
+    conf_args.setdefault("include_name", partitions.include_name)
+    conf_args.setdefault("include_object", partitions.include_object)
 
     connectable = get_engine()
 

@@ -16,6 +16,7 @@ from support import make_app
 from survey_app.config import server_key
 from survey_app.extensions import db
 from survey_app.models import StaffUser
+from survey_app.services import partitions
 from survey_app.services.access import totp
 from survey_app.services.responses.tokens import dossier_hmac, sha256_hex
 
@@ -42,16 +43,29 @@ def test_upgrade_matches_models_and_downgrade_empties(empty_database):
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "render_as_batch": True}
-            )
+            context = MigrationContext.configure(connection, opts={
+                "compare_type": True, "render_as_batch": True,
+                # the monthly partitions only (PostgreSQL), as migrations/env.py filters
+                "include_name": partitions.include_name,
+                "include_object": partitions.include_object,
+            })
             drift = compare_metadata(context, db.metadata)
+            partitioned = _partitioned_tables(connection)
         assert drift == [], f"models and migrations differ: {drift}"
+        if db.engine.dialect.name == "postgresql":
+            assert {"responses", "answers", "response_factors"} <= partitioned
 
         downgrade(revision="base")
         remaining = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
         assert remaining == set()
         db.engine.dispose()
+
+
+def _partitioned_tables(connection) -> set[str]:
+    if connection.dialect.name != "postgresql":
+        return set()
+    return set(connection.execute(text(
+        "SELECT partrelid::regclass::text FROM pg_partitioned_table")).scalars())
 
 
 def _one_agency_and_version(connection, definition: dict):
@@ -190,3 +204,67 @@ def test_upgrade_counts_the_responses_already_stored_into_cells(empty_database):
         db.engine.dispose()
     assert [tuple(row[1:]) for row in cells] == [(1, 1, 0, 0, 0, 0), (2, 1, 1, 1, 2, 4)]
     assert [str(row[0]) for row in cells] == ["2025-07-01", "2025-08-01"]
+
+
+def test_upgrade_moves_stored_rows_into_the_partitioned_shape(empty_database):
+    """Rows stored before the partitions: every one is still there after, each child row
+    carries its response's hour, the submission ids are in their table (and keep a
+    re-sent form out), the cells still agree with the rows, and on PostgreSQL the rows
+    sit in their months' partitions."""
+    from sqlalchemy.exc import IntegrityError
+
+    from survey_app.services.rollups import check
+
+    app = make_app(empty_database)
+    counted = ("responses", "answers", "response_factors", "comments")
+    with app.app_context():
+        upgrade(revision="4a2ab5997172-1")  # before the cells: the migrations count them
+        with db.engine.begin() as connection:
+            run = _one_agency_and_version(connection, {})
+            for response_id, hour in ((1, "2025-07-31 16"), (2, "2025-07-31 17"),
+                                      (3, "2026-01-15 03")):
+                run("INSERT INTO responses (id, questionnaire_version_id, agency_id, channel, "
+                    "language, submitted_hour, repeat_device, overall_score, submission_id) "
+                    f"VALUES ({response_id}, 1, 1, 'counter', 'vi', '{hour}:00:00', false, 4, "
+                    f"'00000000-0000-4000-8000-00000000000{response_id}')")
+                run("INSERT INTO answers (response_id, item_code, score) "
+                    f"VALUES ({response_id}, 'q0', 4)")
+                run(f"INSERT INTO response_factors VALUES ({response_id}, 1, 1" + ", 0" * 14 + ")")
+            run("INSERT INTO comments (response_id, item_code, text, status, tags, "
+                "contact_consent) VALUES (2, 'c', 'ok', 'new', '[]', false)")
+            before = {t: connection.exec_driver_sql(f"SELECT COUNT(*) FROM {t}").scalar()
+                      for t in counted}  # noqa: S608
+        upgrade()
+        with db.engine.begin() as connection:
+            after = {t: connection.exec_driver_sql(f"SELECT COUNT(*) FROM {t}").scalar()
+                     for t in counted}  # noqa: S608
+            for child in counted[1:]:
+                assert connection.exec_driver_sql(
+                    f"SELECT COUNT(*) FROM {child} c JOIN responses r ON r.id = c.response_id "
+                    "AND r.submitted_hour = c.submitted_hour").scalar() == after[child]
+            ids = connection.exec_driver_sql(
+                "SELECT submission_id, response_id FROM submission_ids ORDER BY 2").all()
+            assert check.differences(connection) == []
+            places = _partitions_of_responses(connection)
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO submission_ids VALUES ('00000000-0000-4000-8000-000000000001', "
+                "3, '2026-01-15 03:00:00')")
+        downgrade(revision="0a02e048a75d")
+        with db.engine.connect() as connection:
+            back = {t: connection.exec_driver_sql(f"SELECT COUNT(*) FROM {t}").scalar()
+                    for t in counted}  # noqa: S608
+        db.engine.dispose()
+    assert before == after == back == {"responses": 3, "answers": 3, "response_factors": 3,
+                                       "comments": 1}
+    assert [row[1] for row in ids] == [1, 2, 3]
+    if places is not None:  # 16:00 UTC on 31 July is July in Vĩnh Long, 17:00 is August
+        assert places == {1: "responses_2025_07", 2: "responses_2025_08",
+                          3: "responses_2026_01"}
+
+
+def _partitions_of_responses(connection) -> dict | None:
+    if connection.dialect.name != "postgresql":
+        return None
+    return dict(connection.exec_driver_sql(
+        "SELECT id, tableoid::regclass::text FROM responses").all())

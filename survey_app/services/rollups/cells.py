@@ -10,7 +10,18 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import ColumnClause, Date, case, cast, func, literal_column, select, type_coerce
+from sqlalchemy import (
+    BinaryExpression,
+    ColumnClause,
+    Date,
+    and_,
+    case,
+    cast,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+)
 
 from survey_app.i18n import utc_offset_hours
 from survey_app.models import Response, response_cells, response_factors
@@ -83,13 +94,25 @@ def from_rows(dialect: str, *conditions, sign: int = 1):
     """The cells of the responses meeting `conditions`, as a SELECT in KEYS + MEASURES
     order (each measure negated when `sign` is -1)."""
     keys = _key_columns(dialect)
+    f = response_factors.c
     return (
         select(*keys, *_measure_columns(sign))
-        .select_from(Response.__table__.outerjoin(
-            response_factors, response_factors.c.response_id == Response.id))
+        .select_from(Response.__table__.outerjoin(response_factors, and_(
+            f.response_id == Response.id, f.submitted_hour == Response.submitted_hour,
+            *hour_bounds_on(f.submitted_hour, conditions))))
         .where(*conditions)
         .group_by(*keys)
     )
+
+
+def hour_bounds_on(column, conditions) -> list:
+    """The bounds among `conditions` on responses.submitted_hour, again on a child
+    table's `column`: PostgreSQL prunes each side of a join by its own conditions only,
+    so the child's monthly partitions need them too (services/partitions.py)."""
+    hour = Response.__table__.c.submitted_hour
+    return [condition.operator(column, condition.right) for condition in conditions
+            if isinstance(condition, BinaryExpression)
+            and isinstance(condition.left, ColumnClause) and condition.left.compare(hour)]
 
 
 def stored(*conditions):

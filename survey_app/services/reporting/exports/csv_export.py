@@ -161,13 +161,17 @@ def _packed_query(period: Period, scope: Scope, survey: str | None, with_comment
         # the stored naive UTC hour, not UTCDateTime's aware copy of it made for each row
         type_coerce(Response.submitted_hour, DateTime), Response.overall_score, codes, values,
         Response.campaign_id]
-    query = (select(*columns).select_from(Response)
-             .outerjoin(Answer, Answer.response_id == Response.id))
+    # The answers' own hour bounds too: on PostgreSQL they prune its monthly partitions.
+    query = (select(*columns).select_from(Response).outerjoin(Answer, and_(
+        Answer.response_id == Response.id, Answer.submitted_hour == Response.submitted_hour,
+        Answer.submitted_hour >= period.start, Answer.submitted_hour < period.end)))
     if with_comments:
         query = query.add_columns(func.max(Comment.text)).outerjoin(
             Comment, and_(Comment.response_id == Response.id, Comment.purged_at.is_(None)))
     conditions = response_conditions(period.start, period.end, scope, _filters(survey))
-    return (query.where(and_(*conditions)).group_by(Response.id).order_by(Response.id)
+    # (id, submitted_hour) is the primary key of partitioned responses: both grouped
+    return (query.where(and_(*conditions))
+            .group_by(Response.id, Response.submitted_hour).order_by(Response.id)
             .execution_options(yield_per=CHUNK_ROWS))
 
 
