@@ -104,7 +104,7 @@ DRAW = {
 
 
 def _rows(shift: float = 0.0, n: int = 1000) -> list[RateEstimate]:
-    return [RateEstimate(n + i, 0.8 * n + i, 0.81234 + shift - i / 50, 0.78 + shift - i / 50,
+    return [RateEstimate(n + i, 0.8 * n + i, 0.81214 + shift - i / 50, 0.78 + shift - i / 50,
                          0.84 + shift - i / 50, 0.8, "undecided") for i in range(4)]
 
 
@@ -123,17 +123,33 @@ def test_a_change_nobody_can_see_keeps_the_drawing_byte_for_byte(name):
 def test_a_change_of_a_tenth_of_a_point_is_drawn_again(name):
     labels = ["Q1", "Q2", "Q3", "Q4"]
     before = chart_cache.as_drawn(_rows(), PERCENT)
-    after = chart_cache.as_drawn(_rows(shift=1e-3), PERCENT)
+    after = chart_cache.as_drawn(_rows(shift=1e-3), PERCENT)  # 81,2 % -> 81,3 %
     assert chart_cache.key(name, "vi", labels, before) != chart_cache.key(name, "vi", labels,
                                                                           after)
     assert svg_bytes(DRAW[name](labels, before)) != svg_bytes(DRAW[name](labels, after))
 
 
-def test_the_grid_never_changes_a_written_rate_or_the_order_of_rows():
-    edge = RateEstimate(100, 99, 0.99949, 0.99, 0.9999)  # on the grid: 99.95 -> "100,0 %"
+def test_the_grid_never_changes_a_written_rate_or_the_axis():
+    plain = chart_cache.as_drawn([RateEstimate(10, 8, 0.812345, 0.7, 0.9)], PERCENT)[0]
+    assert (plain.rate, plain.n, plain.satisfied) == (0.812, 0, 0)
+    edge = RateEstimate(100, 54, 0.5375, 0.4, 0.6)  # written "53,8 %", rounded "53,7 %"
     assert PERCENT(edge.rate, 1) != PERCENT(round(edge.rate, chart_cache.GRID), 1)
     assert chart_cache.as_drawn([edge], PERCENT)[0].rate == edge.rate
-    close = [RateEstimate(10, 8, 0.80001, 0.7, 0.9), RateEstimate(10, 8, 0.80003, 0.7, 0.9)]
-    assert [e.rate for e in chart_cache.as_drawn(close, PERCENT)] == [0.80001, 0.80003]
-    plain = chart_cache.as_drawn([RateEstimate(10, 8, 0.812345, 0.7, 0.9)], PERCENT)[0]
-    assert (plain.rate, plain.n, plain.satisfied) == (0.8123, 0, 0)
+    low = RateEstimate(100, 80, 0.8, 0.6496, 0.9)  # rounded, the axis would start at 0.6
+    assert chart_cache.as_drawn([low], PERCENT)[0].low == 0.6496
+
+
+def _ranking(figure) -> list[str]:
+    return [tick.get_text() for tick in figure.axes[0].get_yticklabels()]
+
+
+def test_rates_that_round_alike_keep_their_rows_in_a_ranking():
+    labels = ["higher", "lower", "lowest"]
+    exact = [RateEstimate(10, 8, 0.80031, 0.7, 0.9), RateEstimate(10, 8, 0.80012, 0.7, 0.9),
+             RateEstimate(10, 8, 0.7, 0.6, 0.8)]
+    expected = _ranking(charts.caterpillar_chart(labels, exact, percent=PERCENT))
+    assert expected == ["lowest", "lower", "higher"]
+    ranked_labels, ranked = chart_cache.ranked(labels, exact)
+    drawn = chart_cache.as_drawn(ranked, PERCENT)
+    assert drawn[1].rate == drawn[2].rate == 0.8  # a tie once rounded
+    assert _ranking(charts.caterpillar_chart(ranked_labels, drawn, percent=PERCENT)) == expected

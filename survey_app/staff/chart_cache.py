@@ -8,13 +8,15 @@ drawn). The key is a digest of exactly that, so an entry can never be stale, and
 readers get one drawing only when they would see the same image byte for byte (the
 scope shapes the numbers, so it is in the key through them). Nothing expires by time.
 
-`as_drawn` puts the values on the grid they are drawn at (GRID) before they are keyed
+`as_drawn` puts the values at the precision they are written at (GRID: a tenth of a
+percentage point, as on the page and in the chart's own labels) before they are keyed
 and drawn, so that a response that moves a province's rate by a millionth does not
-redraw its charts. The chart is then drawn from the gridded values: the key holds
+redraw its charts. The chart is then drawn from those values: the key holds
 everything the drawing reads, hence same key ⇒ same SVG bytes (tests/test_chart_cache.py).
-A value is put on the grid only where that changes nothing a reader can tell apart:
-its written percentage (one decimal), the axis' lower limit and the order of the
-rows stay those of the exact values; otherwise the chart is drawn from the exact ones.
+A value is rounded only where that changes nothing a reader can tell apart: its
+written percentage and the axis' lower limit stay those of the exact values (otherwise
+the chart is drawn from the exact ones); a ranking is put in the order of the exact
+rates first (`ranked`), so that rates which round alike keep their rows.
 
 The store is per process (each gunicorn worker draws a chart once), bounded by its
 total size, least recently used out first.
@@ -35,9 +37,10 @@ from analysis import RateEstimate
 
 # Ample for every chart of every scope a province looks at in a day (~15 KB each).
 MAX_BYTES = 32 * 1024 * 1024
-# Rates are drawn to 0.01 percentage point: 0.04 pt on the widest axis (a 7.5-inch
-# chart of 0-110 %), a twentieth of a screen pixel; the page writes them to 0.1 point.
-GRID = 4  # decimal places of a fraction
+# Rates drawn as they are written, to 0.1 percentage point: a bar or point moves by at
+# most 0.05 point, 0.25 pt on the widest axis (a 7.5-inch chart of 0-110 %), a third
+# of a screen pixel.
+GRID = 3  # decimal places of a fraction
 
 
 def as_drawn(estimates: Sequence[RateEstimate], percent: Callable[[float, int], str]
@@ -48,9 +51,15 @@ def as_drawn(estimates: Sequence[RateEstimate], percent: Callable[[float, int], 
                      high=round(e.high, GRID)) for e in estimates]
     if not all(_alike(e, d, percent) for e, d in zip(estimates, drawn, strict=True)):
         return [replace(e, n=0, satisfied=0) for e in estimates]
-    if len({e.rate for e in estimates}) != len({d.rate for d in drawn}):
-        return [replace(e, n=0, satisfied=0) for e in estimates]  # two rows would tie
     return drawn
+
+
+def ranked(labels: Sequence[str], estimates: Sequence[RateEstimate]
+           ) -> tuple[list[str], list[RateEstimate]]:
+    """Labels and estimates by exact rate, lowest first, ties in their given order: a
+    ranking chart (stable sort by the drawn rate) then keeps the exact rates' order."""
+    pairs = sorted(zip(labels, estimates, strict=True), key=lambda pair: pair[1].rate)
+    return [label for label, _ in pairs], [estimate for _, estimate in pairs]
 
 
 def _alike(exact: RateEstimate, drawn: RateEstimate, percent) -> bool:

@@ -99,6 +99,7 @@ def _breakdown_plan(query, scope, lang, percent):
                                   for c in reporting.with_labels(found, lang) if c.estimate])
     if not cells:
         return None
+    labels, cells = chart_cache.ranked(labels, cells)
     cells = chart_cache.as_drawn(cells, percent)
     goals = {cell.target for cell in cells}
     threshold = goals.pop() if len(goals) == 1 else None
