@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, false, func, or_, select, true
+from sqlalchemy import and_, case, exists, false, func, or_, select, true
 
 from survey_app.errors import DomainError
 from survey_app.extensions import db
@@ -96,14 +96,21 @@ def _scope_condition(scope: Scope):
     return or_(scope.responses_filter(), owner)
 
 
+_ANSWERED = Response.__table__.alias("answered")
+
+
 def _query(scope: Scope, filters: CaseFilters, day: date, *columns):
     query = (select(*columns)
              .select_from(FeedbackCase)
              .join(Comment, Comment.id == FeedbackCase.comment_id)
              .join(Response, Response.id == Comment.response_id)
+             # The period as a lookup of the case's own response: as a range on the
+             # joined table, SQLite walked the period's responses by their hour index
+             # (0.3 s a dashboard at a million responses) to find a handful of cases.
              .where(_scope_condition(scope), Comment.purged_at.is_(None),
-                    Response.submitted_hour >= filters.period.start,
-                    Response.submitted_hour < filters.period.end))
+                    exists().where(_ANSWERED.c.id == Comment.response_id,
+                                   _ANSWERED.c.submitted_hour >= filters.period.start,
+                                   _ANSWERED.c.submitted_hour < filters.period.end)))
     conditions = [
         (filters.state, lambda: FeedbackCase.state == filters.state),
         (filters.kind, lambda: FeedbackCase.kind == filters.kind),

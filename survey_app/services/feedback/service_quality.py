@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from sqlalchemy import and_, case, false, func, or_, select, true
+from sqlalchemy import and_, case, exists, false, func, or_, select, true
 
 from analysis import service_quality as points
 from survey_app.extensions import db
@@ -100,9 +100,10 @@ def _case_counts(period: Period, scope: Scope) -> dict[int, tuple[int, int, int]
         select(FeedbackCase.agency_id, func.count(),
                func.sum(case((on_time, 1), else_=0)), func.sum(case((lost, 1), else_=0)))
         .join(Comment, Comment.id == FeedbackCase.comment_id)
-        .join(Response, Response.id == Comment.response_id)
-        # Purged cases still count: the figures of a past period must not change.
-        .where(_in_period(period), _agency_in(scope, FeedbackCase.agency_id))
+        # Purged cases still count: the figures of a past period must not change. The
+        # response is found by its key (as a join, SQLite walked the period's responses).
+        .where(exists().where(Response.id == Comment.response_id, _in_period(period)),
+               _agency_in(scope, FeedbackCase.agency_id))
         .group_by(FeedbackCase.agency_id)).all()
     return {agency: (n, int(good or 0), int(bad or 0)) for agency, n, good, bad in rows}
 

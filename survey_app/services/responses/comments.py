@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, and_, cast, func, literal_column, select
+from sqlalchemy import String, and_, cast, exists, func, literal_column, select
 from sqlalchemy.orm import aliased
 
 from survey_app.errors import DomainError
@@ -287,17 +287,21 @@ def comment_stats(period: Period, scope: Scope, filters: Filters = NO_FILTERS) -
     LIMIT/OFFSET on the middle rows), not by loading rows.
     """
     visible = scope.comments_filter() if scope.allows_comments else scope.responses_filter()
-    in_period = and_(_in_view(period, filters), visible, Comment.purged_at.is_(None))
+    # Driven by the comments, each response found by its key: as a join, SQLite walked
+    # the period's responses by their hour index (6 s at a million a year, for no comment).
+    counted = and_(Comment.purged_at.is_(None), exists().where(
+        Response.id == Comment.response_id, _in_view(period, filters), visible))
     counts = dict(db.session.execute(
-        select(Comment.status, func.count()).join(Response, Response.id == Comment.response_id)
-        .where(in_period).group_by(Comment.status)
+        select(Comment.status, func.count()).where(counted).group_by(Comment.status)
     ).all())
     handled = counts.get("handled", 0)
     median = None
     if handled:
-        hours = _hours_between(Response.submitted_hour, Comment.handled_at).label("hours")
-        ordered = (select(hours).join(Response, Response.id == Comment.response_id)
-                   .where(in_period, Comment.status == "handled", Comment.handled_at.is_not(None))
+        answered = (select(Response.submitted_hour).where(Response.id == Comment.response_id)
+                    .scalar_subquery())
+        hours = _hours_between(answered, Comment.handled_at).label("hours")
+        ordered = (select(hours)
+                   .where(counted, Comment.status == "handled", Comment.handled_at.is_not(None))
                    .order_by(literal_column("hours")))
         middle = db.session.execute(
             ordered.limit(2 - handled % 2).offset((handled - 1) // 2)).scalars().all()
