@@ -16,6 +16,7 @@ from sqlalchemy import case, func, select
 from survey_app.extensions import db
 from survey_app.models import Response, response_factors
 from survey_app.models.rollup import VECTOR, product_name
+from survey_app.services.reporting import memo
 from survey_app.services.rollups import reading
 
 Slots = dict[str, dict[int, int]]
@@ -29,10 +30,10 @@ def from_cells(factors: list[str], slots: Slots, conditions):
     vector = [f"{kind}_{slot}" for kind in ("satisfied", "scored") for slot in used]
     names = [*vector, *[f"respondents_{slot}" for slot in used],
              *[product_name(a, b) for i, a in enumerate(vector) for b in vector[i:]]]
-    rows = db.session.execute(
+    rows = memo.rows(
         select(cells.questionnaire_version_id, func.sum(cells.tallied),
                *[func.sum(cells[name]) for name in names])
-        .where(*conditions).group_by(cells.questionnaire_version_id)).all()
+        .where(*conditions).group_by(cells.questionnaire_version_id))
     size = len(factors)
     n, sums = 0, [np.zeros(2 * size), np.zeros((2 * size, 2 * size)), [0] * size]
     by_version: dict[int, int] = {}

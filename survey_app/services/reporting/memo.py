@@ -9,12 +9,16 @@ between reads) every call reads the database as before.
 
 Only the read-only staff views (the dashboard and its charts) open one, around the
 whole request: nothing is written while it is open, so nothing kept can go stale.
-Counts are not kept here, only reference data and volumes.
+`rows(statement)` keeps the rows of a statement by its SQL and parameters: the
+year's and the previous year's factor sums, read by both the target summary and the
+service index, are summed by the database once each. Giving back what a statement
+returned a moment earlier in the same request is what reading it first would have
+given: other transactions' writes meanwhile are seen by the next request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -46,6 +50,21 @@ def remembered(key: Hashable, read: Callable[[], T]) -> T:
     if key not in kept:
         kept[key] = read()
     return kept[key]
+
+
+def rows(statement) -> Sequence[Any]:
+    """`db.session.execute(statement).all()`, or its rows of the first time within the
+    current block (the same SQL with the same parameter values)."""
+    if _KEPT.get() is None:
+        return db.session.execute(statement).all()
+    cache_key = statement._generate_cache_key()
+    values = tuple(_hashable(bind.effective_value) for bind in cache_key.bindparams)
+    return remembered(("rows", cache_key.key, values),
+                      lambda: db.session.execute(statement).all())
+
+
+def _hashable(value: Any) -> Hashable:
+    return tuple(value) if isinstance(value, list | tuple | set) else value
 
 
 def sector_groups() -> dict[int, str]:
