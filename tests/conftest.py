@@ -17,9 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pytest  # noqa: E402
 from hypothesis import settings  # noqa: E402
-from sqlalchemy import make_url, text  # noqa: E402
+from sqlalchemy import create_engine, make_url, text  # noqa: E402
 
-from support import PROJECT, StaffActions, make_app  # noqa: E402
+from support import PROJECT, StaffActions, cell_differences, make_app  # noqa: E402
+from survey_app.database import configure_engine  # noqa: E402
 from survey_app.extensions import db  # noqa: E402
 from survey_app.models import append_only  # noqa: E402
 from survey_app.services import partitions  # noqa: E402
@@ -72,14 +73,61 @@ def _schema(database_url):
     return database_url
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so that a fixture's teardown can tell
+    whether the test itself failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def cells_engine(_schema):
+    """One engine for every test's cell check: SQLAlchemy caches the compiled check
+    (two SELECTs of ~190 columns) per engine, and each test's app has its own."""
+    engine = create_engine(_schema)
+    configure_engine(engine)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture
-def app(_schema):
+def app(request, _schema, cells_engine):
     app = make_app(_schema)
     yield app
     with app.app_context():
         db.session.remove()
-        _empty_all_tables()
-        db.engine.dispose()
+        try:
+            found = _cells_left_differing(request.node, cells_engine)
+        finally:
+            _empty_all_tables()
+            db.engine.dispose()
+    if found:
+        shown = "\n".join(f"  {difference.describe()}" for difference in found[:CELLS_SHOWN])
+        more = f" (the first {CELLS_SHOWN} shown)" if len(found) > CELLS_SHOWN else ""
+        pytest.fail(f"the rolled-up cells differ from the rows this test left: "
+                    f"{len(found)} difference(s){more}\n{shown}\n"
+                    "A writer forgot the cells' upkeep, or the test wrote rows behind the "
+                    "writers' back (tests/seeding.py). A test meant to leave them differing "
+                    "says so with @pytest.mark.cells_differ(reason=...).", pytrace=False)
+
+
+CELLS_SHOWN = 20
+
+
+def _cells_left_differing(node, engine) -> list:
+    """Issue 19's "verify reports no difference after the test suite's own data": what
+    `flask rollups verify` would report on what the test left (not looked at when the
+    test failed, nor when it opted out)."""
+    opted_out = node.get_closest_marker("cells_differ")
+    if opted_out is not None:
+        assert opted_out.kwargs.get("reason"), "cells_differ(reason=...) says why"
+        return []
+    call = getattr(node, "report_call", None)
+    if call is not None and call.failed:
+        return []  # the test's own failure says more than the cells it left
+    return cell_differences(engine)
 
 
 def _empty_all_tables() -> None:
