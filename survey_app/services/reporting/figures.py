@@ -244,7 +244,7 @@ def grouped_counts(start, end, scope: Scope, filters: Filters, *group_by) -> lis
     queries += [select(*group_by, *_counts_columns()).select_from(Response).where(
         and_(*response_conditions(edge_start, edge_end, scope, filters)))
         for edge_start, edge_end in parts.edges]
-    return reading.summed(queries, len(group_by), 4)
+    return reading.summed(queries, len(group_by), 4, run=memo.rows)
 
 
 # --- rates -----------------------------------------------------------------------------

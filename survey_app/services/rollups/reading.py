@@ -86,15 +86,16 @@ def column(expression):
     return func.nullif(cell, 0).label(target.name) if target.name in OPTIONAL_KEYS else cell
 
 
-def summed(queries, keys: int, counts: int) -> list[tuple]:
+def summed(queries, keys: int, counts: int, run=None) -> list[tuple]:
     """The rows of `queries` (the cells' part and the rows' parts of one range), grouped by
     their first `keys` columns, with their `counts` columns added up per key; in key
     order, NULL last, so that the result is the same whichever way it was counted.
-    Without keys, one row (zeros when nothing matched)."""
+    Without keys, one row (zeros when nothing matched). `run(statement)` gives a
+    statement's rows (default: execute it)."""
     found: dict = {}
     for query in queries:
         grouped = query.group_by(*query.selected_columns[:keys]) if keys else query
-        for row in db.session.execute(grouped):
+        for row in (run or db.session.execute)(grouped):
             key = tuple(row[:keys])
             found[key] = [a + int(b or 0) for a, b in zip(found.get(key, [0] * counts),
                                                           row[keys:], strict=True)]
