@@ -9,7 +9,7 @@ BENCH_LARGE=1 (the goals' sizes: 1 and 5 million responses; cheap sizes
 without it), BENCH_SIZES, BENCH_SECONDS (10) and BENCH_ROUNDS (3),
 BENCH_CONNECTIONS (50),
 BENCH_POSTERS (1000); BENCH_IMPORT_ROWS (100000);
-BENCH_ONLY=submit,volume,dashboard,rollups,posters,analysis,comparisons,import runs a
+BENCH_ONLY=submit,volume,dashboard,rollups,posters,analysis,comparisons,import,partitioned runs a
 subset.
 """
 
@@ -33,6 +33,7 @@ BENCHMARKS = {
     "analysis": "bench_analysis.py",  # the analysis package's own benchmark
     "comparisons": "bench_comparisons.py",  # funnel and Fay-Herriot, 10,000 units
     "import": "bench_import.py",  # a paper file through the task queue's worker
+    "partitioned": "bench_partitioned.py",  # PostgreSQL's monthly partitions, 50 M with BENCH_LARGE
 }
 
 
