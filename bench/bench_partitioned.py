@@ -52,7 +52,8 @@ def _generate(connection, n: int, version_id: int) -> None:
             "INSERT INTO responses (questionnaire_version_id, agency_id, counter_id, sector_id,"
             " channel, language, submitted_hour, overall_score, repeat_device)"
             " SELECT :version, p.agency_id, p.counter_id, p.sector_id, 'counter', 'vi',"
-            " timestamp '2024-12-31 17:00' + make_interval(hours => (g.i * 7919) % 8760),"
+            " timestamp '2024-12-31 17:00'"
+            " + make_interval(hours => ((g.i::bigint * 7919) % 8760)::int),"
             f" {SCORES}, false"
             " FROM (SELECT i, random() AS r FROM generate_series(:low, :high) AS i) AS g"
             " JOIN places p ON p.k = g.i % :places"),
