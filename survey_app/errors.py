@@ -25,6 +25,10 @@ def N_(msgid: str) -> str:
 
 
 MESSAGES: dict[str, str] = {
+    # monthly partitions (services/partitions.py)
+    "partition_rows_in_default": N_("%(table)s: %(rows)s row(s) of %(month)s are in "
+                                    "%(table)s_default; move them out before creating "
+                                    "%(partition)s (docs/deployment.md §8)"),
     # staff accounts (services/access/accounts.py, users_admin.py)
     "password_short": N_("the password must have at least %(length)s characters"),
     "password_repetitive": N_("the password is too repetitive"),

@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from survey_app.errors import DomainError
 from survey_app.i18n import utc_offset_hours
 
 TABLES = ("responses", "answers", "response_factors")
@@ -40,7 +41,7 @@ SQLITE = "SQLite has no partitions: nothing to do"
 PARTITION_NAME = re.compile(rf"^({'|'.join(TABLES)})_(\d{{4}}_\d{{2}}|default)$")
 
 
-class PartitionRefused(RuntimeError):
+class PartitionRefused(DomainError):
     """A month cannot be created: its rows are in the default partition already (an
     operator's matter, said in English by the command and the worker's log)."""
 
@@ -249,10 +250,9 @@ def ensure(connection: Connection, months_ahead: int = MONTHS_AHEAD) -> list[str
             f"WHERE {KEY} >= :low AND {KEY} < :high"),
             {"low": month_start(month), "high": month_start(next_month(month))}).scalar_one()
         if stray:
-            raise PartitionRefused(
-                f"{table}: {stray} row(s) of {month:%Y-%m} are in {table}_default; "
-                f"move them out before creating {partition_name(table, month)} "
-                "(docs/deployment.md §8)")
+            raise PartitionRefused("partition_rows_in_default", table=table, rows=stray,
+                                   month=f"{month:%Y-%m}",
+                                   partition=partition_name(table, month))
     for table, month in missing:
         _create_month(connection, table, partition_name(table, month), month)
     return [partition_name(table, month) for table, month in missing]
